@@ -1,0 +1,44 @@
+# vnplan: `make run` extracts the bundled samples into output/; `make test` runs the test suite.
+# Both install what they need first (a .venv with the package, and Debian's Tesseract + Vietnamese model + fonts).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2
+
+.PHONY: setup system-deps run test lint samples bench clean
+
+setup: system-deps $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+# Install the Debian packages only when something is missing (needs root or sudo).
+system-deps:
+	@if ! command -v tesseract >/dev/null 2>&1 \
+	   || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+	   || [ ! -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]; then \
+	  echo "Installing $(APT_PACKAGES) with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+run: setup
+	$(BIN)/vnplan extract samples -o output
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check pipeline tests samples/build.py scripts benchmarks
+	$(BIN)/ruff format --check pipeline tests samples/build.py scripts benchmarks
+	$(BIN)/mypy pipeline
+
+samples: setup
+	$(BIN)/python samples/build.py
+
+clean:
+	rm -rf output/*.json .pytest_cache .mypy_cache .ruff_cache

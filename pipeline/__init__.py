@@ -1,0 +1,44 @@
+"""vnplan: Vietnamese government plan documents to structured, schema-validated JSON.
+
+The flow, one document at a time: ingest -> normalize -> structure -> extract -> validate -> write.
+
+    >>> from pipeline import extract_file
+    >>> result = extract_file("samples/000_475196faf128e58a.txt")
+    >>> result["document"]["number"]
+    '33/KH-BCĐ'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import VnplanError
+from pipeline.extract import extract_facts
+from pipeline.extract.metadata import extract_metadata
+from pipeline.ingest import IngestOptions, ingest
+from pipeline.normalize import NormalizeOptions, normalize
+from pipeline.result import assemble
+from pipeline.structure import layout
+from pipeline.validate import validate
+
+__version__ = "0.1.0"
+__all__ = ["Options", "VnplanError", "__version__", "extract_file"]
+
+
+@dataclass(frozen=True)
+class Options:
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+
+
+def extract_file(path: str | Path, options: Options | None = None) -> dict[str, Any]:
+    """Read one plan and return its validated JSON. Raises a VnplanError subclass on bad input."""
+    options = options or Options()
+    raw = ingest(path, options.ingest)
+    doc = normalize(raw, options.normalize)
+    lay = layout(doc)
+    metadata = extract_metadata(doc, lay)
+    facts = extract_facts(doc, lay, metadata)
+    return validate(assemble(doc, lay, metadata, facts, __version__), path=str(path))

@@ -1,0 +1,159 @@
+"""The `vnplan` command. The only place that turns exceptions into exit codes and one-line messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline import Options, __version__, extract_file
+from pipeline.errors import VnplanError
+from pipeline.ingest import SUPPORTED, IngestOptions
+from pipeline.normalize import NormalizeOptions
+from pipeline.validate import schema_errors
+from pipeline.write import write_result
+
+app = typer.Typer(
+    help="vnplan: Vietnamese plan documents (Kế hoạch) to structured, schema-validated JSON.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK = 0
+EXIT_BUG = 1  # a defect of ours: please report it with --debug output
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def expand_inputs(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders walked (recursively) for .pdf, .txt and .md files, in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
+        else:
+            out.append(path)
+    return out
+
+
+def output_names(inputs: list[Path]) -> dict[Path, str]:
+    """Each input's output stem; inputs that share a stem are told apart by their full file name."""
+    stems: dict[str, int] = {}
+    for p in inputs:
+        stems[p.stem] = stems.get(p.stem, 0) + 1
+    return {p: (p.name if stems[p.stem] > 1 else p.stem) for p in inputs}
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Plan files (.pdf, .txt, .md) or folders of them.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the JSON results.")] = Path("output"),
+    ocr: Annotated[str, typer.Option(help="auto: OCR pages without a usable text layer; always; never.")] = "auto",
+    ocr_lang: Annotated[str, typer.Option(help="Tesseract language model(s), e.g. vie or vie+eng.")] = "vie",
+    ocr_dpi: Annotated[int, typer.Option(help="Resolution pages are rendered at for OCR.")] = 300,
+    no_correct: Annotated[
+        bool, typer.Option("--no-correct", help="Only lossless Unicode clean-up: no tone or OCR-error correction.")
+    ] = False,
+    max_pages: Annotated[int, typer.Option(help="Refuse documents with more pages than this.")] = 1000,
+    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")] = 200 * 1024 * 1024,
+    max_pixels: Annotated[int, typer.Option(help="Largest page image rendered for OCR, in pixels.")] = 40_000_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks of errors.")] = False,
+) -> None:
+    """Extract each plan into OUTPUT/NAME.json (validated, written atomically).
+
+    A bad input gets a one-line error and no output; the other inputs are still written. The exit code is 0 when
+    every input succeeded, else the highest error code (2 bad input, 3 OCR set-up, 4 invalid output, 1 a bug).
+    """
+    try:
+        options = Options(
+            ingest=IngestOptions(
+                ocr=ocr,  # type: ignore[arg-type]  # checked by IngestOptions
+                ocr_lang=ocr_lang,
+                ocr_dpi=ocr_dpi,
+                max_pages=max_pages,
+                max_bytes=max_bytes,
+                max_pixels=max_pixels,
+            ),
+            normalize=NormalizeOptions(correct=not no_correct),
+        )
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
+    inputs = expand_inputs(paths)
+    if not inputs:
+        err("vnplan: no .pdf, .txt or .md files found in the given paths")
+        raise typer.Exit(2)
+    names = output_names(inputs)
+    worst = EXIT_OK
+    for path in inputs:
+        started = time.perf_counter()
+        try:
+            result = extract_file(path, options)
+            out = write_result(result, output, names[path])
+        except VnplanError as e:
+            worst = max(worst, e.exit_code)
+            err(f"error [{e.code}] {path}: {e.message}")
+            if debug:
+                traceback.print_exc()
+            continue
+        except Exception as e:  # a defect of ours: say so, keep going with the other files
+            worst = max(worst, EXIT_BUG)
+            err(f"error [internal] {path}: {type(e).__name__}: {e} (a vnplan bug; --debug shows where)")
+            if debug:
+                traceback.print_exc()
+            continue
+        if not quiet:
+            src = result["source"]
+            ocr_note = f", OCR on {len(src['ocr_pages'])}" if src["ocr_pages"] else ""
+            err(f"ok {path} -> {out} ({src['pages']} pages{ocr_note}, {time.perf_counter() - started:.1f} s)")
+    raise typer.Exit(worst)
+
+
+@app.command("validate")
+def validate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="JSON files to check against schemas/plan.schema.json.")],
+) -> None:
+    """Check JSON files against the plan schema; print the failing JSON paths of each invalid one."""
+    bad = 0
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            err(f"invalid {path}: not readable JSON ({e})")
+            bad += 1
+            continue
+        errors = schema_errors(data)
+        if errors:
+            bad += 1
+            err(f"invalid {path}: {len(errors)} error(s)")
+            for line in errors:
+                err(f"  {line}")
+        else:
+            typer.echo(f"valid {path}")
+    raise typer.Exit(4 if bad else 0)
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"vnplan {__version__}")
+        raise typer.Exit(0)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err("vnplan: interrupted; files already written are complete")
+        sys.exit(130)

@@ -1,0 +1,139 @@
+"""Tesseract OCR of one page image, with word boxes and confidences (TSV output).
+
+Tesseract is called as a process, not through PyMuPDF's OCR: PyMuPDF's OCR drops the space after precomposed
+Vietnamese letters (`Kếhoạch`), while Tesseract's own TSV keeps it and gives the word boxes that evidence needs.
+`OMP_THREAD_LIMIT=1` is set for every call: with its default threading Tesseract is 5-8x slower on 2 cores.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+
+from pipeline.errors import OcrFailed, OcrUnavailable, Timeout
+from pipeline.models import Line
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0..100
+    key: tuple[int, int, int]  # block, paragraph, line
+
+
+def tesseract_binary() -> str:
+    path = shutil.which("tesseract")
+    if path is None:
+        raise OcrUnavailable(
+            "Tesseract is not installed; it reads scanned pages. Install it with "
+            "'apt-get install tesseract-ocr tesseract-ocr-vie' (make setup does)."
+        )
+    return path
+
+
+def check_language(lang: str) -> None:
+    out = subprocess.run([tesseract_binary(), "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    have = set(out.stdout.split()[1:]) | set(out.stderr.split())
+    missing = [code for code in lang.split("+") if code not in have]
+    if missing:
+        raise OcrUnavailable(
+            f"Tesseract has no model for {', '.join(missing)}; install tesseract-ocr-{missing[0]} (make setup does)."
+        )
+
+
+def run_tesseract(png: bytes, lang: str, timeout: float, dpi: int) -> str:
+    """OCR one PNG image; return Tesseract's TSV."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cmd = [tesseract_binary(), "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "--psm", "3", "tsv"]
+    try:
+        done = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as e:
+        raise Timeout(f"OCR of one page took longer than {timeout:.0f} s") from e
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OcrFailed(f"Tesseract failed: {detail[-1] if detail else 'exit code ' + str(done.returncode)}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    words: list[Word] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        words.append(
+            Word(
+                text=unicodedata.normalize("NFC", text),
+                left=int(row["left"]),
+                top=int(row["top"]),
+                width=int(row["width"]),
+                height=int(row["height"]),
+                conf=max(0.0, float(row["conf"])),
+                key=(int(row["block_num"]), int(row["par_num"]), int(row["line_num"])),
+            )
+        )
+    return words
+
+
+def drop_specks(words: list[Word]) -> list[Word]:
+    """Drop what scan noise makes Tesseract read as words: low-confidence marks far smaller than the text."""
+    if not words:
+        return words
+    heights = sorted(w.height for w in words)
+    median = heights[len(heights) // 2]
+    return [w for w in words if not (w.conf < 40 and (w.height < 0.6 * median or not any(c.isalnum() for c in w.text)))]
+
+
+def split_columns(words: list[Word]) -> list[list[Word]]:
+    """Cut one Tesseract line where a wide gap shows it ran across two columns (`Nơi nhận:` beside `KT. CHỦ TỊCH`)."""
+    words = sorted(words, key=lambda w: w.left)
+    height = sorted(w.height for w in words)[len(words) // 2]
+    parts: list[list[Word]] = [[words[0]]]
+    for prev, word in itertools.pairwise(words):
+        if word.left - (prev.left + prev.width) > max(4 * height, 1):
+            parts.append([])
+        parts[-1].append(word)
+    return parts
+
+
+def words_to_lines(words: list[Word], page: int, scale: float) -> list[Line]:
+    """Group words by Tesseract's (block, paragraph, line); boxes scaled from pixels to PDF points."""
+    groups: dict[tuple[int, int, int], list[Word]] = {}
+    for word in words:
+        groups.setdefault(word.key, []).append(word)
+    lines: list[Line] = []
+    for (block, par, _), group in groups.items():
+        for column, ws in enumerate(split_columns(group)):
+            x0 = min(w.left for w in ws) * scale
+            y0 = min(w.top for w in ws) * scale
+            x1 = max(w.left + w.width for w in ws) * scale
+            y1 = max(w.top + w.height for w in ws) * scale
+            conf = sum(w.conf for w in ws) / len(ws) / 100.0
+            lines.append(
+                Line(
+                    page=page,
+                    text=" ".join(w.text for w in ws),
+                    bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
+                    size=round((y1 - y0), 1),
+                    ocr=True,
+                    confidence=round(conf, 3),
+                    # a column cut off a line starts a block of its own, keyed by where it starts
+                    block=block * 1000 + par if column == 0 else -(block * 1000 + par) * 100 - column,
+                )
+            )
+    return lines
+
+
+def ocr_page(png: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Line]:
+    words = drop_specks(parse_tsv(run_tesseract(png, lang, timeout, dpi)))
+    return words_to_lines(words, page, 72.0 / dpi)

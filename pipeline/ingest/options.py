@@ -1,0 +1,33 @@
+"""Options of the ingest stage, validated where they are made."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Literal
+
+OcrMode = Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to read a document, and the limits that keep one bad file from taking the machine."""
+
+    ocr: OcrMode = "auto"  # auto: OCR only pages without a usable text layer
+    ocr_lang: str = "vie"
+    ocr_dpi: int = 300
+    min_text_chars: int = 40  # fewer letters than this on a page means "no usable text layer"
+    max_pages: int = 1000
+    max_bytes: int = 200 * 1024 * 1024
+    max_pixels: int = 40_000_000  # per rendered page, for OCR
+    ocr_timeout: float = 120.0  # seconds per page
+    ocr_jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # Tesseract processes at once
+
+    def __post_init__(self) -> None:
+        if self.ocr not in ("auto", "always", "never"):
+            raise ValueError(f"ocr must be auto, always or never, not {self.ocr!r}")
+        for name in ("ocr_dpi", "max_pages", "max_bytes", "max_pixels", "ocr_jobs"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"ingest option {name!r} must be positive")
+        if not 72 <= self.ocr_dpi <= 600:
+            raise ValueError(f"ocr_dpi must be between 72 and 600, not {self.ocr_dpi}")

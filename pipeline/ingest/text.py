@@ -1,0 +1,53 @@
+"""Plain text and Markdown input: each line a Line, blank lines separate blocks, emphasis marks read and dropped."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.models import Cell, Line, Table
+
+_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_ITALIC = re.compile(r"(?<![\w*])\*(?!\s)([^*]+?)\*(?!\w)|<i>(.*?)</i>|<em>(.*?)</em>")
+_TAGS = re.compile(r"</?(?:b|strong|i|em|u|br|span)[^>]*>", re.IGNORECASE)
+
+
+def strip_markup(text: str) -> tuple[str, bool, bool]:
+    """Remove Markdown/HTML emphasis; report whether the whole line was bold or italic."""
+    heading = bool(_HEADING.match(text))
+    text = _HEADING.sub("", text)
+    stripped = text.strip()
+    whole_bold = bool(re.fullmatch(r"(\*\*|__).+(\*\*|__)", stripped)) and stripped.count("**") <= 2
+    whole_italic = bool(re.fullmatch(r"(\*[^*].*\*|<i>.*</i>|<em>.*</em>)", stripped))
+    text = _BOLD.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _ITALIC.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+    text = _TAGS.sub("", text).replace("**", "")
+    return text.strip(), heading or whole_bold, whole_italic
+
+
+def read_text(text: str) -> tuple[list[Line], list[Table]]:
+    """Lines of a text document (all on page 1, a new block after each blank line) and its tab-separated tables."""
+    lines: list[Line] = []
+    tables: list[Table] = []
+    rows: list[tuple[Cell, ...]] = []
+    block = 0
+    for raw in text.splitlines():
+        if "\t" in raw.strip("\n") and raw.count("\t") >= 1 and raw.strip():
+            rows.append(tuple(Cell(strip_markup(c)[0]) for c in raw.split("\t")))
+            continue
+        if rows:
+            tables.append(Table(page=1, rows=tuple(rows), pages=(1,)))
+            rows = []
+            block += 1
+        if not raw.strip():
+            block += 1
+            continue
+        if re.fullmatch(r"\s*([-*_]\s*){3,}", raw):  # Markdown rule
+            block += 1
+            continue
+        clean, bold, italic = strip_markup(raw)
+        if clean:
+            lines.append(Line(page=1, text=clean, bold=bold, italic=italic, block=block))
+    if rows:
+        tables.append(Table(page=1, rows=tuple(rows), pages=(1,)))
+    return lines, tables

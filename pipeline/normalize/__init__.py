@@ -1,0 +1,43 @@
+"""Normalize: lines to paragraphs of repaired text, every change logged and mapped back to the raw text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.models import Document, Line, Paragraph, RawDocument
+from pipeline.normalize.edits import TrackedText
+from pipeline.normalize.paragraphs import group_lines
+from pipeline.normalize.unicode import character_edits, tone_placement
+
+__all__ = ["NormalizeOptions", "normalize", "normalize_text"]
+
+
+@dataclass(frozen=True)
+class NormalizeOptions:
+    correct: bool = True  # False: only Unicode clean-up that loses nothing (--no-correct)
+
+
+def normalize_text(raw: str, options: NormalizeOptions | None = None) -> TrackedText:
+    """Repair one paragraph's text; the result keeps its fixes and offset map."""
+    options = options or NormalizeOptions()
+    tracked = TrackedText(raw)
+    tracked.apply(character_edits(tracked.text))
+    if options.correct:
+        tracked.apply(tone_placement(tracked.text))
+    return tracked
+
+
+def join_lines(lines: list[Line]) -> str:
+    return " ".join(line.text for line in lines)
+
+
+def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Document:
+    heights = {i + 1: size[1] for i, size in enumerate(raw.page_sizes)}
+    paragraphs: list[Paragraph] = []
+    for group in group_lines(list(raw.lines), heights):
+        text = join_lines(group)
+        tracked = normalize_text(text, options)
+        paragraphs.append(
+            Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
+        )
+    return Document(raw=raw, paragraphs=tuple(paragraphs), tables=raw.tables)

@@ -1,0 +1,37 @@
+"""Write: one JSON per document, atomically (a temporary file in the same folder, then a rename)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def dumps(result: dict[str, Any]) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write `text` to `path` so that a reader never sees half a file, even if we are killed mid-way."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_result(result: dict[str, Any], out_dir: Path, stem: str) -> Path:
+    """`OUT_DIR/STEM.json`; the stem is a bare file name, so nothing is written outside `out_dir`."""
+    name = Path(stem).name
+    if name in {"", ".", ".."}:
+        raise ValueError(f"bad output name {stem!r}")
+    return write_atomic(out_dir / f"{name}.json", dumps(result))

@@ -1,0 +1,41 @@
+"""Shared fixtures: the bundled samples, their gold files, and each sample extracted once per test session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import extract_file
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+GOLD = SAMPLES / "gold"
+SEED_IDS = sorted(p.stem for p in GOLD.glob("*.json"))
+# Each seed comes as its text, a text-layer PDF and a scanned PDF.
+VARIANTS = ("txt", "layer.pdf", "scan.pdf")
+SAMPLE_FILES = [SAMPLES / f"{seed}.{variant}" for seed in SEED_IDS for variant in VARIANTS]
+
+
+def gold_for(path: Path) -> dict[str, Any]:
+    seed = path.name.split(".")[0]
+    data: dict[str, Any] = json.loads((GOLD / f"{seed}.json").read_text("utf-8"))
+    return data
+
+
+_cache: dict[Path, dict[str, Any]] = {}
+
+
+def extracted(path: Path) -> dict[str, Any]:
+    """The result of extracting one sample, computed once per session (OCR is the slow part)."""
+    if path not in _cache:
+        _cache[path] = extract_file(path)
+    return _cache[path]
+
+
+@pytest.fixture(params=SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
+def sample(request: pytest.FixtureRequest) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    path: Path = request.param
+    return path, extracted(path), gold_for(path)

@@ -1,0 +1,76 @@
+"""The vnplan command, run as a user runs it (a subprocess), and in process for speed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pipeline.cli import app, output_names
+
+from .conftest import SAMPLES
+
+runner = CliRunner()
+TXT = SAMPLES / "000_475196faf128e58a.txt"
+
+
+def test_extract_writes_valid_json_and_reports_bad_inputs(tmp_path: Path) -> None:
+    bad = tmp_path / "fake.pdf"
+    bad.write_text("<html>not a plan</html>")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", str(TXT), str(bad), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    errors = [ln for ln in done.stderr.splitlines() if ln.startswith("error")]
+    assert errors == [f"error [not_pdf] {bad}: is named .pdf but is not a PDF (it starts with an HTML page)"]
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["000_475196faf128e58a.json"]  # nothing for the bad file
+    result = json.loads((out / "000_475196faf128e58a.json").read_text("utf-8"))
+    assert result["document"]["number"] == "33/KH-BCĐ"
+
+
+def test_missing_input_is_one_line(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["extract", str(tmp_path / "nope.pdf"), "-o", str(tmp_path)])
+    assert res.exit_code == 2
+    assert res.stderr.strip() == f"error [not_found] {tmp_path / 'nope.pdf'}: no such file"
+
+
+def test_validate_names_failing_paths(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    runner.invoke(app, ["extract", str(TXT), "-o", str(tmp_path), "-q"])
+    (tmp_path / "000_475196faf128e58a.json").rename(good)
+    data = json.loads(good.read_text("utf-8"))
+    data["document"]["date"] = "29/01/2021"
+    del data["source"]["sha256"]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    res = runner.invoke(app, ["validate", str(good), str(bad)])
+    assert res.exit_code == 4
+    assert f"valid {good}" in res.stdout
+    assert "[$.document.date]" in res.stderr
+    assert "[$.source] 'sha256' is a required property" in res.stderr
+
+
+def test_help_explains_every_option() -> None:
+    res = runner.invoke(app, ["extract", "--help"])
+    assert res.exit_code == 0
+    for option in ("--output", "--ocr", "--ocr-lang", "--no-correct", "--max-pages", "--max-pixels", "--debug"):
+        assert option in res.stdout
+
+
+def test_bad_option_value() -> None:
+    res = runner.invoke(app, ["extract", str(TXT), "--ocr", "sometimes"])
+    assert res.exit_code == 2
+    assert "ocr must be auto, always or never" in res.stderr
+
+
+def test_inputs_sharing_a_stem_get_distinct_outputs() -> None:
+    names = output_names([Path("a/plan.pdf"), Path("b/plan.txt"), Path("c/other.pdf")])
+    assert names == {Path("a/plan.pdf"): "plan.pdf", Path("b/plan.txt"): "plan.txt", Path("c/other.pdf"): "other"}

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.models import Line
+from pipeline.normalize import normalize_text
+from pipeline.normalize.edits import Edit, TrackedText, apply_edits
+from pipeline.normalize.paragraphs import group_lines
+
+
+def test_apply_edits_maps_offsets_back() -> None:
+    text, offsets = apply_edits("abc def", [Edit(4, 7, "xy", "t")])
+    assert text == "abc xy"
+    assert offsets[4] == 4 and offsets[5] == 5 and offsets[-1] == 7
+
+
+def test_tracked_text_logs_fixes_in_raw_coordinates() -> None:
+    t = TrackedText("a\u00a0b  hoà")
+    t.apply([Edit(1, 2, " ", "r1")])
+    t.apply([Edit(3, 5, " ", "r2")])
+    assert t.text == "a b hoà"
+    assert [(f.start, f.end, f.rule) for f in t.fixes] == [(1, 2, "r1"), (3, 5, "r2")]
+    assert t.offsets[4] == 5  # 'h' sits at raw offset 5
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("hoà bình", "hòa bình"),
+        ("Khánh Hoà", "Khánh Hòa"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("sức khoẻ", "sức khỏe"),
+        ("Uỷ ban", "Ủy ban"),
+        ("qúy II", "quý II"),
+        ("Quý II", "Quý II"),
+        ("hoàn thành", "hoàn thành"),  # closed syllable: the mark belongs on the second vowel
+        ("ngoài", "ngoài"),
+        ("quả", "quả"),
+    ],
+)
+def test_one_tone_placement(raw: str, fixed: str) -> None:
+    assert normalize_text(raw).text == fixed
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("BCĐ\u00d0 HMTN", "BCĐ HMTN"),  # Tesseract's doubled Đ
+        ("ðơn vị", "đơn vị"),
+        ("a\u00adb\u200bc", "abc"),
+        ("x\u00a0y", "x y"),
+    ],
+)
+def test_stray_and_lookalike_characters(raw: str, fixed: str) -> None:
+    assert normalize_text(raw).text == fixed
+
+
+def test_no_correct_keeps_tone_placement() -> None:
+    from pipeline.normalize import NormalizeOptions
+
+    assert normalize_text("hoà", NormalizeOptions(correct=False)).text == "hoà"
+
+
+def test_english_and_numbers_untouched() -> None:
+    text = "Plan 2021: 6.000 units (97,5%) via email vanphong@gmail.com"
+    assert normalize_text(text).text == text
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_normalize_properties(raw: str) -> None:
+    raw = unicodedata.normalize("NFC", raw)
+    once = normalize_text(raw)
+    assert unicodedata.is_normalized("NFC", once.text) or not unicodedata.is_normalized("NFC", raw)
+    assert normalize_text(once.text).text == once.text  # idempotent
+    assert len(once.offsets) == len(once.text) + 1
+    assert all(0 <= o <= len(raw) for o in once.offsets)
+
+
+def _line(text: str, block: int, page: int = 1, bold: bool = False) -> Line:
+    return Line(page=page, text=text, block=block, bold=bold)
+
+
+def test_lines_group_into_items_and_rejoin_across_pages() -> None:
+    lines = [
+        _line("I. MỤC ĐÍCH", 0, bold=True),
+        _line("- Tổ chức các buổi truyền thông đến các đối tượng đủ", 1),
+        _line("điều kiện hiến máu.", 2, page=2),
+        _line("- Mục khác.", 3, page=2),
+    ]
+    groups = group_lines(lines)
+    assert [" ".join(ln.text for ln in g) for g in groups] == [
+        "I. MỤC ĐÍCH",
+        "- Tổ chức các buổi truyền thông đến các đối tượng đủ điều kiện hiến máu.",
+        "- Mục khác.",
+    ]

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.vntext import (
+    DOC_NUMBER_RE,
+    clean_doc_number,
+    key,
+    parse_date,
+    parse_number,
+    sentence_case,
+    toneless,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("6.000", 6000), ("24.500", 24500), ("97,5", 97.5), ("02", 2), ("1.150", 1150), ("100", 100), ("0,5", 0.5)],
+)
+def test_vietnamese_numbers(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "6.00", "1,2,3", "12/11"])
+def test_not_numbers(text: str) -> None:
+    assert parse_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("ngày 12/11/2020", date(2020, 11, 12)),
+        ("Lào Cai, ngày 29 tháng 01 năm 2021", date(2021, 1, 29)),
+        ("Ngày: 27 tháng 01 năm 2021", date(2021, 1, 27)),
+        ("ngay 7 thang 4 nam 2021", date(2021, 4, 7)),  # marks lost by OCR
+        ("07/4/2000", date(2000, 4, 7)),
+    ],
+)
+def test_dates(text: str, when: date) -> None:
+    assert parse_date(text) == when
+
+
+def test_impossible_date_is_none() -> None:
+    assert parse_date("ngày 31/02/2021") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Số: 33 /KH-BCĐ", "33/KH-BCĐ"),
+        ("Quyết định số 43/2000/QĐ-TTg ngày", "43/2000/QĐ-TTg"),
+        ("Thông tư số 17/2020/TT-BYT", "17/2020/TT-BYT"),
+        ("Kế hoạch số 194-KH/TU ngày 16/5/2023", "194-KH/TU"),
+        ("Công văn 12/UBND-VX", "12/UBND-VX"),
+    ],
+)
+def test_document_numbers(text: str, number: str) -> None:
+    m = DOC_NUMBER_RE.search(text)
+    assert m is not None
+    assert clean_doc_number(m.group()) == number
+
+
+def test_dates_are_not_document_numbers() -> None:
+    assert DOC_NUMBER_RE.search("ngày 12/11/2020") is None
+
+
+def test_toneless_keeps_length_and_strips_marks() -> None:
+    text = "Hiến máu tình nguyện Đặng Xuân Trường"
+    assert toneless(text) == "Hien mau tinh nguyen Dang Xuan Truong"
+    assert key("  HIẾN  máu ") == "hien mau"
+
+
+@given(st.text())
+def test_toneless_is_one_char_per_char(text: str) -> None:
+    assert len(toneless(text)) == len(text)
+
+
+def test_sentence_case_keeps_acronyms() -> None:
+    assert sentence_case("PHÓ CHỦ TỊCH UBND TỈNH") == "Phó Chủ tịch UBND tỉnh"
+    assert sentence_case("Already mixed") == "Already mixed"
