@@ -89,8 +89,8 @@ def native_dpi(page: pymupdf.Page) -> int | None:
     x0, y0, x1, y1 = infos[0]["bbox"]
     if (x1 - x0) < page.rect.width * 0.8 or (y1 - y0) < page.rect.height * 0.8:
         return None
-    width = int(infos[0]["width"])
-    return round(width / ((x1 - x0) / 72.0))
+    width, span = int(infos[0]["width"]), float(x1 - x0)
+    return round(width / (span / 72.0))
 
 
 def render_png(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
