@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2
 
-.PHONY: setup system-deps run test lint samples bench clean
+.PHONY: setup system-deps run test lint samples clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -33,8 +33,8 @@ test: setup
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check pipeline tests samples/build.py scripts benchmarks
-	$(BIN)/ruff format --check pipeline tests samples/build.py scripts benchmarks
+	$(BIN)/ruff check pipeline tests samples/build.py scripts
+	$(BIN)/ruff format --check pipeline tests samples/build.py scripts
 	$(BIN)/mypy pipeline
 
 samples: setup

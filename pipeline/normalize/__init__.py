@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.models import Document, Line, Paragraph, RawDocument
 from pipeline.normalize.edits import TrackedText
+from pipeline.normalize.ocr_fix import correct, document_pairs
 from pipeline.normalize.paragraphs import group_lines
 from pipeline.normalize.unicode import character_edits, tone_placement
 
@@ -17,13 +18,14 @@ class NormalizeOptions:
     correct: bool = True  # False: only Unicode clean-up that loses nothing (--no-correct)
 
 
-def normalize_text(raw: str, options: NormalizeOptions | None = None) -> TrackedText:
-    """Repair one paragraph's text; the result keeps its fixes and offset map."""
+def normalize_text(raw: str, options: NormalizeOptions | None = None, context: list[str] | None = None) -> TrackedText:
+    """Repair one paragraph's text; `context` is the rest of the document (its repeated phrases help OCR fixes)."""
     options = options or NormalizeOptions()
     tracked = TrackedText(raw)
     tracked.apply(character_edits(tracked.text))
     if options.correct:
         tracked.apply(tone_placement(tracked.text))
+        tracked.apply(correct(tracked.text, document_pairs(context if context is not None else [tracked.text])))
     return tracked
 
 
@@ -32,11 +34,18 @@ def join_lines(lines: list[Line]) -> str:
 
 
 def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Document:
+    options = options or NormalizeOptions()
     heights = {i + 1: size[1] for i, size in enumerate(raw.page_sizes)}
+    groups = group_lines(list(raw.lines), heights)
+    texts = [join_lines(g) for g in groups]
+    pairs = document_pairs(texts)
     paragraphs: list[Paragraph] = []
-    for group in group_lines(list(raw.lines), heights):
-        text = join_lines(group)
-        tracked = normalize_text(text, options)
+    for group, text in zip(groups, texts, strict=True):
+        tracked = TrackedText(text)
+        tracked.apply(character_edits(tracked.text))
+        if options.correct:
+            tracked.apply(tone_placement(tracked.text))
+            tracked.apply(correct(tracked.text, pairs))
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
         )
