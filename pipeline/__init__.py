@@ -2,10 +2,9 @@
 
 The flow, one document at a time: ingest -> normalize -> structure -> extract -> validate -> write.
 
-    >>> from pipeline import extract_file
-    >>> result = extract_file("samples/000_475196faf128e58a.txt")
-    >>> result["document"]["number"]
-    '33/KH-BCĐ'
+    from pipeline import extract_file
+    result = extract_file("plan.pdf")        # raises a VnplanError subclass on bad input
+    result["document"]["number"]             # e.g. '33/KH-BCĐ'
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.models import Document, Line, Paragraph, RawDocument
 from pipeline.normalize.edits import TrackedText
-from pipeline.normalize.ocr_fix import correct, document_pairs
+from pipeline.normalize.ocr_fix import DocCounts, correct, document_pairs
 from pipeline.normalize.paragraphs import group_lines
 from pipeline.normalize.unicode import character_edits, tone_placement
 
@@ -20,12 +20,17 @@ class NormalizeOptions:
 
 def normalize_text(raw: str, options: NormalizeOptions | None = None, context: list[str] | None = None) -> TrackedText:
     """Repair one paragraph's text; `context` is the rest of the document (its repeated phrases help OCR fixes)."""
-    options = options or NormalizeOptions()
+    pairs = document_pairs(context if context is not None else [raw])
+    return _repair(raw, options or NormalizeOptions(), pairs)
+
+
+def _repair(raw: str, options: NormalizeOptions, pairs: DocCounts) -> TrackedText:
+    """The passes, in order: lossless character clean-up, then (unless --no-correct) tone placement and OCR marks."""
     tracked = TrackedText(raw)
     tracked.apply(character_edits(tracked.text))
     if options.correct:
         tracked.apply(tone_placement(tracked.text))
-        tracked.apply(correct(tracked.text, document_pairs(context if context is not None else [tracked.text])))
+        tracked.apply(correct(tracked.text, pairs))
     return tracked
 
 
@@ -41,11 +46,7 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     pairs = document_pairs(texts)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
-        tracked = TrackedText(text)
-        tracked.apply(character_edits(tracked.text))
-        if options.correct:
-            tracked.apply(tone_placement(tracked.text))
-            tracked.apply(correct(tracked.text, pairs))
+        tracked = _repair(text, options, pairs)
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
         )
