@@ -33,8 +33,8 @@ test: setup
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check pipeline tests samples/build.py scripts
-	$(BIN)/ruff format --check pipeline tests samples/build.py scripts
+	$(BIN)/ruff check pipeline tests samples/build.py scripts benchmarks
+	$(BIN)/ruff format --check pipeline tests samples/build.py scripts benchmarks
 	$(BIN)/mypy pipeline
 
 samples: setup
