@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract.evidence import source, sources
+from pipeline.extract.evidence import source
 from pipeline.models import Document
 from pipeline.structure import Layout, Section
 
@@ -90,6 +90,3 @@ def assemble(
         "corrections": corrections_json(doc),
         "warnings": warnings,
     }
-
-
-__all__ = ["assemble", "sources"]

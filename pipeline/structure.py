@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.models import Document, Paragraph
-from pipeline.vntext import key, toneless
+from pipeline.vntext import key
 
 DOC_TYPES = {
     "ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "chi thi": "Chỉ thị", "thong bao": "Thông báo",
@@ -293,8 +293,3 @@ def appendix_zones(doc: Document, ks: list[str], out: Layout) -> list[list[int]]
 def is_stamp(text: str) -> bool:
     """A receiving stamp (`ĐẾN Số: 112 Ngày: …`): OCR often reads its ĐẾN as ĐỀN, which the toneless form hides."""
     return bool(re.match(r"^\s*den\s*[:.]?\s*so\b", key(text)))
-
-
-def toneless_find(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """Search the toneless, lower-cased text; the match's offsets are valid in `text`."""
-    return pattern.search(toneless(text).lower())

@@ -46,10 +46,6 @@ def parse_number(text: str) -> float | None:
     return float(text.replace(".", "").replace(",", "."))
 
 
-def as_int_if_whole(value: float) -> int | float:
-    return int(value) if value == int(value) else value
-
-
 # ---- dates -----------------------------------------------------------------------------------------------------
 
 _DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d{2})(?!\d)")

@@ -49,7 +49,7 @@ def main() -> None:
     out: Path = parser.parse_args().out
     unigrams: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
-    names: Counter[str] = Counter()  # pairs of standard phrases of the administrative register
+    register: Counter[str] = Counter()  # pairs of standard phrases of the administrative register
     ut = resources.files("underthesea")
     for word in (ut / "corpus" / "data" / "Viet74K.txt").read_text("utf-8").splitlines():
         add_phrase(word, unigrams, bigrams, 1)
@@ -63,7 +63,7 @@ def main() -> None:
             sentence = []
     for line in (DATA / "admin_phrases.txt").read_text("utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            add_phrase(line, unigrams, names, 1)
+            add_phrase(line, unigrams, register, 1)
     gazetteer = json.loads((DATA / "gazetteer.json").read_text("utf-8"))
     for era in ("old", "new"):
         for unit in gazetteer[era].values():
@@ -73,7 +73,7 @@ def main() -> None:
         "about": "Syllable and syllable-pair counts for OCR correction; built by scripts/build_lexicon.py.",
         "unigrams": dict(sorted(unigrams.items())),
         "bigrams": dict(sorted(bigrams.items())),
-        "names": dict(sorted(names.items())),
+        "register": dict(sorted(register.items())),
     }
     raw = json.dumps(lexicon, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     out.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))

@@ -33,8 +33,9 @@ _SYLLABLE = re.compile(r"[^\W\d_]+")
 _GAP = re.compile(r"^[ \t]*$")  # neighbours count as context only when nothing but spaces separates them
 
 
-# Evidence weights and thresholds, tuned on synthetic damage of general text (benchmarks/normalize_bench.py).
-REGISTER_WEIGHT = 10  # a pair from a standard phrase of the register or a place name
+# Evidence weights and thresholds, set by hand on the passages of tests/test_ocr_fix.py and on the corrections that
+# benchmarks/list_corrections.py lists for the samples (a synthetic-damage benchmark is still to come, issue #4).
+REGISTER_WEIGHT = 10  # a pair from a standard phrase of the administrative register
 DOC_WEIGHT = 10  # each other occurrence of the pair in this document
 MIN_EVIDENCE = 3  # a pair seen once, in a dictionary entry only, is not enough
 COMMON = 100  # a syllable this frequent is a word in its own right: it needs more evidence to be replaced
@@ -47,10 +48,9 @@ FREQUENT_IN_DOC = 4  # a syllable used this often in the document is not overtur
 class Lexicon:
     unigrams: dict[str, int]
     pairs: dict[str, int]
-    names: dict[str, int]
+    register: dict[str, int]  # pairs of standard phrases of the administrative register
     variants: dict[str, tuple[str, ...]]  # toneless form -> syllables sharing it
     expansions: dict[str, tuple[str, str]]  # abbreviation -> (first, last) syllable of its expansion
-    total: int
     function_words: frozenset[str]  # the most frequent syllables: a pair with one of them says little
 
 
@@ -71,10 +71,9 @@ def lexicon() -> Lexicon:
     return Lexicon(
         unigrams,
         data["bigrams"],
-        data["names"],
+        data["register"],
         {k: tuple(v) for k, v in variants.items()},
         expansions,
-        sum(unigrams.values()),
         frozenset(sorted(unigrams, key=lambda k: unigrams[k], reverse=True)[:FUNCTION_WORDS]),
     )
 
@@ -134,7 +133,7 @@ def evidence(cand: str, prev: str | None, nxt: str | None, lex: Lexicon, doc: Do
         if neighbour is None or (cand != own and neighbour in lex.function_words):
             continue
         general = lex.pairs.get(key, 0) if mode == "all" else 0
-        register = lex.names.get(key, 0) if mode != "document" else 0
+        register = lex.register.get(key, 0) if mode != "document" else 0
         others = doc.pairs.get(key, 0) - (1 if cand == own else 0)  # this occurrence is no evidence for itself
         total += general + REGISTER_WEIGHT * register + DOC_WEIGHT * max(others, 0)
     return total
@@ -149,7 +148,7 @@ def _match_case(model: str, word: str) -> str:
 
 
 def _is_name_like(text: str, tok: Token, i: int) -> bool:
-    """A capitalised word inside a sentence is probably part of a name: only register and document evidence count."""
+    """A capitalised word inside a sentence, probably part of a name: only the document's own usage may change it."""
     if not tok.text[:1].isupper() or tok.text.isupper():
         return False
     before = text[: tok.start].rstrip(" \t")
