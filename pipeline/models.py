@@ -28,8 +28,10 @@ class Line:
 
 @dataclass(frozen=True)
 class Cell:
-    text: str
+    text: str  # corrected once normalize has run; as read before
     bbox: BBox | None = None
+    raw: str | None = None  # as read, when normalize changed it
+    fixes: tuple[Fix, ...] = ()
 
 
 @dataclass(frozen=True)

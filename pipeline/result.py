@@ -45,6 +45,24 @@ def paragraphs_json(doc: Document) -> list[dict[str, Any]]:
 
 
 def corrections_json(doc: Document) -> list[dict[str, Any]]:
+    """Every fix: in a paragraph (offsets into its raw_text) or in a table cell (offsets into the cell's raw text)."""
+    in_tables = [
+        {
+            "original": f.original,
+            "corrected": f.corrected,
+            "rule": f.rule,
+            "page": t.page,
+            "table": ti,
+            "row": ri,
+            "col": ci,
+            "start": f.start,
+            "end": f.end,
+        }
+        for ti, t in enumerate(doc.tables)
+        for ri, row in enumerate(t.rows)
+        for ci, cell in enumerate(row)
+        for f in cell.fixes
+    ]
     return [
         {
             "original": f.original,
@@ -57,7 +75,7 @@ def corrections_json(doc: Document) -> list[dict[str, Any]]:
         }
         for i, p in enumerate(doc.paragraphs)
         for f in p.fixes
-    ]
+    ] + in_tables
 
 
 def assemble(

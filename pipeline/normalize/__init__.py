@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pipeline.models import Document, Line, Paragraph, RawDocument
+from pipeline.models import Document, Line, Paragraph, RawDocument, Table
 from pipeline.normalize.edits import TrackedText
+from pipeline.normalize.legacy import legacy_edits
 from pipeline.normalize.ocr_fix import DocCounts, correct, document_pairs
 from pipeline.normalize.paragraphs import group_lines
 from pipeline.normalize.unicode import character_edits, tone_placement
@@ -25,8 +26,10 @@ def normalize_text(raw: str, options: NormalizeOptions | None = None, context: l
 
 
 def _repair(raw: str, options: NormalizeOptions, pairs: DocCounts) -> TrackedText:
-    """The passes, in order: lossless character clean-up, then (unless --no-correct) tone placement and OCR marks."""
+    """The passes, in order: legacy-encoding decoding and lossless character clean-up, then (unless --no-correct)
+    tone placement and OCR marks. Decoding comes first: TCVN3 mojibake uses characters (`Ð`) the clean-up maps."""
     tracked = TrackedText(raw)
+    tracked.apply(legacy_edits(tracked.text))
     tracked.apply(character_edits(tracked.text))
     if options.correct:
         tracked.apply(tone_placement(tracked.text))
@@ -43,11 +46,27 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     heights = {i + 1: size[1] for i, size in enumerate(raw.page_sizes)}
     groups = group_lines(list(raw.lines), heights)
     texts = [join_lines(g) for g in groups]
-    pairs = document_pairs(texts)
+    cells = [c.text for t in raw.tables for row in t.rows for c in row]
+    pairs = document_pairs(texts + cells)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
         tracked = _repair(text, options, pairs)
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
         )
-    return Document(raw=raw, paragraphs=tuple(paragraphs), tables=raw.tables)
+    tables = tuple(_repair_table(t, options, pairs) for t in raw.tables)
+    return Document(raw=raw, paragraphs=tuple(paragraphs), tables=tables)
+
+
+def _repair_table(table: Table, options: NormalizeOptions, pairs: DocCounts) -> Table:
+    """The same repairs in every cell; a changed cell keeps its raw text and its fixes."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            tracked = _repair(cell.text, options, pairs)
+            if tracked.fixes:
+                cell = replace(cell, text=tracked.text, raw=cell.text, fixes=tuple(tracked.fixes))
+            cells.append(cell)
+        rows.append(tuple(cells))
+    return replace(table, rows=tuple(rows))

@@ -4,32 +4,37 @@ Most OCR errors in Vietnamese are real syllables with the wrong marks (`đò` fo
 `ĐỀN Số` for `ĐẾN Số`), so a spelling list cannot see them. Here a syllable is replaced by another with the same
 letters but other marks (its toneless form is the same) only when the context clearly prefers it:
 
-- **lexicon pairs**: syllable pairs inside Vietnamese words (Viet74K), in running text (VLSP sample), in standard
-  phrases of the administrative register, and in place names (see scripts/build_lexicon.py);
+- **word pairs**: syllable pairs inside Vietnamese words (Viet74K, and the words of underthesea's VLSP sample, so
+  frequent words weigh more), in standard phrases of the administrative register, and, for names, in place names
+  (see scripts/build_lexicon.py). Pairs across two words (`trong tình`) fit almost anything and are not used;
 - **the document itself**: a plan repeats its key phrases (`hiến máu tình nguyện` dozens of times), so a pair that
-  the document uses often is evidence for its rarer, differently-marked twin.
+  the document uses twice or more is evidence for its differently-marked twin.
 
-A change is made only when the syllable as read has no support from either neighbour (no lexicon pair, no other
-occurrence in the document), and the candidate has some, clearly more. Abbreviations next to a syllable stand for
-their expansion (`Công TTĐT` is read as `Công thông tin điện tử`, which makes `Cổng` the better reading).
+A change is made only when the syllable as read forms no known word or place name with either neighbour, and the
+best other reading has enough evidence: at least three times the runner-up's, and three times the reading as read
+(whose repetitions in the document count little, since OCR repeats its errors; a name's count fully). A
+capitalised word inside a sentence is taken for a name: general word pairs do not count against it. Abbreviations
+next to a syllable stand for their expansion (`Công TTĐT` reads as `Công thông tin điện tử`, so `Cổng` wins).
+Grammar words form no word pairs, so a rare marked syllable with no support whose twin is one of the commonest
+words (`cạc` for `các`) becomes that word (`ocr.function_word.v1`).
+
+Measured by benchmarks/normalize_bench.py (figures in the README).
 """
 
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
 from pipeline.normalize.edits import Edit
+from pipeline.normalize.lexicon import SYLLABLE as _SYLLABLE
+from pipeline.normalize.lexicon import Lexicon, lexicon
 from pipeline.vntext import toneless
 
 RULE = "ocr.context_marks.v1"
-_SYLLABLE = re.compile(r"[^\W\d_]+")
+RULE_FUNCTION = "ocr.function_word.v1"
 _GAP = re.compile(r"^[ \t]*$")  # neighbours count as context only when nothing but spaces separates them
 
 
@@ -40,42 +45,9 @@ DOC_WEIGHT = 10  # each other occurrence of the pair in this document
 MIN_EVIDENCE = 3  # a pair seen once, in a dictionary entry only, is not enough
 COMMON = 100  # a syllable this frequent is a word in its own right: it needs more evidence to be replaced
 MIN_EVIDENCE_COMMON = 10
-FUNCTION_WORDS = 60
-FREQUENT_IN_DOC = 4  # a syllable used this often in the document is not overturned by general usage alone
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    unigrams: dict[str, int]
-    pairs: dict[str, int]
-    register: dict[str, int]  # pairs of standard phrases of the administrative register
-    variants: dict[str, tuple[str, ...]]  # toneless form -> syllables sharing it
-    expansions: dict[str, tuple[str, str]]  # abbreviation -> (first, last) syllable of its expansion
-    function_words: frozenset[str]  # the most frequent syllables: a pair with one of them says little
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> Lexicon:
-    data_dir = resources.files("pipeline") / "data"
-    data = json.loads(gzip.decompress((data_dir / "lexicon.json.gz").read_bytes()))
-    unigrams: dict[str, int] = data["unigrams"]
-    variants: dict[str, list[str]] = {}
-    for syl in unigrams:
-        variants.setdefault(toneless(syl), []).append(syl)
-    abbreviations: dict[str, str] = json.loads((data_dir / "abbreviations.json").read_text("utf-8"))["expansions"]
-    expansions = {}
-    for abbr, full in abbreviations.items():
-        syls = _SYLLABLE.findall(full.lower())
-        if syls:
-            expansions[abbr] = (syls[0], syls[-1])
-    return Lexicon(
-        unigrams,
-        data["bigrams"],
-        data["register"],
-        {k: tuple(v) for k, v in variants.items()},
-        expansions,
-        frozenset(sorted(unigrams, key=lambda k: unigrams[k], reverse=True)[:FUNCTION_WORDS]),
-    )
+AS_READ_DOC_WEIGHT = 2  # each other occurrence of the reading as read, which no word list knows
+RARE = 10  # a syllable seen at most this often in the lexicon may be a misread function word
+OUTWEIGH = 3  # a candidate needs this many times the evidence of the reading as read
 
 
 @dataclass(frozen=True)
@@ -125,17 +97,30 @@ def _context(text: str, toks: list[Token], i: int, lex: Lexicon) -> tuple[str | 
     return prev, nxt
 
 
-def evidence(cand: str, prev: str | None, nxt: str | None, lex: Lexicon, doc: DocCounts, own: str, mode: str) -> int:
-    """How much the lexicon, the register and this document support `cand` between its neighbours. For a
-    replacement, a pair with one of the most frequent syllables (`các`, `và`…) is no evidence: it fits anything."""
+def evidence(
+    cand: str,
+    prev: str | None,
+    nxt: str | None,
+    lex: Lexicon,
+    doc: DocCounts,
+    own: str,
+    mode: str,
+    doc_weight: int = DOC_WEIGHT,
+) -> int:
+    """How much the lexicon, the register and this document support `cand` between its neighbours.
+
+    `mode`: `all` counts word pairs, register phrases and the document; `name` (a capitalised word inside a
+    sentence) counts place names instead of word pairs; `attested` counts both kinds of pairs. For a replacement,
+    a pair with one of the most frequent syllables (`các`, `và`…) is no evidence: it fits anything."""
     total = 0
     for neighbour, key in ((prev, f"{prev} {cand}"), (nxt, f"{cand} {nxt}")):
         if neighbour is None or (cand != own and neighbour in lex.function_words):
             continue
-        general = lex.pairs.get(key, 0) if mode == "all" else 0
-        register = lex.register.get(key, 0) if mode != "document" else 0
+        general = lex.pairs.get(key, 0) if mode in ("all", "attested") else 0
+        general += lex.places.get(key, 0) if mode in ("name", "attested") else 0
         others = doc.pairs.get(key, 0) - (1 if cand == own else 0)  # this occurrence is no evidence for itself
-        total += general + REGISTER_WEIGHT * register + DOC_WEIGHT * max(others, 0)
+        # one other occurrence may be the same OCR error again: the document speaks from two on
+        total += general + REGISTER_WEIGHT * lex.register.get(key, 0) + doc_weight * (others if others >= 2 else 0)
     return total
 
 
@@ -148,11 +133,22 @@ def _match_case(model: str, word: str) -> str:
 
 
 def _is_name_like(text: str, tok: Token, i: int) -> bool:
-    """A capitalised word inside a sentence, probably part of a name: only the document's own usage may change it."""
+    """A capitalised word inside a sentence, probably part of a name: general usage is no evidence against it."""
     if not tok.text[:1].isupper() or tok.text.isupper():
         return False
     before = text[: tok.start].rstrip(" \t")
     return bool(before) and before[-1] not in '.:;!?-–•+“"(' and i > 0
+
+
+def _function_word(original: str, candidates: list[str], lex: Lexicon) -> str | None:
+    """A rare syllable that nothing around supports, whose twin is one of the commonest words (`cạc` for `các`,
+    `vá` for `và`): grammar words form no word pairs, so only their frequency can speak for them."""
+    if lex.unigrams.get(original, 0) > RARE or toneless(original) == original:
+        return None  # frequent in its own right, or unmarked (a foreign word, a code, OCR noise)
+    common = [c for c in candidates if c in lex.function_words]
+    if len(common) != 1:
+        return None
+    return common[0]
 
 
 def correct(text: str, doc: DocCounts) -> list[Edit]:
@@ -170,21 +166,22 @@ def correct(text: str, doc: DocCounts) -> list[Edit]:
         prev, nxt = _context(text, toks, i, lex)
         if prev is None and nxt is None:
             continue
-        # A capitalised word inside a sentence is probably a name: only this document can say it is misread. A
-        # syllable this document uses again and again is probably right: general usage alone cannot overturn it.
-        mode = (
-            "document"
-            if _is_name_like(text, tok, i)
-            else "register"
-            if doc.unigrams.get(original, 0) >= FREQUENT_IN_DOC
-            else "all"
-        )
-        if evidence(original, prev, nxt, lex, doc, original, mode):
-            continue  # the reading as it stands is attested: leave it
+        # A capitalised word inside a sentence is probably a name: only the register and the document can change it.
+        mode = "name" if _is_name_like(text, tok, i) else "all"
+        attest_mode = "attested" if tok.text[:1].isupper() else "all"  # place names speak for capitalised words
+        if evidence(original, prev, nxt, lex, DocCounts(Counter(), Counter()), original, attest_mode):
+            continue  # the reading as it stands forms a known word or place name with a neighbour: leave it
+        # OCR repeats its errors (`Cao đằng` on every page), so the document's other copies of a reading that no
+        # word list knows weigh little for it
+        # (a name's repetitions, though, are the best evidence for it)
+        weight = DOC_WEIGHT if mode == "name" else AS_READ_DOC_WEIGHT
+        as_read = evidence(original, prev, nxt, lex, doc, original, mode, doc_weight=weight)
         scored = sorted(((evidence(c, prev, nxt, lex, doc, original, mode), c) for c in candidates), reverse=True)
         best_score, best = scored[0]
         runner_up = scored[1][0] if len(scored) > 1 else 0
         needed = MIN_EVIDENCE_COMMON if lex.unigrams.get(original, 0) >= COMMON else MIN_EVIDENCE
-        if best_score >= needed and best_score >= 3 * runner_up:
+        if best_score >= needed and best_score >= 3 * runner_up and best_score >= OUTWEIGH * as_read:
             edits.append(Edit(tok.start, tok.end, _match_case(tok.text, best), RULE))
+        elif mode == "all" and not as_read and (word := _function_word(original, candidates, lex)):
+            edits.append(Edit(tok.start, tok.end, _match_case(tok.text, word), RULE_FUNCTION))
     return edits

@@ -63,13 +63,13 @@ def tone_placement(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for m in _WORD.finditer(text):
         word = m.group()
-        fixed = _place_tone(word)
+        fixed = place_tone(word)
         if fixed != word:
             edits.append(Edit(m.start(), m.end(), fixed, "unicode.tone_placement.v1"))
     return edits
 
 
-def _place_tone(word: str) -> str:
+def place_tone(word: str) -> str:
     lower = word.lower()
     if len(word) < 2:
         return word
@@ -102,7 +102,7 @@ def character_edits(text: str) -> list[Edit]:
             edits.append(Edit(i, i + 1, "", "unicode.detached_mark.v1"))
     for m in re.finditer(r"[ĐÐ]{2}|[đð]{2}", text):  # OCR doubles a bold Đ; no Vietnamese word has two
         edits.append(Edit(m.start(), m.end(), "Đ" if m.group()[0] in "ĐÐ" else "đ", "unicode.doubled_d.v1"))
-    for m in re.finditer(r"[ \t]{2,}", text):
+    for m in re.finditer(r"[ \t\u00a0\u2007\u202f]{2,}", text):
         edits.append(Edit(m.start(), m.end(), " ", "unicode.spaces.v1"))
     return _drop_overlaps(edits)
 

@@ -1,0 +1,84 @@
+"""TCVN3 and VNI mojibake back to Unicode: round trips of real sentences, and what must never be touched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.ingest import ingest_bytes
+from pipeline.normalize import normalize, normalize_text
+from pipeline.normalize.legacy import legacy_edits, tables
+
+from .conftest import ROOT
+
+SENTENCES = [
+    "Kế hoạch tổ chức Ngày hội hiến máu tình nguyện năm 2021",
+    "Ủy ban nhân dân tỉnh Quảng Ngãi ban hành kế hoạch triển khai tiêm chủng mở rộng",
+    "KẾ HOẠCH THỰC HIỆN CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA XÂY DỰNG NÔNG THÔN MỚI",
+    "Sở Giáo dục và Đào tạo chủ trì, phối hợp với các huyện xóa mù chữ cho người dân",
+    "Đài Phát thanh - Truyền hình tỉnh tuyên truyền về chuyển đổi số trong năm 2025",
+]
+
+
+def tcvn3(text: str) -> str:
+    """Encode with glibc's own converter (independent of vnplan's table), read back as a PDF gives it: Latin-1."""
+    done = subprocess.run(["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input=text.encode(), capture_output=True)
+    assert done.returncode == 0
+    return done.stdout.decode("latin-1")
+
+
+def vni(text: str) -> str:
+    inverse = {v: k for k, v in tables()["vni"].items()}
+    return "".join(inverse.get(ch, ch) for ch in text)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+@pytest.mark.parametrize("encode", [tcvn3, vni], ids=["tcvn3", "vni"])
+def test_round_trip(sentence: str, encode: object) -> None:
+    mojibake = encode(sentence)  # type: ignore[operator]
+    assert mojibake != sentence
+    result = normalize_text(mojibake)
+    assert result.text == sentence
+    assert result.fixes and result.fixes[0].rule.startswith("legacy.")
+
+
+def test_known_vni_example() -> None:
+    # the example that VNI converters document: "Xin chào các bạn"
+    assert normalize_text("Xin chaøo caùc baïn").text == "Xin chào các bạn"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan 2021: 6.000 units, 97,5% of them voluntary.",
+        "Café, résumé, naïve and façade are French words.",
+        "Hoà Bình, Khánh Hoà, Thanh Hoá",
+        "Kế hoạch số 33/KH-BCĐ ngày 29/01/2021",
+        "Tổng: 24.500 đơn vị máu",
+    ],
+)
+def test_unicode_english_and_numbers_are_never_decoded(text: str) -> None:
+    assert legacy_edits(text) == []
+
+
+def test_mixed_document_is_decoded_per_span() -> None:
+    text = "KẾ HOẠCH\n\n" + tcvn3("Tổ chức phong trào hiến máu tình nguyện năm 2021") + "\n\nNơi nhận: Sở Y tế"
+    doc = normalize(ingest_bytes(text.encode("utf-8"), "mixed.txt"))
+    assert [p.text for p in doc.paragraphs] == [
+        "KẾ HOẠCH",
+        "Tổ chức phong trào hiến máu tình nguyện năm 2021",
+        "Nơi nhận: Sở Y tế",
+    ]
+    assert {f.rule for p in doc.paragraphs for f in p.fixes} == {"legacy.tcvn3.v1"}
+
+
+def test_committed_tables_are_what_the_script_builds(tmp_path: object) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_legacy_tables
+
+    committed = json.loads((ROOT / "pipeline" / "data" / "legacy_encodings.json").read_text("utf-8"))
+    assert committed["tcvn3"] == build_legacy_tables.tcvn3_table()
+    assert committed["vni"] == build_legacy_tables.vni_table()
