@@ -98,3 +98,21 @@ def test_lines_group_into_items_and_rejoin_across_pages() -> None:
         "- Tổ chức các buổi truyền thông đến các đối tượng đủ điều kiện hiến máu.",
         "- Mục khác.",
     ]
+
+
+def test_words_broken_at_line_ends_are_rejoined() -> None:
+    from pipeline.models import RawDocument
+    from pipeline.normalize import normalize
+
+    lines = (
+        Line(page=1, text="Căn cứ Quyết định số 103/QĐ-", block=0),
+        Line(page=1, text="BCĐQG; Đài Phát thanh -", block=0),
+        Line(page=1, text="Truyền hình tỉnh; tổ chức ki\u00ad", block=0),
+        Line(page=1, text="ểm tra.", block=0),
+    )
+    doc = normalize(RawDocument("x.txt", "0" * 64, "text", 1, lines))
+    (p,) = doc.paragraphs
+    assert p.text == "Căn cứ Quyết định số 103/QĐ-BCĐQG; Đài Phát thanh - Truyền hình tỉnh; tổ chức kiểm tra."
+    assert [f.rule for f in p.fixes] == ["layout.hyphen_join.v1", "layout.soft_hyphen_join.v1"]
+    start, end = p.raw_span(p.text.index("BCĐQG"), p.text.index("BCĐQG") + 5)
+    assert p.raw[start:end] == "BCĐQG"  # spans still map back to the raw text

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.normalize import NormalizeOptions, normalize_text
-from pipeline.normalize.ocr_fix import RULE
 
 from .conftest import ROOT
 
@@ -34,6 +33,12 @@ from .conftest import ROOT
             "vận động hiến máu tình nguyện; HIỆN MÁU TÌNH NGUYỆN NĂM 2024",
             "vận động hiến máu tình nguyện; HIẾN MÁU TÌNH NGUYỆN NĂM 2024",
         ),
+        # a token that cannot be a syllable: a known OCR confusion of shapes (`rn` for `m`, `I` for `l`)
+        (
+            "hiến rnáu tình nguyện; hiến máu tình nguyện; hiến máu",
+            "hiến máu tình nguyện; hiến máu tình nguyện; hiến máu",
+        ),
+        ("Iàm việc với các cơ quan", "Làm việc với các cơ quan"),
         # an abbreviation stands for its expansion: `Công TTĐT` is `Cổng thông tin điện tử`
         ("Cổng thông tin điện tử tỉnh; Công TTĐT tỉnh", "Cổng thông tin điện tử tỉnh; Cổng TTĐT tỉnh"),
     ],
@@ -41,7 +46,7 @@ from .conftest import ROOT
 def test_wrong_marks_are_fixed(raw: str, fixed: str) -> None:
     result = normalize_text(raw)
     assert result.text == fixed
-    assert all(f.rule in (RULE, "unicode.tone_placement.v1") for f in result.fixes)
+    assert all(f.rule.startswith(("ocr.", "unicode.tone_placement")) for f in result.fixes)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +69,7 @@ def test_no_correct_turns_it_off() -> None:
 def test_fix_is_logged_with_raw_offsets() -> None:
     result = normalize_text("chỉ đạo đầy mạnh")
     (fix,) = result.fixes
-    assert (fix.start, fix.end, fix.original, fix.corrected, fix.rule) == (8, 11, "đầy", "đẩy", RULE)
+    assert (fix.start, fix.end, fix.original, fix.corrected, fix.rule) == (8, 11, "đầy", "đẩy", "ocr.context_marks.v1")
 
 
 def test_committed_lexicon_is_what_the_script_builds(tmp_path: Path) -> None:

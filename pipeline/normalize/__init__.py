@@ -8,7 +8,7 @@ from pipeline.models import Document, Line, Paragraph, RawDocument, Table
 from pipeline.normalize.edits import TrackedText
 from pipeline.normalize.legacy import legacy_edits
 from pipeline.normalize.ocr_fix import DocCounts, correct, document_pairs
-from pipeline.normalize.paragraphs import group_lines
+from pipeline.normalize.paragraphs import group_lines, join_points, line_join_edits
 from pipeline.normalize.unicode import character_edits, tone_placement
 
 __all__ = ["NormalizeOptions", "normalize", "normalize_text"]
@@ -25,10 +25,12 @@ def normalize_text(raw: str, options: NormalizeOptions | None = None, context: l
     return _repair(raw, options or NormalizeOptions(), pairs)
 
 
-def _repair(raw: str, options: NormalizeOptions, pairs: DocCounts) -> TrackedText:
+def _repair(raw: str, options: NormalizeOptions, pairs: DocCounts, joins: list[int] | None = None) -> TrackedText:
     """The passes, in order: legacy-encoding decoding and lossless character clean-up, then (unless --no-correct)
     tone placement and OCR marks. Decoding comes first: TCVN3 mojibake uses characters (`Ð`) the clean-up maps."""
     tracked = TrackedText(raw)
+    if joins:
+        tracked.apply(line_join_edits(tracked.text, joins))  # offsets of the joins are raw offsets: first
     tracked.apply(legacy_edits(tracked.text))
     tracked.apply(character_edits(tracked.text))
     if options.correct:
@@ -50,7 +52,7 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     pairs = document_pairs(texts + cells)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
-        tracked = _repair(text, options, pairs)
+        tracked = _repair(text, options, pairs, join_points(group))
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
         )

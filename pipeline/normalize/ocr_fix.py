@@ -31,10 +31,12 @@ from dataclasses import dataclass
 from pipeline.normalize.edits import Edit
 from pipeline.normalize.lexicon import SYLLABLE as _SYLLABLE
 from pipeline.normalize.lexicon import Lexicon, lexicon
+from pipeline.normalize.syllable import is_valid_syllable
 from pipeline.vntext import toneless
 
 RULE = "ocr.context_marks.v1"
 RULE_FUNCTION = "ocr.function_word.v1"
+RULE_CONFUSION = "ocr.confusion.v1"
 _GAP = re.compile(r"^[ \t]*$")  # neighbours count as context only when nothing but spaces separates them
 
 
@@ -140,6 +142,24 @@ def _is_name_like(text: str, tok: Token, i: int) -> bool:
     return bool(before) and before[-1] not in '.:;!?-–•+“"(' and i > 0
 
 
+# Shapes OCR confuses beyond marks, tried only on a token that cannot be a syllable at all.
+CONFUSIONS = (("rn", "m"), ("cl", "d"), ("ri", "n"), ("li", "h"), ("vv", "w"))
+
+
+def _candidates(word: str, lex: Lexicon) -> tuple[list[str], str]:
+    """Other readings of a token: the same letters with other marks; for a token that cannot be a Vietnamese
+    syllable, also what a known OCR confusion (`rn` for `m`, `I` for `l`) would make of it."""
+    original = word.lower()
+    same_letters = [c for c in lex.variants.get(toneless(original), ()) if c != original and is_valid_syllable(c)]
+    if original in lex.unigrams or is_valid_syllable(original):
+        return same_letters, RULE
+    shapes = [original.replace(a, b, 1) for a, b in CONFUSIONS if a in original]
+    if word[:1] == "I" and word[1:2].islower():
+        shapes.append("l" + original[1:])  # capital I read for a lower-case l
+    confused = [c for shape in shapes for c in lex.variants.get(toneless(shape), ()) if is_valid_syllable(c)]
+    return same_letters + [c for c in confused if c not in same_letters], RULE_CONFUSION
+
+
 def _function_word(original: str, candidates: list[str], lex: Lexicon) -> str | None:
     """A rare syllable that nothing around supports, whose twin is one of the commonest words (`cạc` for `các`,
     `vá` for `và`): grammar words form no word pairs, so only their frequency can speak for them."""
@@ -160,7 +180,7 @@ def correct(text: str, doc: DocCounts) -> list[Edit]:
         if tok.text in lex.expansions or (tok.text.isupper() and len(tok.text) > 1 and toneless(tok.text) == tok.text):
             continue  # abbreviations and unmarked capitals (acronyms) are not syllables to re-mark
         original = tok.lower
-        candidates = [c for c in lex.variants.get(toneless(original), ()) if c != original]
+        candidates, rule = _candidates(tok.text, lex)
         if not candidates:
             continue
         prev, nxt = _context(text, toks, i, lex)
@@ -181,7 +201,7 @@ def correct(text: str, doc: DocCounts) -> list[Edit]:
         runner_up = scored[1][0] if len(scored) > 1 else 0
         needed = MIN_EVIDENCE_COMMON if lex.unigrams.get(original, 0) >= COMMON else MIN_EVIDENCE
         if best_score >= needed and best_score >= 3 * runner_up and best_score >= OUTWEIGH * as_read:
-            edits.append(Edit(tok.start, tok.end, _match_case(tok.text, best), RULE))
-        elif mode == "all" and not as_read and (word := _function_word(original, candidates, lex)):
+            edits.append(Edit(tok.start, tok.end, _match_case(tok.text, best), rule))
+        elif rule == RULE and mode == "all" and not as_read and (word := _function_word(original, candidates, lex)):
             edits.append(Edit(tok.start, tok.end, _match_case(tok.text, word), RULE_FUNCTION))
     return edits

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.models import Line
+from pipeline.normalize.edits import Edit
 
 # A line that starts a unit of its own: a section number, a lettered item, a bullet.
 ITEM_START = re.compile(
@@ -75,3 +76,32 @@ def runs_on(prev: Line, line: Line) -> bool:
     if prev.bold != line.bold or prev.text.isupper():
         return False
     return line.page > prev.page or line.bbox is None
+
+
+def join_points(lines: list[Line]) -> list[int]:
+    """Offsets of the spaces that join the lines of a paragraph (lines are joined by one space)."""
+    points, pos = [], 0
+    for line in lines[:-1]:
+        pos += len(line.text)
+        points.append(pos)
+        pos += 1
+    return points
+
+
+_SOFT_END = re.compile(r"\u00ad$")
+_HYPHEN_END = re.compile(r"[^\W_]-$")
+
+
+def line_join_edits(text: str, points: list[int]) -> list[Edit]:
+    """Words broken at a line end: `ki\u00adến` loses the soft hyphen and the space; a code cut after its hyphen
+    (`103/QĐ-` + `BCĐQG`) loses the space. A spaced dash (`Phát thanh -`) is a dash, and stays."""
+    edits = []
+    for at in points:
+        before, after = text[:at], text[at + 1 : at + 2]
+        if not after or not after.isalnum():
+            continue
+        if _SOFT_END.search(before):
+            edits.append(Edit(at - 1, at + 1, "", "layout.soft_hyphen_join.v1"))
+        elif _HYPHEN_END.search(before):
+            edits.append(Edit(at, at + 1, "", "layout.hyphen_join.v1"))
+    return edits
