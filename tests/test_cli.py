@@ -74,3 +74,15 @@ def test_bad_option_value() -> None:
 def test_inputs_sharing_a_stem_get_distinct_outputs() -> None:
     names = output_names([Path("a/plan.pdf"), Path("b/plan.txt"), Path("c/other.pdf")])
     assert names == {Path("a/plan.pdf"): "plan.pdf", Path("b/plan.txt"): "plan.txt", Path("c/other.pdf"): "other"}
+
+
+def test_no_correct_turns_off_correction_only(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text("KẾ HOẠCH\n\nChỉ đạo đầy mạnh công tác tiêm chủng hoà bình.\n", "utf-8")
+    runner.invoke(app, ["extract", str(plan), "-o", str(tmp_path / "a"), "-q"])
+    runner.invoke(app, ["extract", str(plan), "-o", str(tmp_path / "b"), "-q", "--no-correct"])
+    corrected = json.loads((tmp_path / "a" / "plan.json").read_text("utf-8"))
+    plain = json.loads((tmp_path / "b" / "plan.json").read_text("utf-8"))
+    assert "đẩy mạnh" in corrected["paragraphs"][1]["text"] and "hòa bình" in corrected["paragraphs"][1]["text"]
+    assert plain["paragraphs"][1]["text"] == "Chỉ đạo đầy mạnh công tác tiêm chủng hoà bình."
+    assert plain["corrections"] == []

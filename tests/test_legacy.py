@@ -82,3 +82,28 @@ def test_committed_tables_are_what_the_script_builds(tmp_path: object) -> None:
     committed = json.loads((ROOT / "pipeline" / "data" / "legacy_encodings.json").read_text("utf-8"))
     assert committed["tcvn3"] == build_legacy_tables.tcvn3_table()
     assert committed["vni"] == build_legacy_tables.vni_table()
+
+
+def test_pdf_with_a_tcvn3_text_layer(tmp_path: object) -> None:
+    """A plan typed in a .VnTime font: its text layer is mojibake; the result is Unicode."""
+    from pathlib import Path
+
+    import pymupdf
+
+    from pipeline import extract_file
+
+    lines = ["Sè: 12/KH-UBND", "Hµ Giang, ngµy 05 th¸ng 3 n¨m 2024", "KÕ HO¹CH",
+             "TriÓn khai tiªm chñng më réng n¨m 2024"]  # fmt: skip
+    assert tcvn3("Triển khai tiêm chủng mở rộng năm 2024") == lines[3]
+    doc = pymupdf.open()
+    page = doc.new_page()
+    for n, text in enumerate(lines):
+        page.insert_text((72, 80 + 24 * n), text, fontname="helv", fontsize=12)
+    path = Path(str(tmp_path)) / "vntime.pdf"
+    doc.save(path)
+    result = extract_file(path)
+    assert result["document"]["number"] == "12/KH-UBND"
+    assert result["document"]["date"] == "2024-03-05"
+    assert result["document"]["title"] == "Triển khai tiêm chủng mở rộng năm 2024"
+    assert result["document"]["province"] == "Hà Giang"
+    assert {c["rule"] for c in result["corrections"]} >= {"legacy.tcvn3.v1"}

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.models import Document, Line, Paragraph, RawDocument, Table
 from pipeline.normalize.edits import TrackedText
-from pipeline.normalize.legacy import legacy_edits
+from pipeline.normalize.legacy import document_encoding, legacy_edits
 from pipeline.normalize.ocr_fix import DocCounts, correct, document_pairs
 from pipeline.normalize.paragraphs import group_lines, join_points, line_join_edits
 from pipeline.normalize.unicode import character_edits, tone_placement
@@ -25,13 +25,19 @@ def normalize_text(raw: str, options: NormalizeOptions | None = None, context: l
     return _repair(raw, options or NormalizeOptions(), pairs)
 
 
-def _repair(raw: str, options: NormalizeOptions, pairs: DocCounts, joins: list[int] | None = None) -> TrackedText:
+def _repair(
+    raw: str,
+    options: NormalizeOptions,
+    pairs: DocCounts,
+    joins: list[int] | None = None,
+    encoding: str | None = None,
+) -> TrackedText:
     """The passes, in order: legacy-encoding decoding and lossless character clean-up, then (unless --no-correct)
     tone placement and OCR marks. Decoding comes first: TCVN3 mojibake uses characters (`Ð`) the clean-up maps."""
     tracked = TrackedText(raw)
     if joins:
         tracked.apply(line_join_edits(tracked.text, joins))  # offsets of the joins are raw offsets: first
-    tracked.apply(legacy_edits(tracked.text))
+    tracked.apply(legacy_edits(tracked.text, encoding))
     tracked.apply(character_edits(tracked.text))
     if options.correct:
         tracked.apply(tone_placement(tracked.text))
@@ -50,23 +56,24 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     texts = [join_lines(g) for g in groups]
     cells = [c.text for t in raw.tables for row in t.rows for c in row]
     pairs = document_pairs(texts + cells)
+    encoding = document_encoding(texts + cells)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
-        tracked = _repair(text, options, pairs, join_points(group))
+        tracked = _repair(text, options, pairs, join_points(group), encoding)
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
         )
-    tables = tuple(_repair_table(t, options, pairs) for t in raw.tables)
+    tables = tuple(_repair_table(t, options, pairs, encoding) for t in raw.tables)
     return Document(raw=raw, paragraphs=tuple(paragraphs), tables=tables)
 
 
-def _repair_table(table: Table, options: NormalizeOptions, pairs: DocCounts) -> Table:
+def _repair_table(table: Table, options: NormalizeOptions, pairs: DocCounts, encoding: str | None) -> Table:
     """The same repairs in every cell; a changed cell keeps its raw text and its fixes."""
     rows = []
     for row in table.rows:
         cells = []
         for cell in row:
-            tracked = _repair(cell.text, options, pairs)
+            tracked = _repair(cell.text, options, pairs, encoding=encoding)
             if tracked.fixes:
                 cell = replace(cell, text=tracked.text, raw=cell.text, fixes=tuple(tracked.fixes))
             cells.append(cell)

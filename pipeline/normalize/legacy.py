@@ -10,13 +10,14 @@ are never touched. Tables: pipeline/data/legacy_encodings.json (scripts/build_le
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 
 from pipeline.normalize.edits import Edit
-from pipeline.normalize.lexicon import is_syllable
+from pipeline.normalize.lexicon import lexicon
 from pipeline.normalize.unicode import place_tone
 
 _WORD = re.compile(r"\S+")
@@ -46,49 +47,71 @@ def _pattern(encoding: str) -> re.Pattern[str]:
 def decode(word: str, encoding: str) -> str:
     """One word of mojibake in `encoding` as Unicode (NFC)."""
     table = tables()[encoding]
-    out = unicodedata.normalize("NFC", _pattern(encoding).sub(lambda m: table[m.group()], word))
-    if encoding == "tcvn3":
-        out = _restore_caps(word, out)
-    return out
+    return unicodedata.normalize("NFC", _pattern(encoding).sub(lambda m: table[m.group()], word))
 
 
-def _restore_caps(raw: str, decoded: str) -> str:
-    """TCVN3 capitals came from a separate font (`.VnTimeH`), so `HO¹CH` decodes as `HOạCH`: raise the odd letter."""
-    letters = [c for c, r in zip(decoded, raw, strict=False) if r.isascii() and c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return decoded.upper()
-    return decoded
+def _all_caps(text: str) -> bool:
+    """TCVN3 capitals come from a separate font (`.VnTimeH`) with the small letters' codes, so `KÕ HO¹CH` decodes
+    as `Kế HOạCH`; when every plain letter of the span is a capital, the decoded letters are capitals too."""
+    letters = [c for c in text if c.isascii() and c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _valid_share(words: list[str]) -> float:
-    """The share of words (punctuation stripped) that are, whole, a Vietnamese syllable."""
+    """How Vietnamese a span's words are: each word (punctuation stripped; codes and numbers left out) scores by
+    how common a syllable it is, from 0 (none) to 1 (a hundred uses or more in the lexicon)."""
     cores = [w.strip(_PUNCT) for w in words]
-    cores = [c for c in cores if any(ch.isalpha() for ch in c)]
+    cores = [c for c in cores if any(ch.isalpha() for ch in c) and not any(ch.isdigit() for ch in c)]
     if not cores:
         return 0.0
+    unigrams = lexicon().unigrams
     # tone placement is not evidence either way (`hoà` and `hòa` are one syllable)
-    return sum(c.isalpha() and is_syllable(place_tone(c.lower())) for c in cores) / len(cores)
+    scores = [
+        min(1.0, math.log10(unigrams.get(place_tone(c.lower()), 0) + 1) / 2) if c.isalpha() else 0.0 for c in cores
+    ]
+    return sum(scores) / len(scores)
 
 
-def legacy_edits(text: str) -> list[Edit]:
-    """Edits that decode a TCVN3 or VNI span to Unicode; none when the span is not one."""
+def detect(text: str) -> str | None:
+    """The legacy encoding a span is written in, or None when it is not one."""
     if any(_unicode_only(ch) for ch in text):
-        return []
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-    suspects = [(s, e, w) for s, e, w in words if any(not ch.isascii() for ch in w)]
-    if not suspects:
-        return []
-    before = _valid_share([w for _, _, w in words])
+        return None
+    words = _WORD.findall(text)
+    if not any(not ch.isascii() for w in words for ch in w):
+        return None
+    before = _valid_share(words)
     best: tuple[float, str] | None = None
     for encoding in ("tcvn3", "vni"):
-        after = _valid_share([decode(w, encoding) for _, _, w in words])
+        after = _valid_share([decode(w, encoding) for w in words])
         if after - before >= MIN_GAIN and after >= MIN_VALID and (best is None or after > best[0]):
             best = (after, encoding)
-    if best is None:
+    return best[1] if best else None
+
+
+def legacy_edits(text: str, document_encoding: str | None = None) -> list[Edit]:
+    """Edits that decode a TCVN3 or VNI span to Unicode; none when the span is not one.
+
+    One changed word is too little to call a span legacy-encoded, unless the rest of the document
+    (`document_encoding`) already is."""
+    encoding = detect(text)
+    if encoding is None:
         return []
-    encoding = best[1]
+    caps = encoding == "tcvn3" and _all_caps(text)
     rule = f"legacy.{encoding}.v1"
-    edits = [Edit(s, e, d, rule) for s, e, w in words if (d := decode(w, encoding)) != w]
-    if len(edits) < 2:
-        return []  # one odd word is not enough to call a span legacy-encoded
+    edits = []
+    for m in _WORD.finditer(text):
+        decoded = decode(m.group(), encoding)
+        decoded = decoded.upper() if caps else decoded
+        if decoded != m.group():
+            edits.append(Edit(m.start(), m.end(), decoded, rule))
+    if len(edits) < 2 and encoding != document_encoding:
+        return []
     return edits
+
+
+def document_encoding(texts: list[str]) -> str | None:
+    """The legacy encoding most spans of a document are in, when at least two are."""
+    found = [e for e in (detect(t) for t in texts) if e]
+    if len(found) < 2:
+        return None
+    return max(set(found), key=found.count)
