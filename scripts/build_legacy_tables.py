@@ -5,6 +5,8 @@ Latin-1 mojibake (`KÕ ho¹ch`, `Keá hoaïch` for `Kế hoạch`). The tables m
 
 - `tcvn3`: one character for one character, from glibc's own `TCVN5712-1` converter (`iconv`, on every Debian);
   each byte is keyed both as Latin-1 and as Windows-1252 (PDF text layers give either);
+- `cp1258`: Windows-1258 (Vietnamese Windows) bytes read as Latin-1, from Python's own codec: an 8-bit text file
+  of unknown encoding is read as Latin-1 (losslessly) and each paragraph decoded as whichever fits;
 - `vni`: sequences (a base letter and the character that carries its marks), generated from VNI's regular scheme
   (a vowel is followed by one character for its tone, or for its circumflex/breve and tone together; `ô`, `ö`
   are the horned vowels, `ñ` is `đ`, and `i`/`y` have some single characters). With `--check-npm`, the table is
@@ -82,6 +84,20 @@ def vni_table() -> dict[str, str]:
     return {**table, **upper}
 
 
+def cp1258_table() -> dict[str, str]:
+    """Windows-1258 bytes read as Latin-1 -> what they are (Python's own codec; tone marks are combining)."""
+    table = {}
+    for byte in range(0x80, 0x100):
+        try:
+            meant = bytes([byte]).decode("cp1258")
+        except UnicodeDecodeError:
+            continue
+        seen = bytes([byte]).decode("latin-1")
+        if meant != seen and (unicodedata.category(meant)[0] in "LM"):
+            table[seen] = meant
+    return table
+
+
 def check_against_npm(table: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", NPM_PACKAGE, "--silent"], cwd=tmp, check=True, capture_output=True)
@@ -103,9 +119,10 @@ def main() -> None:
         check_against_npm(vni)
     tables = {
         "about": "Mojibake of TCVN3 (ABC) and VNI text -> Unicode; built by scripts/build_legacy_tables.py "
-        "from glibc iconv TCVN5712-1 and VNI's regular scheme.",
+        "from glibc iconv TCVN5712-1, VNI's regular scheme and Python's cp1258 codec.",
         "tcvn3": dict(sorted(tcvn3_table().items())),
         "vni": dict(sorted(vni.items())),
+        "cp1258": dict(sorted(cp1258_table().items())),
     }
     OUT.write_text(json.dumps(tables, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
     print(f"{OUT}: {len(tables['tcvn3'])} TCVN3 characters, {len(tables['vni'])} VNI sequences")

@@ -151,4 +151,8 @@ def test_legacy_8bit_text_is_read_with_a_warning() -> None:
     text = "".join(base + tone for base, tone in map(_split_tone, "Kế hoạch tại Hà Nội"))
     raw = ingest_bytes(text.encode("cp1258"), "old.txt")
     assert raw.warnings[0].code == "legacy_encoding"
-    assert raw.lines[0].text == "Kế hoạch tại Hà Nội"  # composed to NFC
+    from pipeline.normalize import normalize
+
+    (p,) = normalize(raw).paragraphs
+    assert p.text == "Kế hoạch tại Hà Nội"  # decoded and composed to NFC
+    assert {f.rule for f in p.fixes} == {"legacy.cp1258.v1"}

@@ -107,3 +107,12 @@ def test_pdf_with_a_tcvn3_text_layer(tmp_path: object) -> None:
     assert result["document"]["title"] == "Triển khai tiêm chủng mở rộng năm 2024"
     assert result["document"]["province"] == "Hà Giang"
     assert {c["rule"] for c in result["corrections"]} >= {"legacy.tcvn3.v1"}
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_8bit_text_file_in_a_legacy_encoding(encoding: str) -> None:
+    """A .txt saved by old office software: its bytes, whatever the encoding, come out as Unicode."""
+    sentence = SENTENCES[0]
+    data = (tcvn3(sentence) if encoding == "tcvn3" else vni(sentence)).encode("latin-1")
+    doc = normalize(ingest_bytes(data, "old.txt"))
+    assert [p.text for p in doc.paragraphs] == [sentence]

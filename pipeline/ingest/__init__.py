@@ -96,13 +96,13 @@ def _describe(data: bytes) -> str:
 
 
 def decode_text(data: bytes) -> tuple[str, WarningRecord | None]:
-    """UTF-8 (with or without BOM) or UTF-16; a legacy 8-bit file is read as Windows-1258 with a warning."""
+    """UTF-8 (with or without BOM) or UTF-16. Any other file is 8-bit: it is read byte for byte as Latin-1, which
+    loses nothing, and normalize decodes each paragraph as TCVN3, VNI or Windows-1258, whichever it is."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return unicodedata.normalize("NFC", data.decode("utf-16")), None
     try:
         return unicodedata.normalize("NFC", data.decode("utf-8-sig")), None
     except UnicodeDecodeError:
-        # Windows-1258 writes tone marks as combining characters: NFC composes them.
-        return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace")), WarningRecord(
-            "legacy_encoding", "the text file is not UTF-8; it was read as Windows-1258 (Vietnamese)"
+        return data.decode("latin-1"), WarningRecord(
+            "legacy_encoding", "the text file is not UTF-8; its 8-bit encoding (TCVN3, VNI, Windows-1258) is decoded"
         )

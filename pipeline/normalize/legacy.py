@@ -1,4 +1,4 @@
-"""Legacy encodings: TCVN3 (ABC, `.VnTime` fonts) and VNI text that reads as Latin-1 mojibake, back to Unicode.
+"""Legacy encodings: TCVN3 (ABC, `.VnTime` fonts), VNI and Windows-1258 text read as Latin-1, back to Unicode.
 
 A PDF typed with a TCVN3 font gives `KÕ ho¹ch` for `Kế hoạch`; one typed with a VNI font gives `Keá hoaïch`.
 Detection is per span (a paragraph), since one document can mix fonts: a span is converted only when it has no
@@ -35,10 +35,10 @@ def _unicode_only(ch: str) -> bool:
 def tables() -> dict[str, dict[str, str]]:
     text = (resources.files("pipeline") / "data" / "legacy_encodings.json").read_text("utf-8")
     data: dict[str, dict[str, str]] = json.loads(text)
-    return {"tcvn3": data["tcvn3"], "vni": data["vni"]}
+    return {"tcvn3": data["tcvn3"], "vni": data["vni"], "cp1258": data["cp1258"]}
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def _pattern(encoding: str) -> re.Pattern[str]:
     keys = sorted(tables()[encoding], key=len, reverse=True)  # longest first: `aâ` before `a`
     return re.compile("|".join(re.escape(k) for k in keys))
@@ -81,7 +81,7 @@ def detect(text: str) -> str | None:
         return None
     before = _valid_share(words)
     best: tuple[float, str] | None = None
-    for encoding in ("tcvn3", "vni"):
+    for encoding in ("tcvn3", "vni", "cp1258"):
         after = _valid_share([decode(w, encoding) for w in words])
         if after - before >= MIN_GAIN and after >= MIN_VALID and (best is None or after > best[0]):
             best = (after, encoding)
