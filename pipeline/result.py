@@ -82,7 +82,7 @@ def assemble(
     doc: Document, lay: Layout, metadata: dict[str, Any], facts: dict[str, Any], version: str
 ) -> dict[str, Any]:
     raw = doc.raw
-    warnings = [{"code": w.code, "message": w.message} for w in raw.warnings]
+    warnings = [{"code": w.code, "message": w.message} for w in raw.warnings] + facts.get("warnings", [])
     for key in ("number", "date", "title"):
         if metadata.get(key) is None:
             warnings.append({"code": f"no_{key}", "message": f"the document's {key} was not found"})

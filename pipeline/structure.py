@@ -172,6 +172,8 @@ def split_heading(p: Paragraph, start: int) -> int:
     rest = text[start:]
     if p.bold or _upper_heading(rest) or (len(rest) <= 90 and not re.search(r"[.;]\s+\S", rest)):
         return len(text)
+    if len(rest) <= 250 and not re.search(r"[.;]\s+\S", rest) and not rest.rstrip().endswith((".", ";")):
+        return len(text)  # one unfinished phrase, however long, is a heading: `b) Các hoạt động nhân Ngày … (theo …)`
     m = re.search(r"[:.](\s|$)", rest)
     if m and m.start() <= 100:
         return start + m.start() + 1

@@ -1,13 +1,24 @@
-"""Extract: one module per kind of fact, each reading the section tree."""
+"""Extract: one module per kind of fact, each reading the section tree and the tables."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pipeline.extract.quotas import extract_quota_tables
+from pipeline.extract.targets import extract_targets
 from pipeline.models import Document
 from pipeline.structure import Layout
 
 
 def extract_facts(doc: Document, lay: Layout, metadata: dict[str, Any]) -> dict[str, Any]:
-    """Targets, events, responsible bodies, quota tables and budget (filled by the extractors of issue #5)."""
-    return {"targets": [], "events": [], "responsible_bodies": [], "quota_tables": [], "budget": None}
+    """Targets, events, responsible bodies, quota tables and budget, with the warnings they raise."""
+    titles = [a["appendix_title"] for a in metadata.get("appendices", []) if a.get("appendix_title")]
+    quota_tables, warnings = extract_quota_tables(doc, titles)
+    return {
+        "targets": extract_targets(doc, lay, metadata.get("plan_year")),
+        "events": [],
+        "responsible_bodies": [],
+        "quota_tables": quota_tables,
+        "budget": None,
+        "warnings": warnings,
+    }

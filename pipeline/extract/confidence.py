@@ -1,0 +1,24 @@
+"""Confidence of an extracted item: the rule's own certainty times how well OCR read the evidence.
+
+A rule gives its certainty in [0, 1] (a number in a `Mục tiêu` section with a known unit: 0.9; a bare percentage
+in running text: 0.6). For OCR'd pages that is multiplied by Tesseract's mean word confidence over the lines the
+evidence lies on, so an item read from a smudged line counts for less.
+"""
+
+from __future__ import annotations
+
+from pipeline.models import Paragraph
+
+
+def evidence_confidence(p: Paragraph, start: int = 0, end: int | None = None) -> float:
+    """Mean OCR confidence of the lines a span of the corrected text lies on; 1.0 for a text layer or text input."""
+    end = len(p.text) if end is None else end
+    raw_start, raw_end = p.raw_span(start, end)
+    confs: list[float] = []
+    pos = 0
+    for line in p.lines:
+        line_end = pos + len(line.text)
+        if line.confidence is not None and line_end >= raw_start and pos <= raw_end:
+            confs.append(line.confidence)
+        pos = line_end + 1
+    return sum(confs) / len(confs) if confs else 1.0
