@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.extract.bodies import extract_bodies
 from pipeline.extract.quotas import extract_quota_tables
 from pipeline.extract.targets import extract_targets
 from pipeline.models import Document
@@ -17,7 +18,7 @@ def extract_facts(doc: Document, lay: Layout, metadata: dict[str, Any]) -> dict[
     return {
         "targets": extract_targets(doc, lay, metadata.get("plan_year")),
         "events": [],
-        "responsible_bodies": [],
+        "responsible_bodies": extract_bodies(doc, lay),
         "quota_tables": quota_tables,
         "budget": None,
         "warnings": warnings,

@@ -23,7 +23,7 @@ from pipeline.vntext import key
 SUBJECT_END = re.compile(
     r"\s(?:phấn đấu|tổ chức|tổ|vận động|tiếp nhận|đạt|có|được|duy trì|phát triển|thực hiện|triển khai|xây dựng|"
     r"chủ trì|phối hợp|chịu trách nhiệm|có trách nhiệm|giao|hoàn thành|bảo đảm|đảm bảo|tham gia|chỉ đạo|"
-    r"phải|cần|sẽ|đều|đào tạo|tăng cường|thông tin|hướng dẫn|tuyên truyền)\b",
+    r"phải|cần|sẽ|đều|đào tạo|tăng cường|thông tin|hướng dẫn|tuyên truyền|chủ động|tham mưu)\b",
 )  # case-sensitive: a capitalised `Chỉ đạo` is part of a name (`Ban Chỉ đạo`), not a verb
 _LEAD = re.compile(r"^\s*(?:(?:trong\s+)?năm\s+\d{4}\s*,?\s*|phấn đấu\s+)", re.IGNORECASE)
 _PLAN_SHARE = re.compile(r"^\s*kế hoạch\b", re.IGNORECASE)
@@ -124,7 +124,7 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[d
     return out
 
 
-_LIST_SPLIT = re.compile(r",\s+|\s+và\s+(?=[A-ZĐ])")
+_LIST_SPLIT = re.compile(r",\s+|\s+và\s+(?=[A-ZĐ]|các\s)")
 
 
 def split_list(subject: str) -> list[str]:
@@ -133,7 +133,7 @@ def split_list(subject: str) -> list[str]:
     parts = [p.strip() for p in _LIST_SPLIT.split(subject) if p.strip()]
     merged: list[str] = []
     for part in parts:
-        if merged and not part[:1].isupper():
+        if merged and not part[:1].isupper() and not part.startswith("các "):
             merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
