@@ -142,6 +142,39 @@ def validate_cmd(
     raise typer.Exit(4 if bad else 0)
 
 
+@app.command("eval")
+def eval_cmd(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold files (the format of samples/gold/).")],
+    results_dir: Annotated[Path, typer.Argument(help="Folder of vnplan results; NAME.* is scored against NAME.json.")],
+    misses: Annotated[bool, typer.Option("--misses/--no-misses", help="List the gold facts not found.")] = True,
+) -> None:
+    """Score results against gold files: recall and precision per category, precision above confidence 0.5 and
+    0.9, and the facts missed."""
+    from pipeline.evaluate import THRESHOLDS, Score, evaluate_dirs
+
+    if not gold_dir.is_dir() or not results_dir.is_dir():
+        err(f"vnplan eval: {gold_dir if not gold_dir.is_dir() else results_dir} is not a folder")
+        raise typer.Exit(2)
+    scored = evaluate_dirs(gold_dir, results_dir)
+    if not scored:
+        err(f"vnplan eval: no result in {results_dir} has a gold file in {gold_dir}")
+        raise typer.Exit(2)
+    heads = " ".join(f"P>={t:<3}" for t in THRESHOLDS)
+    typer.echo(f"{'result':42} {'category':11} {'recall':>12} {'precision':>12} {heads}")
+    totals: dict[str, Score] = {}
+    for name, scores in scored.items():
+        for category, s in scores.items():
+            totals.setdefault(category, Score(category)).add(s)
+            at = " ".join(f"{s.precision_at(t):6.2f}" for t in THRESHOLDS)
+            typer.echo(f"{name:42} {category:11} {s.found:4}/{s.gold:<3} {s.recall:4.2f} {s.precision:12.2f} {at}")
+            if misses:
+                for miss in s.misses:
+                    typer.echo(f"{'':42}   missed: {miss}")
+    for category, s in totals.items():
+        at = " ".join(f"{s.precision_at(t):6.2f}" for t in THRESHOLDS)
+        typer.echo(f"{'ALL':42} {category:11} {s.found:4}/{s.gold:<3} {s.recall:4.2f} {s.precision:12.2f} {at}")
+
+
 @app.callback(invoke_without_command=True)
 def root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.extract.bodies import extract_bodies
+from pipeline.extract.events import extract_events
 from pipeline.extract.quotas import extract_quota_tables
 from pipeline.extract.targets import extract_targets
 from pipeline.models import Document
@@ -17,7 +18,7 @@ def extract_facts(doc: Document, lay: Layout, metadata: dict[str, Any]) -> dict[
     quota_tables, warnings = extract_quota_tables(doc, titles)
     return {
         "targets": extract_targets(doc, lay, metadata.get("plan_year")),
-        "events": [],
+        "events": extract_events(doc, lay, metadata.get("plan_year")),
         "responsible_bodies": extract_bodies(doc, lay),
         "quota_tables": quota_tables,
         "budget": None,

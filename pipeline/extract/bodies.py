@@ -58,7 +58,9 @@ def is_body_name(name: str) -> bool:
     k = key(name)
     if k.startswith(NOT_BODIES):
         return False
-    return (name[:1].isupper() or k.startswith("cac ")) and any(k == key(h) or k.startswith(key(h) + " ") for h in ORG_HEADS)
+    return (name[:1].isupper() or k.startswith("cac ")) and any(
+        k == key(h) or k.startswith(key(h) + " ") for h in ORG_HEADS
+    )
 
 
 def clean_name(text: str) -> str:
@@ -70,7 +72,16 @@ def clean_name(text: str) -> str:
 
 
 def names_in(text: str) -> list[str]:
-    names = [n for n in (clean_name(p) for p in split_list(clean_name(text))) if n and is_body_name(n)]
+    """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
+    Khương`) belongs to the name before it."""
+    names: list[str] = []
+    for part in (clean_name(p) for p in split_list(clean_name(text))):
+        if not part:
+            continue
+        if is_body_name(part):
+            names.append(part)
+        elif names:
+            names[-1] = f"{names[-1]}, {part}"
     return [n[:1].upper() + n[1:] for n in names]
 
 
@@ -101,7 +112,9 @@ def role_of(text: str, name: str) -> str:
     return "assigned"
 
 
-def _item(name: str, role: str, tasks: list[dict[str, Any]], p: Paragraph, start: int, end: int, certainty: float) -> dict[str, Any]:
+def _item(
+    name: str, role: str, tasks: list[dict[str, Any]], p: Paragraph, start: int, end: int, certainty: float
+) -> dict[str, Any]:
     deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t["text"])] if m), None)
     return {
         "name": name,
@@ -145,7 +158,7 @@ def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
         return named + out
     for i in section.paragraphs:
         p = doc.paragraphs[i]
-        text = p.text if i != section.paragraphs[0] else p.text
+        text = p.text
         names, at = subject_names(text[_marker_end(text) :])
         at += _marker_end(text)
         if not names:

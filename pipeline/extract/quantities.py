@@ -68,7 +68,13 @@ def _comparator(before: str, after: str) -> str:
     a = key(after[:12])
     if a.startswith("tro len") or a.startswith("tro di"):
         return ">="
-    for words, op in ((_APPROX_BEFORE, "~"), (_GE_BEFORE, ">="), (_LE_BEFORE, "<="), (_GT_BEFORE, ">"), (_LT_BEFORE, "<")):
+    for words, op in (
+        (_APPROX_BEFORE, "~"),
+        (_GE_BEFORE, ">="),
+        (_LE_BEFORE, "<="),
+        (_GT_BEFORE, ">"),
+        (_LT_BEFORE, "<"),
+    ):
         if any(b.endswith(key(w)) for w in words):
             return op
     if a.startswith(("tro xuong", "tro lai")):
@@ -96,7 +102,9 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("pct"):
             unit: str | None = "%"
         else:
-            unit, end = _unit_after(text, m.end("num") + (len(text[m.end("num") :]) - len(text[m.end("num") :].lstrip())))
+            unit, end = _unit_after(
+                text, m.end("num") + (len(text[m.end("num") :]) - len(text[m.end("num") :].lstrip()))
+            )
             if unit is None:
                 end = m.end("num")
         if _excluded(text, m.start("num"), m.end("num"), unit):

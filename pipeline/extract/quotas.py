@@ -57,7 +57,7 @@ def find_columns(rows: list[list[str]], header_rows: int) -> Columns:
         return next((i for i, k in enumerate(keys) if pred(i, k)), None)
 
     no = first(lambda i, k: k in ("tt", "stt", "so tt", "so thu tu"))
-    months = first(lambda i, k: "thang" in k and "thoi gian" in k or k.endswith("(thang)"))
+    months = first(lambda i, k: ("thang" in k and "thoi gian" in k) or k.endswith("(thang)"))
     quota = first(lambda i, k: i != months and ("chi tieu" in k or "so luong" in k or "ke hoach" in k))
     if quota is None:
         numeric = [i for i in range(len(keys)) if i not in (no, months) and numeric_share(i) > 0.6]
@@ -111,8 +111,8 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
     total: float | None = None
     total_source: dict[str, Any] | None = None
     for cells, texts in zip(table.rows[head_n:], rows[head_n:], strict=True):
-        get = lambda i: texts[i] if i is not None and i < len(texts) else ""  # noqa: E731
-        first, name, quota_text = get(cols.no) if cols.no is not None else texts[0], get(cols.unit), get(cols.quota)
+        first = _cell(texts, cols.no) if cols.no is not None else texts[0]
+        name, quota_text = _cell(texts, cols.unit), _cell(texts, cols.quota)
         quota = leading_number(quota_text)
         if is_total(name) or is_total(first):
             total, total_source = quota, _source(cells, table.page)
@@ -128,11 +128,13 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
             "group": group,
             "unit": name,
             "quota": int(quota) if quota == int(quota) else quota,
-            "months": months_of(get(cols.months)) if cols.months is not None else [],
+            "months": months_of(_cell(texts, cols.months)) if cols.months is not None else [],
             "source": _source(cells, table.page),
             "confidence": confidence,
         }
-        extra = {cols.names[i]: t for i, t in enumerate(texts) if i not in (cols.no, cols.unit, cols.quota, cols.months)}
+        extra = {
+            cols.names[i]: t for i, t in enumerate(texts) if i not in (cols.no, cols.unit, cols.quota, cols.months)
+        }
         if extra:
             row["other"] = extra
         out_rows.append(row)
@@ -153,7 +155,13 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
     }
 
 
-def extract_quota_tables(doc: Document, appendix_titles: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _cell(texts: list[str], i: int | None) -> str:
+    return texts[i] if i is not None and i < len(texts) else ""
+
+
+def extract_quota_tables(
+    doc: Document, appendix_titles: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(quota tables, warnings): a warning wherever the rows do not add up to the stated total."""
     tables: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []

@@ -38,9 +38,9 @@ def subject_of(sentence: str, before: int) -> str | None:
     if SUBJECT_END.match(" " + head[:1].lower() + head[1:]):
         return None  # the sentence opens with its verb (`Vận động khoảng 50.000 người…`): no subject is named
     m = SUBJECT_END.search(" " + head)
-    if not m or m.start() == 0:
+    if m and m.start() == 0:
         return None
-    subject = head[: m.start() - 1].strip(" ,;:-")
+    subject = (head[: m.start() - 1] if m else head).strip(" ,;:-")  # no verb before: it all names the subject
     return subject or None
 
 
