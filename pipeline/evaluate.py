@@ -1,6 +1,7 @@
 """Score results against gold annotations (the format of samples/gold/), field by field.
 
-Text is compared case- and diacritic-insensitively, numbers and dates exactly. A gold target matches an extracted
+Text is compared case- and diacritic-insensitively (names also without spaces and punctuation), numbers and dates
+exactly. A gold target matches an extracted
 target with the same value, the same unit and (when the gold gives one) the same comparator, whose text, subject
 or metric contains the gold `key`. A gold event matches an event whose name or text contains its key and whose
 dates agree with the gold's where the gold gives them. Bodies match by name (either containing the other), quota
@@ -12,6 +13,7 @@ contain, not every number in a plan, so precision here is a lower bound.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,13 +90,18 @@ def body_matches(gold: str, item: Item) -> bool:
     return any(n and (n == g or g in n or n in g) and min(len(n), len(g)) >= 0.6 * max(len(n), len(g)) for n in names)
 
 
+def _name_key(text: str) -> str:
+    """Names compared without spaces and punctuation: OCR spaces `Ngữ - ĐHTN` as `Ngữ- ĐHTN`."""
+    return re.sub(r"[\W_]+", "", key(text))
+
+
 def row_matches(gold: Item, item: Item) -> bool:
     return (
         gold.get("no") == item.get("no")
-        and key(gold["unit"]) == key(item.get("unit") or "")
+        and _name_key(gold["unit"]) == _name_key(item.get("unit") or "")
         and abs(float(gold["quota"]) - float(item.get("quota") or 0)) < 1e-9
         and list(gold.get("months", [])) == list(item.get("months", []))
-        and (gold.get("group") is None or key(gold["group"]) == key(item.get("group") or ""))
+        and (gold.get("group") is None or _name_key(gold["group"]) == _name_key(item.get("group") or ""))
     )
 
 

@@ -39,7 +39,9 @@ def is_total(text: str) -> bool:
 
 
 def leading_number(text: str) -> float | None:
-    """`24.500 đơn vị máu` -> 24500; None when the cell does not start with a number."""
+    """`24.500 đơn vị máu` -> 24500; None when the cell does not start with a number. In a quota cell `2,900` is
+    OCR's comma for the thousands dot: a comma followed by exactly three digits is read as one."""
+    text = re.sub(r"^(\d{1,3}),(\d{3})(?!\d)", r"\1.\2", text.strip())
     m = _LEADING_NUMBER.match(text)
     return parse_number(m.group(1)) if m else None
 
@@ -78,7 +80,14 @@ def header_row_count(rows: list[list[str]]) -> int:
 
 
 def months_of(text: str) -> list[int]:
-    return [m for m in (int(x) for x in re.findall(r"\d{1,2}", text)) if 1 <= m <= 12]
+    """`1, 5, 11` -> [1, 5, 11]. Each comma-separated part gives its first number (OCR may add a stray digit from a
+    cell's border: `3, 6,7 3`)."""
+    months = []
+    for part in re.split(r"[,;.]", text):
+        m = re.search(r"\d{1,2}", part)
+        if m and 1 <= int(m.group()) <= 12:
+            months.append(int(m.group()))
+    return months
 
 
 def _bbox(cells: tuple[Cell, ...]) -> list[float] | None:
@@ -117,14 +126,15 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
         if is_total(name) or is_total(first):
             total, total_source = quota, _source(cells, table.page)
             continue
-        if first.upper() in ROMAN:  # a group row
+        numbered = bool(re.match(r"^\d+", first))
+        if first.upper() in ROMAN or (not numbered and quota is None and name):  # a group row
             group = name or group
             if quota is None:
                 continue
         if quota is None:
             continue
         row: dict[str, Any] = {
-            "no": int(first) if first.isdigit() else None,
+            "no": int(re.match(r"\d+", first).group()) if numbered else None,  # type: ignore[union-attr]
             "group": group,
             "unit": name,
             "quota": int(quota) if quota == int(quota) else quota,

@@ -51,10 +51,10 @@ def check_language(lang: str) -> None:
         )
 
 
-def run_tesseract(png: bytes, lang: str, timeout: float, dpi: int) -> str:
-    """OCR one PNG image; return Tesseract's TSV."""
+def run_tesseract(png: bytes, lang: str, timeout: float, dpi: int, psm: int = 3) -> str:
+    """OCR one PNG image; return Tesseract's TSV. `psm` 3 lays out a page; 6 reads one block (a table)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    cmd = [tesseract_binary(), "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "--psm", "3", "tsv"]
+    cmd = [tesseract_binary(), "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "--psm", str(psm), "tsv"]
     try:
         done = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired as e:
@@ -63,6 +63,20 @@ def run_tesseract(png: bytes, lang: str, timeout: float, dpi: int) -> str:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OcrFailed(f"Tesseract failed: {detail[-1] if detail else 'exit code ' + str(done.returncode)}")
     return done.stdout.decode("utf-8", "replace")
+
+
+def read_digits(png: bytes, timeout: float) -> str:
+    """One line of digits and separators (a table cell of numbers), by Tesseract's English model limited to them."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cmd = [tesseract_binary(), "stdin", "stdout", "-l", "eng", "--psm", "7", "-c", f"tessedit_char_whitelist={DIGITS}"]
+    try:
+        done = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as e:
+        raise Timeout(f"OCR of a table cell took longer than {timeout:.0f} s") from e
+    return done.stdout.decode("utf-8", "replace").strip(" .,\n") if done.returncode == 0 else ""
+
+
+DIGITS = "0123456789,. "
 
 
 def parse_tsv(tsv: str) -> list[Word]:

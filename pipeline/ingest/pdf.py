@@ -12,6 +12,7 @@ import pymupdf
 from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, TooLarge
 from pipeline.ingest.ocr import check_language, ocr_page
 from pipeline.ingest.options import IngestOptions
+from pipeline.ingest.scan_tables import read_scan_table
 from pipeline.ingest.tables import find_tables, inside_any, merge_continued
 from pipeline.models import Line, Table, WarningRecord
 
@@ -124,7 +125,7 @@ def read_pdf(
     by_page: dict[int, list[Line]] = {}
     sizes: list[tuple[float, float]] = []
     layer_pages: list[int] = []
-    ocr_jobs: dict[int, Future[list[Line]]] = {}
+    ocr_jobs: dict[int, Future[tuple[list[Line], Table | None]]] = {}
     with doc, ThreadPoolExecutor(max_workers=options.ocr_jobs) as pool:
         for pno, page in iter_pages(doc):
             sizes.append((round(page.rect.width, 1), round(page.rect.height, 1)))
@@ -136,15 +137,17 @@ def read_pdf(
                     check_language(options.ocr_lang)
                 png, dpi = render_png(page, options)
                 # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread.
-                ocr_jobs[pno] = pool.submit(ocr_page, png, pno, dpi, options.ocr_lang, options.ocr_timeout)
+                ocr_jobs[pno] = pool.submit(ocr_scanned_page, png, pno, dpi, options)
                 _wait_if_busy(ocr_jobs, options.ocr_jobs * 2)
             else:
                 layer_pages.append(pno)
                 by_page[pno] = page_lines
+        scan_tables: list[Table] = []
         for pno, job in ocr_jobs.items():
-            by_page[pno] = job.result()
+            by_page[pno], table = job.result()
+            scan_tables += [table] if table else []
     lines = [line for pno in sorted(by_page) for line in by_page[pno]]
-    tables = find_tables(data, layer_pages) if layer_pages else []
+    tables = sorted((find_tables(data, layer_pages) if layer_pages else []) + scan_tables, key=lambda t: t.page)
     if tables:
         lines = [ln for ln in lines if not inside_any(ln, tables)]
         tables = merge_continued(tables)
@@ -153,7 +156,13 @@ def read_pdf(
     return lines, tables, sorted(ocr_jobs), sizes, [], len(sizes)
 
 
-def _wait_if_busy(jobs: dict[int, Future[list[Line]]], limit: int) -> None:
+def ocr_scanned_page(png: bytes, pno: int, dpi: int, options: IngestOptions) -> tuple[list[Line], Table | None]:
+    """A scanned page: its lines by OCR, and its ruled table read cell by cell (see scan_tables.py)."""
+    lines = ocr_page(png, pno, dpi, options.ocr_lang, options.ocr_timeout)
+    return lines, read_scan_table(png, pno, dpi, options.ocr_lang, options.ocr_timeout)
+
+
+def _wait_if_busy(jobs: dict[int, Future[tuple[list[Line], Table | None]]], limit: int) -> None:
     """Keep at most `limit` rendered pages waiting for OCR, so memory stays flat on long scans."""
     pending = [j for j in jobs.values() if not j.done()]
     if len(pending) >= limit:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pipeline.models import Document, Line, Paragraph, RawDocument, Table
 from pipeline.normalize.edits import TrackedText
 from pipeline.normalize.legacy import document_encoding, legacy_edits
-from pipeline.normalize.ocr_fix import DocCounts, correct, document_pairs
+from pipeline.normalize.ocr_fix import DocCounts, correct, document_pairs, glued_edits
 from pipeline.normalize.paragraphs import group_lines, join_points, line_join_edits
 from pipeline.normalize.unicode import character_edits, tone_placement
 
@@ -41,6 +41,7 @@ def _repair(
     tracked.apply(character_edits(tracked.text))
     if options.correct:
         tracked.apply(tone_placement(tracked.text))
+        tracked.apply(glued_edits(tracked.text))
         tracked.apply(correct(tracked.text, pairs))
     return tracked
 

@@ -24,6 +24,7 @@ Measured by benchmarks/normalize_bench.py (figures in the README).
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from pipeline.vntext import toneless
 RULE = "ocr.context_marks.v1"
 RULE_FUNCTION = "ocr.function_word.v1"
 RULE_CONFUSION = "ocr.confusion.v1"
+RULE_GLUED = "ocr.split_glued.v1"
+PIECE_COST = 5.0  # nats each piece of a split costs: fewer, more frequent syllables win (`vị máu`, not `vị má u`)
 _GAP = re.compile(r"^[ \t]*$")  # neighbours count as context only when nothing but spaces separates them
 
 
@@ -113,10 +116,14 @@ def evidence(
 
     `mode`: `all` counts word pairs, register phrases and the document; `name` (a capitalised word inside a
     sentence) counts place names instead of word pairs; `attested` counts both kinds of pairs. For a replacement,
-    a pair with one of the most frequent syllables (`các`, `và`…) is no evidence: it fits anything."""
+    a word or document pair with one of the most frequent syllables (`các`, `và`…) is no evidence: it fits
+    anything. A register phrase (`công an tỉnh`) always is."""
     total = 0
     for neighbour, key in ((prev, f"{prev} {cand}"), (nxt, f"{cand} {nxt}")):
-        if neighbour is None or (cand != own and neighbour in lex.function_words):
+        if neighbour is None:
+            continue
+        if cand != own and neighbour in lex.function_words:
+            total += REGISTER_WEIGHT * lex.register.get(key, 0)
             continue
         general = lex.pairs.get(key, 0) if mode in ("all", "attested") else 0
         general += lex.places.get(key, 0) if mode in ("name", "attested") else 0
@@ -169,6 +176,41 @@ def _function_word(original: str, candidates: list[str], lex: Lexicon) -> str | 
     if len(common) != 1:
         return None
     return common[0]
+
+
+def split_glued(word: str) -> str | None:
+    """A token OCR glued from several syllables (`SởYtế`, `Côngantinh`), split into the likeliest known syllables;
+    None when it is not one. Splits fall at capitals first, and every piece must be a known syllable."""
+    lex = lexicon()
+    low = word.lower()
+    if len(word) < 4 or word.isupper() or word.isascii() or low in lex.unigrams or is_valid_syllable(low):
+        return None  # unmarked words may be foreign (`Samsung`): only marked Vietnamese is split
+    # best[i] = (score, pieces) for word[:i]; a piece's score is the log of its frequency
+    best: list[tuple[float, list[str]] | None] = [None] * (len(word) + 1)
+    best[0] = (0.0, [])
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 7), end):
+            prev = best[start]
+            piece = word[start:end]
+            if prev is None or piece.lower() not in lex.unigrams or not is_valid_syllable(piece):
+                continue
+            if any(ch.isupper() for ch in piece[1:]):
+                continue  # a capital inside a piece: the split must fall before it
+            score = prev[0] + math.log(lex.unigrams[piece.lower()] + 1) - PIECE_COST
+            if best[end] is None or score > best[end][0]:  # type: ignore[index]
+                best[end] = (score, [*prev[1], piece])
+    found = best[len(word)]
+    if found is None or not 2 <= len(found[1]) <= 4:
+        return None
+    return " ".join(found[1])
+
+
+def glued_edits(text: str) -> list[Edit]:
+    return [
+        Edit(m.start(), m.end(), split, RULE_GLUED)
+        for m in _SYLLABLE.finditer(text)
+        if (split := split_glued(m.group())) is not None
+    ]
 
 
 def correct(text: str, doc: DocCounts) -> list[Edit]:
