@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.extract.bodies import extract_bodies
+from pipeline.extract.budget import extract_budget
 from pipeline.extract.events import extract_events
 from pipeline.extract.quotas import extract_quota_tables
 from pipeline.extract.targets import extract_targets
@@ -21,6 +22,6 @@ def extract_facts(doc: Document, lay: Layout, metadata: dict[str, Any]) -> dict[
         "events": extract_events(doc, lay, metadata.get("plan_year")),
         "responsible_bodies": extract_bodies(doc, lay),
         "quota_tables": quota_tables,
-        "budget": None,
+        "budget": extract_budget(doc, lay),
         "warnings": warnings,
     }

@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.extract.confidence import evidence_confidence
 from pipeline.extract.evidence import source
-from pipeline.extract.targets import SUBJECT_END, split_list
+from pipeline.extract.targets import SUBJECT_END, split_parts
 from pipeline.models import Document, Paragraph
 from pipeline.structure import Layout, Section
 from pipeline.vntext import key
@@ -75,13 +75,14 @@ def names_in(text: str) -> list[str]:
     """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
     Khương`) belongs to the name before it."""
     names: list[str] = []
-    for part in (clean_name(p) for p in split_list(clean_name(text))):
+    for sep, raw in split_parts(clean_name(text)):
+        part = clean_name(raw)
         if not part:
             continue
-        if is_body_name(part):
+        if is_body_name(part):  # `Sở Y tế và UBND các huyện`: two bodies; `Sở Giáo dục và Đào tạo`: one
             names.append(part)
         elif names:
-            names[-1] = f"{names[-1]}, {part}"
+            names[-1] = f"{names[-1]}{sep}{part}"
     return [n[:1].upper() + n[1:] for n in names]
 
 
@@ -133,39 +134,52 @@ def _task(doc: Document, i: int, start: int = 0) -> dict[str, Any]:
     return {"text": text, "source": source(p, start, len(p.text))}
 
 
+def clause_bodies(text: str, start: int = 0) -> list[tuple[list[str], int]]:
+    """For each `;`-clause of text[start:]: the bodies named before its verb, and where their task begins."""
+    out = []
+    pos = start
+    for clause in re.split(r"(?<=;)", text[start:]):
+        names, at = subject_names(clause)
+        if names:
+            out.append((names, pos + at))
+        pos += len(clause)
+    return out
+
+
 def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    first = doc.paragraphs[section.paragraphs[0]]
-    heading_names = names_in(section.heading) if section.heading else []
-    own = [i for i in section.paragraphs[1:]]
-    if heading_names:
+    first_i = section.paragraphs[0]
+    first = doc.paragraphs[first_i]
+    head_at = _marker_end(first.text)
+    # a heading names bodies, perhaps followed by their task: `2. UBND các huyện … chỉ đạo Trạm Y tế xã …`
+    in_heading = clause_bodies(first.text[: section.heading_end], head_at) if section.heading else []
+    plain_names = names_in(section.heading) if section.heading and not in_heading else []
+    if in_heading or plain_names:
         tasks: list[dict[str, Any]] = []
-        for i in own:
-            names, at = subject_names(doc.paragraphs[i].text)
-            if names and _BULLET.match(doc.paragraphs[i].text):
-                p = doc.paragraphs[i]
-                task = _task(doc, i, at)
+        for i in section.paragraphs[1:]:
+            p = doc.paragraphs[i]
+            found = clause_bodies(p.text) if _BULLET.match(p.text) else []
+            for names, at in found:  # `- Công an tỉnh (…) xây dựng Kế hoạch …`: a body of its own
                 for name in names:
-                    out.append(_item(name, role_of(p.text, name), [task], p, 0, len(p.text), 0.75))
-            else:
+                    out.append(_item(name, role_of(p.text, name), [_task(doc, i, at)], p, 0, len(p.text), 0.75))
+            if not found:
                 tasks.append(_task(doc, i))
-        tail = first.text[section.heading_end :].strip()
-        if tail:
-            tasks.insert(0, _task(doc, section.paragraphs[0], section.heading_end))
-        all_text = " ".join(t["text"] for t in tasks)
+        if first.text[section.heading_end :].strip():
+            tasks.insert(0, _task(doc, first_i, section.heading_end))
         end = min(len(first.text), section.heading_end)
-        named = [_item(name, role_of(all_text, name), tasks, first, 0, end, 0.9) for name in heading_names]
+        named: list[dict[str, Any]] = []
+        for names, at in in_heading:
+            own = [_task(doc, first_i, at), *tasks]
+            text = " ".join(t["text"] for t in own)
+            named += [_item(n, role_of(text, n), own, first, 0, end, 0.9) for n in names]
+        text = " ".join(t["text"] for t in tasks)
+        named += [_item(n, role_of(text, n), tasks, first, 0, end, 0.9) for n in plain_names]
         return named + out
     for i in section.paragraphs:
         p = doc.paragraphs[i]
-        text = p.text
-        names, at = subject_names(text[_marker_end(text) :])
-        at += _marker_end(text)
-        if not names:
-            continue
-        task = _task(doc, i, at)
-        for name in names:
-            out.append(_item(name, role_of(p.text, name), [task], p, 0, len(p.text), 0.8))
+        for names, at in clause_bodies(p.text, _marker_end(p.text)):
+            task = _task(doc, i, at)
+            out += [_item(n, role_of(task["text"], n), [task], p, 0, len(p.text), 0.8) for n in names]
     return out
 
 

@@ -41,7 +41,7 @@ _EVENT_NOUN = (
 _QUOTED = re.compile(rf"(?P<noun>{_EVENT_NOUN}\s+(?:[^“”\"]{{0,40}}?\s)?)?[“\"](?P<name>[^”\"]{{3,80}})[”\"]")
 # A capitalised name after Ngày / Tháng / Lễ hội / Tết, up to punctuation or a linking word.
 _NAMED = re.compile(
-    r"(?P<name>(?:[Nn]gày|[Tt]háng|[Tt]uần lễ|[Ll]ễ hội|Tết)\s+(?!hội\b)[A-ZĐÀ-Ỹ][^\s,;.()“”\"]*"
+    r"(?P<name>(?:[Nn]gày|[Tt]háng|[Tt]uần lễ|[Ll]ễ hội|Tết)\s+(?!hội\b)[^\W\d_][^\s,;.()“”\"]*"
     r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\b|dịp\b|từ\b|đến\b|[-–])"
     r"[^\s,;.()“”\"]+){0,9})"
 )
@@ -137,8 +137,9 @@ def events_in(
     for m in _NAMED.finditer(text):
         words = m.group("name").split()
         head = 2 if key(" ".join(words[:2])) in ("le hoi", "tuan le") else 1
-        if len(words) <= head or not (words[head][:1].isupper() or words[0] == "Tết"):
-            continue  # `tháng đầu`: a capitalised name must follow
+        capitalised_head = words[0][:1].isupper() and m.start() > 0  # `… và Tháng hành động vì môi trường`
+        if len(words) <= head or not (words[head][:1].isupper() or words[0] == "Tết" or capitalised_head):
+            continue  # `tháng đầu`: a name must follow, or the head word itself be capitalised mid-sentence
         when = _date_after(text, m.end(), year)
         start, end, words_ = (when, when, None) if when else own(m.start())
         certainty = 0.92 if when else 0.8
@@ -165,6 +166,12 @@ def events_in(
         at = re.search(r"\s+tại\s+(.+)$", what)
         if at:
             location, what = at.group(1).strip(), what[: at.start()]
+        when = re.search(r"\s+(?:vào|trong|từ)\s+((?:tháng|quý|ngày).+)$", what, re.IGNORECASE)
+        if when:
+            found = period_of(when.group(1), year)
+            what = what[: when.start()]
+            if found[0]:
+                period = found  # its own date wins over the enclosing item's period
         organizers = names_in(re.sub(r"\s*\([^)]*\)", "", subject)) if subject else []
         if organizers:
             out.append(_event(what, s, doc, organise.start("what"), organise.end("what"), 0.6,
@@ -215,9 +222,12 @@ def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[st
             current, period = s.section, (None, None, None)
         if s.paragraph != paragraph:
             paragraph = s.paragraph
-            marker = _period_marker(doc.paragraphs[paragraph].text, year)
+            text = doc.paragraphs[paragraph].text
+            marker = _period_marker(text, year)
             if marker:
                 period = marker
+            elif re.match(r"^\s*[-•–]\s", text):
+                period = (None, None, None)  # a new item at the marker's level ends its period (`+` items stay)
         found.extend(events_in(s, doc, year, period))
     return merge(found)
 

@@ -23,7 +23,7 @@ from pipeline.vntext import key
 SUBJECT_END = re.compile(
     r"\s(?:phấn đấu|tổ chức|tổ|vận động|tiếp nhận|đạt|có|được|duy trì|phát triển|thực hiện|triển khai|xây dựng|"
     r"chủ trì|phối hợp|chịu trách nhiệm|có trách nhiệm|giao|hoàn thành|bảo đảm|đảm bảo|tham gia|chỉ đạo|"
-    r"phải|cần|sẽ|đều|đào tạo|tăng cường|thông tin|hướng dẫn|tuyên truyền|chủ động|tham mưu)\b",
+    r"phải|cần|sẽ|đều|đào tạo|tăng cường|hướng dẫn|tuyên truyền|chủ động|tham mưu)\b",
 )  # case-sensitive: a capitalised `Chỉ đạo` is part of a name (`Ban Chỉ đạo`), not a verb
 _LEAD = re.compile(r"^\s*(?:(?:trong\s+)?năm\s+\d{4}\s*,?\s*|phấn đấu\s+)", re.IGNORECASE)
 _PLAN_SHARE = re.compile(r"^\s*kế hoạch\b", re.IGNORECASE)
@@ -31,8 +31,9 @@ _RATE = re.compile(r"(tỷ lệ|tỉ lệ)\s+([^:;,]*?)\s*(?:đạt|:|là|ở m�
 _GOAL_WORDS = ("phan dau", "dat", "chi tieu", "it nhat", "toi thieu", "tro len", "muc tieu", "giao")
 
 
-def subject_of(sentence: str, before: int) -> str | None:
-    """The words before the first verb of the sentence (or of the part before the quantity)."""
+def subject_of(sentence: str, before: int, whole_if_no_verb: bool = True) -> str | None:
+    """The words before the first verb of the sentence (or of the part before the quantity). With no verb there,
+    the words may all be the subject (`Liên đoàn Lao động tỉnh` before `tổ chức …`), or not be one at all."""
     head = _LEAD.sub("", sentence[:before])
     head = re.sub(r"^[^:]{0,60}:\s*", "", head) if re.match(r"^[^:]{0,60}:\s*\S", head) else head
     if SUBJECT_END.match(" " + head[:1].lower() + head[1:]):
@@ -40,8 +41,26 @@ def subject_of(sentence: str, before: int) -> str | None:
     m = SUBJECT_END.search(" " + head)
     if m and m.start() == 0:
         return None
-    subject = (head[: m.start() - 1] if m else head).strip(" ,;:-")  # no verb before: it all names the subject
+    if m is None and not whole_if_no_verb:
+        return None
+    subject = (head[: m.start() - 1] if m else head).strip(" ,;:-")
+    if re.match(r"^(tỷ lệ|tỉ lệ|số lượng|số)\b", subject, re.IGNORECASE):
+        return None  # `tỷ lệ … đạt 95%`: what is measured, not who
     return subject or None
+
+
+def clause_subject(text: str, q: Quantity) -> str | None:
+    """The subject of the clause (between semicolons) a quantity stands in; a clause that opens with its verb
+    (`…; vận động tiếp nhận tối thiểu 300 đơn vị máu`) continues the sentence's first subject."""
+    start = text.rfind(";", 0, q.start) + 1
+    clause = text[start:].lstrip()
+    offset = len(text) - len(clause)
+    own = subject_of(clause, q.start - offset, whole_if_no_verb=False)
+    if own or start == 0:
+        return own
+    if SUBJECT_END.match(" " + clause[:1].lower() + clause[1:]):
+        return subject_of(text, text.find(";"), whole_if_no_verb=False)
+    return None
 
 
 def metric_of(text: str, q: Quantity) -> str | None:
@@ -100,7 +119,7 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[d
                 continue
             kind = "share_of_plan" if q.unit == "%" and _PLAN_SHARE.match(s.text[q.end :]) else None
             heading = s.headings[-1] if s.headings else None
-            subject = heading if kind == "share_of_plan" else subject_of(s.text, q.start)
+            subject = heading if kind == "share_of_plan" else clause_subject(s.text, q)
             p = doc.paragraphs[s.paragraph]
             ev = source(p, s.start, s.end)
             value = q.value
@@ -124,17 +143,24 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[d
     return out
 
 
-_LIST_SPLIT = re.compile(r",\s+|\s+và\s+(?=[A-ZĐ]|các\s)")
+_LIST_SPLIT = re.compile(r"(,\s+|\s+và\s+(?=[A-ZĐ]|các\s))")
+
+
+def split_parts(subject: str) -> list[tuple[str, str]]:
+    """(separator before, part) for each part of a list: `A, B và C` -> ('', A), (', ', B), (' và ', C)."""
+    pieces = _LIST_SPLIT.split(subject)
+    out = [("", pieces[0].strip())]
+    out += [(pieces[i], pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)]
+    return [(sep, part) for sep, part in out if part]
 
 
 def split_list(subject: str) -> list[str]:
     """`Công an tỉnh, Liên đoàn Lao động tỉnh, Tỉnh đoàn` -> three names; a lower-case tail (`các huyện, thị xã`)
     is part of the name before it."""
-    parts = [p.strip() for p in _LIST_SPLIT.split(subject) if p.strip()]
     merged: list[str] = []
-    for part in parts:
+    for sep, part in split_parts(subject):
         if merged and not part[:1].isupper() and not part.startswith("các "):
-            merged[-1] = f"{merged[-1]}, {part}"
+            merged[-1] = f"{merged[-1]}{sep}{part}"
         else:
             merged.append(part)
     return merged
