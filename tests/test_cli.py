@@ -86,3 +86,22 @@ def test_no_correct_turns_off_correction_only(tmp_path: Path) -> None:
     assert "đẩy mạnh" in corrected["paragraphs"][1]["text"] and "hòa bình" in corrected["paragraphs"][1]["text"]
     assert plain["paragraphs"][1]["text"] == "Chỉ đạo đầy mạnh công tác tiêm chủng hoà bình."
     assert plain["corrections"] == []
+
+
+def test_eval_prints_recall_precision_and_misses(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    runner.invoke(app, ["extract", str(SAMPLES / "001_3e86aff22814d78e.txt"), "-o", str(out), "-q"])
+    gold = SAMPLES / "gold"
+    res = runner.invoke(app, ["eval", str(gold), str(out)])
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert lines[0].split()[:4] == ["result", "category", "recall", "precision"]
+    rows = {ln.split()[1]: ln.split() for ln in lines if ln.startswith("ALL")}
+    assert rows["quota_rows"][2] == "29/29" and rows["quota_total"][2] == "1/1"
+    assert float(rows["targets"][3]) >= 0.95
+
+
+def test_eval_refuses_a_folder_without_matching_results(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["eval", str(SAMPLES / "gold"), str(tmp_path)])
+    assert res.exit_code == 2
+    assert "no result" in res.stderr

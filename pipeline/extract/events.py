@@ -166,10 +166,10 @@ def events_in(
         at = re.search(r"\s+tại\s+(.+)$", what)
         if at:
             location, what = at.group(1).strip(), what[: at.start()]
-        when = re.search(r"\s+(?:vào|trong|từ)\s+((?:tháng|quý|ngày).+)$", what, re.IGNORECASE)
-        if when:
-            found = period_of(when.group(1), year)
-            what = what[: when.start()]
+        dated = re.search(r"\s+(?:vào|trong|từ)\s+((?:tháng|quý|ngày).+)$", what, re.IGNORECASE)
+        if dated:
+            found = period_of(dated.group(1), year)
+            what = what[: dated.start()]
             if found[0]:
                 period = found  # its own date wins over the enclosing item's period
         organizers = names_in(re.sub(r"\s*\([^)]*\)", "", subject)) if subject else []

@@ -13,18 +13,16 @@ from dataclasses import dataclass, replace
 from pipeline.vntext import NUMBER, key, parse_number
 
 # Count nouns of plans (what is counted), longest first so that `đơn vị máu` wins over `đơn vị`.
-UNITS = sorted(
-    """đơn vị máu|đơn vị|người|lượt người|lượt|đợt|sự kiện|ngày hội|lớp|khóa|đội|nhóm|câu lạc bộ|hướng dẫn viên|
-    tuyên truyền viên|tình nguyện viên|cộng tác viên|báo cáo viên|cán bộ|học sinh|sinh viên|trẻ|trẻ em|hộ|hộ gia đình|
-    xã|phường|huyện|thôn|bản|trường|cơ sở|điểm|buổi|cuộc|hội nghị|hội thảo|chiến dịch|chương trình|mô hình|bài|tin|
-    tin bài|phóng sự|chuyên mục|tờ rơi|pano|băng rôn|liều|mũi|ca|giường|km|ha|tấn|m2|m3|tỷ đồng|triệu đồng|nghìn đồng|
-    đồng|doanh nghiệp|công trình|dự án|văn bản|đề tài|sản phẩm|suất|phần quà|suất quà|lần""".replace("\n", "")
-    .replace(" ", "_")
-    .split("|"),
-    key=len,
-    reverse=True,
-)
-UNITS = [u.strip("_").replace("_", " ") for u in UNITS]
+_UNIT_WORDS = (
+    "đơn vị máu", "đơn vị", "người", "lượt người", "lượt", "đợt", "sự kiện", "ngày hội", "lớp", "khóa", "đội", "nhóm",
+    "câu lạc bộ", "hướng dẫn viên", "tuyên truyền viên", "tình nguyện viên", "cộng tác viên", "báo cáo viên", "cán bộ",
+    "học sinh", "sinh viên", "trẻ", "trẻ em", "hộ", "hộ gia đình", "xã", "phường", "huyện", "thôn", "bản", "trường",
+    "cơ sở", "điểm", "buổi", "cuộc", "hội nghị", "hội thảo", "hội thi", "cuộc thi", "chiến dịch", "chương trình",
+    "mô hình", "bài", "tin", "tin bài", "phóng sự", "chuyên mục", "tờ rơi", "pano", "băng rôn", "liều", "mũi", "ca",
+    "giường", "km", "ha", "tấn", "m2", "m3", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "doanh nghiệp",
+    "công trình", "dự án", "văn bản", "đề tài", "sản phẩm", "suất", "phần quà", "suất quà", "lần",
+)  # fmt: skip
+UNITS = sorted(_UNIT_WORDS, key=len, reverse=True)
 # Time words after a number make it a duration or a date, not a quantity to reach.
 TIME_WORDS = ("tháng", "năm", "ngày", "giờ", "quý", "tuần", "phút", "giây")
 NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
