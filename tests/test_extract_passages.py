@@ -293,3 +293,26 @@ def test_budget_sources_and_who_approves(tmp_path: Path) -> None:
 
 def test_no_budget_section_means_no_budget(tmp_path: Path) -> None:
     assert plan("I. MỤC TIÊU\n\n1. Tiêm đủ liều cho trẻ em.", tmp_path)["budget"] is None
+
+
+def test_quota_table_as_ocr_text_gives_it(tmp_path: Path) -> None:
+    """Columns separated by runs of spaces, as OCR text lays a table out."""
+    table = (
+        "STT   Đơn vị            Chỉ tiêu   Tháng\n"
+        "1     Huyện Kỳ Sơn      1.200      3, 9\n"
+        "2     Huyện Con Cuông   800        4\n"
+        "      Cộng              2.000\n"
+    )
+    r = plan("I. MỤC TIÊU\n\n1. Tiêm đủ liều cho trẻ em.\n\n" + FOOTER + "\n" + table, tmp_path)
+    (t,) = r["quota_tables"]
+    assert [(x["no"], x["unit"], x["quota"], x["months"]) for x in t["rows"]] == [
+        (1, "Huyện Kỳ Sơn", 1200, [3, 9]),
+        (2, "Huyện Con Cuông", 800, [4]),
+    ]
+    assert t["total_stated"] == t["total_computed"] == 2000
+
+
+def test_summer_campaign_dates(tmp_path: Path) -> None:
+    r = plan("I. NỘI DUNG\n\n1. Hưởng ứng Chiến dịch “Mùa hè xanh” hè 2024 của thanh niên.", tmp_path)
+    e = next(e for e in r["events"] if "Mùa hè xanh" in e["name"])
+    assert (e["date_start"], e["date_end"], e["period_text"]) == ("2024-06", "2024-08", "hè 2024")

@@ -56,6 +56,7 @@ _TARGET_ITEM = re.compile(r"^\s*(?:mục tiêu|chỉ tiêu)\s*:\s*(?P<text>.+)$"
 _ORGANISE = re.compile(
     r"\btổ chức\s+(?P<what>(?:các\s+)?(?:[Nn]gày hội|đợt|[Cc]hương trình|[Hh]ội nghị|lớp|Lễ|Hội thi|Chiến dịch)[^;:.]*)"
 )
+_SUMMER = re.compile(r"\s*hè\s+(?:năm\s+)?(\d{4})")
 QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -157,6 +158,10 @@ def events_in(
         if any(a <= m.start("name") < b for a, b in taken):
             continue
         p_start, p_end, p_text = own(m.start())
+        summer = _SUMMER.match(text[m.end() :])
+        if summer and p_start is None:  # `Chiến dịch “…” hè 2021`: the summer holidays, June to August
+            y = summer.group(1)
+            p_start, p_end, p_text = f"{y}-06", f"{y}-08", summer.group().strip()
         out.append(_event(name, s, doc, m.start(), m.end(), 0.8 if m.group("noun") else 0.6,
                           date_start=p_start, date_end=p_end, period_text=p_text))  # fmt: skip
     if organise:

@@ -59,7 +59,7 @@ def find_columns(rows: list[list[str]], header_rows: int) -> Columns:
         return next((i for i, k in enumerate(keys) if pred(i, k)), None)
 
     no = first(lambda i, k: k in ("tt", "stt", "so tt", "so thu tu"))
-    months = first(lambda i, k: ("thang" in k and "thoi gian" in k) or k.endswith("(thang)"))
+    months = first(lambda i, k: "thang" in k and ("thoi gian" in k or k.endswith("(thang)") or k.startswith("thang")))
     quota = first(lambda i, k: i != months and ("chi tieu" in k or "so luong" in k or "ke hoach" in k))
     if quota is None:
         numeric = [i for i in range(len(keys)) if i not in (no, months) and numeric_share(i) > 0.6]

@@ -150,7 +150,7 @@ def read_pdf(
     tables = sorted((find_tables(data, layer_pages) if layer_pages else []) + scan_tables, key=lambda t: t.page)
     if tables:
         lines = [ln for ln in lines if not inside_any(ln, tables)]
-        tables = merge_continued(tables)
+        tables = merge_continued(tables)  # a table that runs on to the next page is one table, scanned or not
     if not any(ln.text.strip() for ln in lines) and not tables:
         raise NoText("has no readable text: no text layer, and OCR found none")
     return lines, tables, sorted(ocr_jobs), sizes, [], len(sizes)

@@ -25,15 +25,42 @@ def strip_markup(text: str) -> tuple[str, bool, bool]:
     return text.strip(), heading or whole_bold, whole_italic
 
 
+_SPACED = re.compile(r"\s{2,}")
+
+
+def table_cells(line: str) -> list[str] | None:
+    """The cells of a table row: tab-separated, or (as OCR text gives tables) separated by runs of 2+ spaces."""
+    if not line.strip():
+        return None
+    if "\t" in line:
+        return [strip_markup(c)[0] for c in line.split("\t")]
+    cells = _SPACED.split(line.rstrip())  # an indented row starts with an empty cell (`      Cộng   2.000`)
+    return [strip_markup(c)[0] for c in cells] if len(cells) >= 3 else None
+
+
 def read_text(text: str) -> tuple[list[Line], list[Table]]:
-    """Lines of a text document (all on page 1, a new block after each blank line) and its tab-separated tables."""
+    """Lines of a text document (all on page 1, a new block after each blank line) and its tables: tab-separated
+    rows, or three or more consecutive rows whose columns are separated by runs of spaces."""
+    raw_lines = text.splitlines()
+    cells = [table_cells(line) for line in raw_lines]
+    in_table = [False] * len(raw_lines)
+    i = 0
+    while i < len(raw_lines):
+        j = i
+        while j < len(raw_lines) and cells[j] is not None:
+            j += 1
+        tabbed = any("\t" in raw_lines[k] for k in range(i, j))
+        if j > i and (tabbed or j - i >= 3):  # spaced rows only count as a table three at a time
+            for k in range(i, j):
+                in_table[k] = True
+        i = max(j, i + 1)
     lines: list[Line] = []
     tables: list[Table] = []
     rows: list[tuple[Cell, ...]] = []
     block = 0
-    for raw in text.splitlines():
-        if "\t" in raw.strip("\n") and raw.count("\t") >= 1 and raw.strip():
-            rows.append(tuple(Cell(strip_markup(c)[0]) for c in raw.split("\t")))
+    for n, raw in enumerate(raw_lines):
+        if in_table[n]:
+            rows.append(tuple(Cell(c) for c in cells[n] or []))
             continue
         if rows:
             tables.append(Table(page=1, rows=tuple(rows), pages=(1,)))
