@@ -142,6 +142,53 @@ def validate_cmd(
     raise typer.Exit(4 if bad else 0)
 
 
+@app.command("audit")
+def audit_cmd(
+    results: Annotated[list[Path], typer.Argument(help="vnplan result files (JSON) or folders of them.")],
+    profile: Annotated[
+        list[str],
+        typer.Option(
+            "--profile", "-p", help="A shipped profile (plan-basics, blood-donation) or a YAML file; repeatable."
+        ),
+    ] = ["plan-basics"],  # noqa: B006  # typer reads the default, it is never mutated
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, md, html or csv.")] = "md",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="missing: exit 5 when a mandatory requirement is missing.")
+    ] = None,
+) -> None:
+    """Audit plans against requirement profiles and for internal consistency; reads results, never PDFs."""
+    from pipeline.audit import audit, load_profile, load_result
+    from pipeline.report import RENDERERS
+    from pipeline.write import write_atomic
+
+    if fmt not in RENDERERS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(RENDERERS)}, not {fmt!r}")
+    if fail_on not in (None, "missing"):
+        raise typer.BadParameter("--fail-on takes 'missing'")
+    try:
+        profiles = [load_profile(p) for p in profile]
+        files = [f for path in results for f in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
+        if not files:
+            raise VnplanError("no result files given")
+        audits = [audit(load_result(f), profiles, file=f.name) for f in files]
+    except VnplanError as e:
+        err(f"error [{e.code}] {e}")
+        raise typer.Exit(e.exit_code) from e
+    text = RENDERERS[fmt](audits)
+    if output:
+        write_atomic(output, text)
+    else:
+        typer.echo(text, nl=False)
+    if fail_on == "missing" and any(a.missing_mandatory() for a in audits):
+        for a in audits:
+            for f in a.missing_mandatory():
+                err(f"missing [{f.requirement}] {a.file}: {f.title}")
+        raise typer.Exit(5)
+
+
 @app.command("eval")
 def eval_cmd(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold files (the format of samples/gold/).")],

@@ -211,9 +211,12 @@ def section_tree(doc: Document, ks: list[str], first: int, end: int) -> list[Sec
 
 
 def topic_of(heading: str, inherited: str) -> str:
+    """A heading's topic: named at its start, or anywhere in a short heading (`II. MỤC TIÊU, CHỈ TIÊU`); a long
+    numbered item (`3. 100% các huyện tổ chức các hoạt động …`) keeps its parent's."""
     k = key(heading)
+    short = len(k.split()) <= 8
     for topic, words in TOPICS:
-        if any(k.startswith(w) or f" {w}" in f" {k[:60]}" for w in words):
+        if any(k.startswith(w) or (short and f" {w}" in f" {k}") for w in words):
             return topic
     return inherited
 

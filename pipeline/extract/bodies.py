@@ -8,91 +8,31 @@ name starts; a lower-case tail (`các huyện, thị xã, thành phố`) stays w
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from pipeline.extract.confidence import evidence_confidence
 from pipeline.extract.evidence import source
-from pipeline.extract.targets import SUBJECT_END, split_parts
+from pipeline.extract.names import BULLET, LEADING, PAREN, canonical, names_in
+from pipeline.extract.targets import SUBJECT_END
 from pipeline.models import Document, Paragraph
 from pipeline.structure import Layout, Section
 from pipeline.vntext import key
 
-_LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với)\s+", re.IGNORECASE)
-_ROLE_TAIL = re.compile(r"\s+-\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
-_PAREN = re.compile(r"\s*\([^)]*\)")
-_BULLET = re.compile(r"^\s*[-+•–]\s*")
 _DEADLINE = re.compile(
     r"(?:trước|chậm nhất|hoàn thành trong|trong)\s+(?:ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?|tháng\s+\d{1,2}(?:/\d{4})?|"
     r"quý\s+[IV]+(?:\s+năm\s+\d{4})?)",
     re.IGNORECASE,
 )
-NOT_BODIES = ("bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien")
-# What makes a capitalised phrase a body's name.
-ORG_HEADS = (
-    "ban", "báo", "đài", "cổng", "sở", "trường", "bệnh viện", "trung tâm", "hội", "công an", "liên đoàn", "tỉnh đoàn",
-    "thành đoàn", "huyện đoàn", "đoàn", "viện", "ubnd", "ủy ban", "hđnd", "phân hiệu", "bộ", "văn phòng", "cục",
-    "chi cục", "phòng", "mặt trận", "quỹ", "công ty", "ngân hàng", "kho bạc", "cơ quan", "các", "đại học", "học viện",
-    "bảo hiểm", "bưu điện", "lãnh đạo", "thường trực", "câu lạc bộ", "clb", "bch", "bcđ", "tổng công ty",
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1)
-def abbreviations() -> dict[str, str]:
-    text = (resources.files("pipeline") / "data" / "abbreviations.json").read_text("utf-8")
-    data: dict[str, str] = json.loads(text)["expansions"]
-    return data
-
-
-def canonical(name: str) -> str:
-    """Abbreviations expanded: `Đài PT-TH tỉnh` -> `Đài Phát thanh - Truyền hình tỉnh`."""
-    table = abbreviations()
-    words = [table.get(w.strip(",;"), w) for w in name.split()]
-    return " ".join(words)
-
-
-def is_body_name(name: str) -> bool:
-    k = key(name)
-    if k.startswith(NOT_BODIES):
-        return False
-    return (name[:1].isupper() or k.startswith("cac ")) and any(
-        k == key(h) or k.startswith(key(h) + " ") for h in ORG_HEADS
-    )
-
-
-def clean_name(text: str) -> str:
-    text = _BULLET.sub("", text).strip().rstrip(":.;,")
-    text = _LEADING.sub("", text)
-    text = _PAREN.sub("", text)
-    text = _ROLE_TAIL.split(text)[0]
-    return text.strip().rstrip(":.;,")
-
-
-def names_in(text: str) -> list[str]:
-    """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
-    Khương`) belongs to the name before it."""
-    names: list[str] = []
-    for sep, raw in split_parts(clean_name(text)):
-        part = clean_name(raw)
-        if not part:
-            continue
-        if is_body_name(part):  # `Sở Y tế và UBND các huyện`: two bodies; `Sở Giáo dục và Đào tạo`: one
-            names.append(part)
-        elif names:
-            names[-1] = f"{names[-1]}{sep}{part}"
-    return [n[:1].upper() + n[1:] for n in names]
 
 
 def subject_names(text: str) -> tuple[list[str], int]:
     """Bodies named before the first verb of a paragraph, and where the rest (their task) begins."""
-    body = _BULLET.sub("", text)
+    body = BULLET.sub("", text)
     offset = len(text) - len(body)
-    stripped = _LEADING.sub("", body)
+    stripped = LEADING.sub("", body)
     offset += len(body) - len(stripped)
-    masked = " " + _PAREN.sub(lambda p: " " * len(p.group()), stripped)
+    masked = " " + PAREN.sub(lambda p: " " * len(p.group()), stripped)
     for m in SUBJECT_END.finditer(masked):
         head = stripped[: m.start()]
         # a steering committee is named for what it steers: `Ban Chỉ đạo vận động …` goes on past its verb
@@ -130,7 +70,7 @@ def _item(
 
 def _task(doc: Document, i: int, start: int = 0) -> dict[str, Any]:
     p = doc.paragraphs[i]
-    text = _BULLET.sub("", p.text[start:]).strip()
+    text = BULLET.sub("", p.text[start:]).strip()
     return {"text": text, "source": source(p, start, len(p.text))}
 
 
@@ -158,7 +98,7 @@ def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
         tasks: list[dict[str, Any]] = []
         for i in section.paragraphs[1:]:
             p = doc.paragraphs[i]
-            found = clause_bodies(p.text) if _BULLET.match(p.text) else []
+            found = clause_bodies(p.text) if BULLET.match(p.text) else []
             for names, at in found:  # `- Công an tỉnh (…) xây dựng Kế hoạch …`: a body of its own
                 for name in names:
                     out.append(_item(name, role_of(p.text, name), [_task(doc, i, at)], p, 0, len(p.text), 0.75))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.extract.bodies import names_in
 from pipeline.extract.evidence import source
+from pipeline.extract.names import names_in
 from pipeline.extract.spans import body_sentences
 from pipeline.models import Document
 from pipeline.structure import Layout

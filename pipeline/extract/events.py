@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.extract.bodies import names_in
 from pipeline.extract.confidence import evidence_confidence
 from pipeline.extract.evidence import source
+from pipeline.extract.names import names_in
 from pipeline.extract.spans import Sentence, body_sentences
 from pipeline.extract.targets import subject_of
 from pipeline.models import Document

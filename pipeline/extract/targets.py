@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.extract.confidence import evidence_confidence
 from pipeline.extract.evidence import source
+from pipeline.extract.names import names_in
 from pipeline.extract.quantities import Quantity, find_quantities
 from pipeline.extract.spans import Sentence, body_sentences
 from pipeline.models import Document
@@ -129,7 +130,7 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[d
                     "unit": q.unit,
                     "comparator": q.comparator,
                     "subject": subject,
-                    "subjects": split_list(subject) if subject else [],
+                    "subjects": (names_in(subject) or [subject]) if subject else [],
                     "metric": metric_of(s.text, q),
                     "period": period_of(s.text, plan_year, None),
                     "per": q.per,
@@ -141,26 +142,3 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[d
                 }
             )
     return out
-
-
-_LIST_SPLIT = re.compile(r"(,\s+|\s+và\s+(?=[A-ZĐ]|các\s))")
-
-
-def split_parts(subject: str) -> list[tuple[str, str]]:
-    """(separator before, part) for each part of a list: `A, B và C` -> ('', A), (', ', B), (' và ', C)."""
-    pieces = _LIST_SPLIT.split(subject)
-    out = [("", pieces[0].strip())]
-    out += [(pieces[i], pieces[i + 1].strip()) for i in range(1, len(pieces) - 1, 2)]
-    return [(sep, part) for sep, part in out if part]
-
-
-def split_list(subject: str) -> list[str]:
-    """`Công an tỉnh, Liên đoàn Lao động tỉnh, Tỉnh đoàn` -> three names; a lower-case tail (`các huyện, thị xã`)
-    is part of the name before it."""
-    merged: list[str] = []
-    for sep, part in split_parts(subject):
-        if merged and not part[:1].isupper() and not part.startswith("các "):
-            merged[-1] = f"{merged[-1]}{sep}{part}"
-        else:
-            merged.append(part)
-    return merged

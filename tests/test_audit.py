@@ -1,0 +1,208 @@
+"""vnplan audit: requirement profiles, consistency checks and reports, on the samples and on edited results."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.audit import ProfileError, audit, load_profile
+from pipeline.cli import app
+
+from .conftest import SAMPLES, extracted
+
+LAO_CAI = SAMPLES / "000_475196faf128e58a.layer.pdf"
+THAI_NGUYEN = SAMPLES / "001_3e86aff22814d78e.txt"
+PROFILES = [load_profile("plan-basics"), load_profile("blood-donation")]
+runner = CliRunner()
+
+
+def statuses(result: dict[str, Any]) -> dict[str, str]:
+    return {f.requirement: f.status for f in audit(result, PROFILES).requirements}
+
+
+def test_both_plans_against_both_profiles() -> None:
+    lc, tn = statuses(extracted(LAO_CAI)), statuses(extracted(THAI_NGUYEN))
+    assert lc["blood-donation.units_collected"] == tn["blood-donation.units_collected"] == "stated"
+    assert all(s == "stated" for r, s in lc.items() if r.startswith("plan-basics."))
+    assert tn["plan-basics.budget"] == "missing"  # the Thái Nguyên plan has no Kinh phí section
+    assert lc["blood-donation.repeat_donors"] == "stated" and tn["blood-donation.repeat_donors"] == "unclear"
+
+
+def test_stated_findings_quote_their_evidence_with_a_page() -> None:
+    for path in (LAO_CAI, THAI_NGUYEN):
+        for f in audit(extracted(path), PROFILES).requirements:
+            if f.status in ("stated", "unclear"):
+                assert f.page and f.quote, f.requirement
+    found = audit(extracted(LAO_CAI), PROFILES).requirements
+    units = next(f for f in found if f.requirement == "blood-donation.units_collected")
+    assert units.value == ">=6000 đơn vị máu" and "6.000 đơn vị máu" in units.quote
+
+
+def test_thai_nguyen_inconsistencies() -> None:
+    found = {(f.requirement, f.status): f for f in audit(extracted(THAI_NGUYEN), PROFILES).consistency}
+    table = found[("table_year", "inconsistent")]
+    assert table.value == 2020 and "NĂM 2020" in table.quote and table.page == 1
+    basis = found[("basis_year", "inconsistent")]
+    assert basis.value == 2021 and "kết quả phong trào hiến máu tình nguyện năm 2021" in basis.quote
+    total = found[("quota_total", "ok")]
+    assert total.value == 24500 and "24.500" in total.message
+    assert ("quota_target", "ok") in found  # and they equal the plan's own target
+    assert found[("campaign_shares", "ok")].value == 65
+
+
+def _no_topic(topic: str) -> Callable[[dict[str, Any]], None]:
+    def edit(r: dict[str, Any]) -> None:
+        def walk(sections: list[dict[str, Any]]) -> None:
+            for s in sections:
+                if s.get("topic") == topic:
+                    s["topic"] = "other"
+                walk(s["children"])
+
+        walk(r["sections"])
+
+    return edit
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def edit(r: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node = r
+        for p in parents:
+            node = node[p]
+        node[last] = value
+
+    return edit
+
+
+REMOVALS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "plan-basics.number": _set("document.number", None),
+    "plan-basics.place_date": _set("document.date", None),
+    "plan-basics.issuer": _set("document.issuer", None),
+    "plan-basics.title": _set("document.title", None),
+    "plan-basics.legal_basis": _set("document.legal_bases", []),
+    "plan-basics.purpose": _no_topic("purpose"),
+    "plan-basics.tasks": _no_topic("tasks"),
+    "plan-basics.bodies": _set("responsible_bodies", []),
+    "plan-basics.budget": _set("budget", None),
+    "plan-basics.signer": _set("document.signer.name", None),
+    "plan-basics.recipients": _set("document.recipients", []),
+}
+
+
+@pytest.mark.parametrize("requirement", sorted(REMOVALS))
+def test_each_mandatory_requirement_missing_in_turn(requirement: str) -> None:
+    plan = copy.deepcopy(extracted(LAO_CAI))
+    REMOVALS[requirement](plan)
+    report = audit(plan, PROFILES)
+    assert [f.requirement for f in report.missing_mandatory()] == [requirement]
+
+
+def _without_blood_units(plan: dict[str, Any]) -> None:
+    plan["targets"] = [t for t in plan["targets"] if t["unit"] != "đơn vị máu"]
+    plan["paragraphs"] = [p for p in plan["paragraphs"] if "đơn vị máu" not in p["text"]]
+
+
+def test_units_target_missing_alone() -> None:
+    plan = copy.deepcopy(extracted(LAO_CAI))
+    _without_blood_units(plan)
+    assert [f.requirement for f in audit(plan, PROFILES).missing_mandatory()] == ["blood-donation.units_collected"]
+
+
+def test_units_mentioned_without_a_number_are_unclear() -> None:
+    plan = copy.deepcopy(extracted(LAO_CAI))
+    plan["targets"] = [t for t in plan["targets"] if t["unit"] != "đơn vị máu"]
+    finding = next(f for f in audit(plan, PROFILES).requirements if f.requirement == "blood-donation.units_collected")
+    assert finding.status == "unclear" and "đơn vị máu" in (finding.quote or "") and finding.page
+
+
+def test_no_targets_at_all() -> None:
+    plan = copy.deepcopy(extracted(LAO_CAI))
+    _without_blood_units(plan)
+    plan["targets"] = []
+    missing = {f.requirement for f in audit(plan, PROFILES).missing_mandatory()}
+    assert missing == {"plan-basics.targets", "blood-donation.units_collected"}
+
+
+def test_recommended_requirements_never_count_as_missing_mandatory() -> None:
+    profile = load_profile("blood-donation")
+    assert [r["id"] for r in profile["requirements"] if r["mandatory"]] == ["units_collected"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("id: x\ntitle: t\nversion: '1'\nrequirements:\n  - {id: a, title: A, check: {field: document.number}}\n",
+         "[$.requirements[0]] 'mandatory' is a required property"),
+        ("id: x\ntitle: t\nversion: '1'\nrequirements:\n  - {id: a, title: A, mandatory: no, check: {section: x}}\n",
+         "[$.requirements[0].check]"),
+        ("id: X Y\ntitle: t\nversion: '1'\nrequirements: []\n", "[$.id]"),
+        ("id: [unclosed\n", "not valid YAML"),
+    ],
+)  # fmt: skip
+def test_a_profile_with_an_error_is_refused(yaml_text: str, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml_text, "utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path))
+    assert message in str(info.value)
+
+
+def test_unknown_profile_name() -> None:
+    with pytest.raises(ProfileError, match="blood-donation"):
+        load_profile("blood")
+
+
+# ---- the command -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Path:
+    out = tmp_path / "results"
+    out.mkdir()
+    for path in (LAO_CAI, THAI_NGUYEN):
+        (out / f"{path.name.split('.')[0]}.json").write_text(json.dumps(extracted(path), ensure_ascii=False), "utf-8")
+    return out
+
+
+def test_csv_matrix_of_plans_and_requirements(results: Path) -> None:
+    res = runner.invoke(app, ["audit", str(results), "-p", "plan-basics", "-p", "blood-donation", "-f", "csv"])
+    assert res.exit_code == 0
+    rows = list(csv.reader(io.StringIO(res.stdout)))
+    assert rows[0][:4] == ["file", "number", "province", "plan_year"] and "plan-basics.budget" in rows[0]
+    assert [r[1] for r in rows[1:3]] == ["33/KH-BCĐ", "07/KH-BCĐ"]
+    budget = rows[0].index("plan-basics.budget")
+    assert rows[2][budget] == "missing" and rows[-1][budget] == "1/2"
+
+
+def test_html_matrix_links_each_cell_to_its_evidence(results: Path, tmp_path: Path) -> None:
+    page = tmp_path / "audit.html"
+    res = runner.invoke(app, ["audit", str(results), "-p", "blood-donation", "-f", "html", "-o", str(page)])
+    assert res.exit_code == 0 and res.stdout == ""
+    text = page.read_text("utf-8")
+    assert "href='#plan1-blood-donation.units_collected'" in text
+    assert "id='plan1-blood-donation.units_collected'" in text
+    assert "24.500 đơn vị máu" in text
+
+
+def test_fail_on_missing(results: Path) -> None:
+    res = runner.invoke(app, ["audit", str(results), "--fail-on", "missing", "-f", "json"])
+    assert res.exit_code == 5
+    assert "missing [plan-basics.budget] 001_3e86aff22814d78e.json" in res.stderr
+    data = json.loads(res.stdout)
+    assert [d["document"]["number"] for d in data] == ["33/KH-BCĐ", "07/KH-BCĐ"]
+
+
+def test_input_that_is_not_a_result(tmp_path: Path) -> None:
+    bad = tmp_path / "other.json"
+    bad.write_text('{"hello": "world"}', "utf-8")
+    res = runner.invoke(app, ["audit", str(bad)])
+    assert res.exit_code == 2
+    assert "error [not_a_result]" in res.stderr and "not a vnplan result" in res.stderr
