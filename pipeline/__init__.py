@@ -23,7 +23,14 @@ from pipeline.structure import layout
 from pipeline.validate import validate
 
 __version__ = "0.1.0"
-__all__ = ["Options", "VnplanError", "__version__", "extract_file"]
+__all__ = ["Options", "VnplanError", "__version__", "extract_file", "load_results"]
+
+
+def load_results(folder: str | Path) -> Any:
+    """Every result in a folder as flat pandas tables (see pipeline.export)."""
+    from pipeline.export import load_results as load
+
+    return load(folder)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,98 @@ def extract(
     raise typer.Exit(worst)
 
 
+@app.command()
+def batch(
+    input_dir: Annotated[Path, typer.Argument(help="Folder of plans (.pdf, .txt, .md), walked recursively.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for results, manifest and errors.")] = Path(
+        "output"
+    ),
+    workers: Annotated[int, typer.Option(help="Worker processes (default: the number of cores).")] = 0,
+    timeout: Annotated[float, typer.Option(help="Seconds one document may take (0: no limit).")] = 0.0,
+    force: Annotated[bool, typer.Option("--force", help="Redo documents the manifest says are done.")] = False,
+    ocr: Annotated[str, typer.Option(help="auto, always or never (see extract).")] = "auto",
+    no_correct: Annotated[bool, typer.Option("--no-correct", help="No tone or OCR-error correction.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Convert a folder of plans in parallel, resumably: unchanged documents are skipped, failures are recorded in
+    OUTPUT/errors.jsonl and the batch goes on. Exit code 0 when nothing failed, else 2."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.table import Table
+
+    from pipeline.batch import Outcome, run_batch
+
+    if not input_dir.is_dir():
+        err(f"vnplan batch: {input_dir} is not a folder")
+        raise typer.Exit(2)
+    try:
+        options = Options(ingest=IngestOptions(ocr=ocr), normalize=NormalizeOptions(correct=not no_correct))  # type: ignore[arg-type]
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=console, disable=quiet,
+    )  # fmt: skip
+    pages = 0
+
+    def report(outcome: Outcome, total: int) -> None:
+        nonlocal pages
+        pages += outcome.pages
+        progress.update(task, total=total, advance=1, pages=pages)
+        if outcome.status == "failed" and outcome.error:
+            line = f"error [{outcome.error['type']}] {outcome.file}: {outcome.error['message']}"
+            console.print(escape(line), soft_wrap=True)
+
+    try:
+        with progress:
+            task = progress.add_task("documents", total=None, pages=0)
+            summary = run_batch(input_dir, output, options, workers or None, timeout, force, report)
+    except VnplanError as e:
+        err(f"error [{e.code}] {e}")
+        raise typer.Exit(e.exit_code) from e
+    table = Table(title=f"vnplan batch: {input_dir} -> {output}")
+    for column in ("done", "skipped", "failed", "pages", "OCR pages", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(v) for v in (summary.count("done"), summary.count("skipped"), summary.count("failed"),
+                                     summary.pages, summary.ocr_pages, summary.seconds)))  # fmt: skip
+    console.print(table)
+    raise typer.Exit(2 if summary.count("failed") else 0)
+
+
+@app.command("export")
+def export_cmd(
+    results: Annotated[Path, typer.Argument(help="Folder of vnplan results (e.g. a batch's output).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, jsonl or parquet (a folder of tables), or sqlite.")
+    ] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder (or .sqlite file) to write.")] = None,
+) -> None:
+    """Flat tables of every result in a folder: documents, targets, events, bodies, tasks, quota_rows, corrections."""
+    from pipeline.export import export, load_results
+
+    if fmt not in ("csv", "jsonl", "parquet", "sqlite"):
+        raise typer.BadParameter(f"--format must be csv, jsonl, parquet or sqlite, not {fmt!r}")
+    if not results.is_dir():
+        err(f"vnplan export: {results} is not a folder")
+        raise typer.Exit(2)
+    frames = load_results(results)
+    if frames["documents"].empty:
+        err(f"vnplan export: no vnplan results in {results}")
+        raise typer.Exit(2)
+    target = output or (results / "export" if fmt != "sqlite" else results / "vnplan.sqlite")
+    for path in export(frames, fmt, target):
+        typer.echo(str(path))
+
+
 @app.command("validate")
 def validate_cmd(
     files: Annotated[list[Path], typer.Argument(help="JSON files to check against schemas/plan.schema.json.")],

@@ -1,0 +1,86 @@
+"""vnplan batch: parallel, resumable, one failure recorded and the rest written, a lock, a per-document time limit."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pipeline.batch import BatchLocked, locked, output_stem, run_batch
+from pipeline.cli import app
+from pipeline.validate import schema_errors
+
+from .conftest import SAMPLES
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(SAMPLES / "000_475196faf128e58a.txt", folder / "lao-cai.txt")
+    shutil.copy(SAMPLES / "001_3e86aff22814d78e.txt", folder / "sub" / "thai-nguyen.txt")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")  # truncated
+    return folder
+
+
+def test_batch_writes_good_records_bad_and_resumes(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run_batch(inputs, out, workers=2)
+    assert (first.count("done"), first.count("failed"), first.count("skipped")) == (2, 1, 0)
+    assert sorted(p.name for p in out.glob("*.json")) == ["lao-cai.json", "manifest.json", "sub__thai-nguyen.json"]
+    assert schema_errors(json.loads((out / "lao-cai.json").read_text("utf-8"))) == []
+    (error,) = [json.loads(line) for line in (out / "errors.jsonl").read_text("utf-8").splitlines()]
+    assert error["file"].endswith("broken.pdf") and error["stage"] == "ingest" and error["type"] == "corrupt"
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))["documents"]
+    assert set(manifest) == {"lao-cai", "sub__thai-nguyen"}
+
+    again = run_batch(inputs, out, workers=2)
+    assert (again.count("done"), again.count("skipped"), again.count("failed")) == (0, 2, 1)
+
+    changed = inputs / "lao-cai.txt"
+    changed.write_text(changed.read_text("utf-8").replace("6.000 đơn vị máu", "7.000 đơn vị máu"), "utf-8")
+    third = run_batch(inputs, out, workers=1)
+    assert [o.file for o in third.outcomes if o.status == "done"] == [str(changed)]
+    targets = json.loads((out / "lao-cai.json").read_text("utf-8"))["targets"]
+    assert targets[0]["value"] == 7000
+
+
+def test_no_temporary_files_are_left(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run_batch(inputs, out, workers=2)
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_second_batch_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with locked(out), pytest.raises(BatchLocked, match="another vnplan batch"):
+        run_batch(tmp_path, out)
+
+
+def test_timeout_stops_the_document_not_the_batch(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "001_3e86aff22814d78e.scan.pdf", folder / "scan.pdf")
+    shutil.copy(SAMPLES / "000_475196faf128e58a.txt", folder / "text.txt")
+    summary = run_batch(folder, tmp_path / "out", workers=2, timeout=1.0)
+    by_name = {Path(o.file).name: o for o in summary.outcomes}
+    assert by_name["text.txt"].status == "done"
+    assert by_name["scan.pdf"].status == "failed" and by_name["scan.pdf"].error["type"] == "timeout"  # type: ignore[index]
+
+
+def test_output_names_keep_subfolders_apart() -> None:
+    root = Path("/data/plans")
+    assert output_stem(root, root / "2021" / "lao-cai.pdf") == "2021__lao-cai"
+    assert output_stem(root, root / "lao-cai.pdf") == "lao-cai"
+
+
+def test_batch_command_summary_and_exit_code(inputs: Path, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["batch", str(inputs), "-o", str(tmp_path / "out"), "-q", "--workers", "2"])
+    assert res.exit_code == 2  # one input failed
+    assert "error [corrupt]" in res.stderr and "broken.pdf" in res.stderr
+    assert "done" in res.stderr and "failed" in res.stderr
