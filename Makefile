@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2
 
-.PHONY: setup system-deps run test lint samples bench-normalize clean
+.PHONY: setup system-deps run test lint samples bench bench-normalize clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -36,6 +36,9 @@ lint: setup
 	$(BIN)/ruff check pipeline tests samples/build.py scripts benchmarks
 	$(BIN)/ruff format --check pipeline tests samples/build.py scripts benchmarks
 	$(BIN)/mypy pipeline
+
+bench: setup
+	$(BIN)/python benchmarks/bench.py
 
 bench-normalize: setup
 	$(BIN)/python benchmarks/normalize_bench.py

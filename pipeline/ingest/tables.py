@@ -18,21 +18,18 @@ def _clean(text: str | None) -> str:
 
 
 def find_tables(data: bytes, pages: list[int]) -> list[Table]:
-    """Tables with at least two rows and two columns on the given pages, one per page region (see merge_continued)."""
+    """Tables with at least two rows and two columns on the given (ruled) pages, one per page region."""
     found: list[Table] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for pno in pages:
                 page = pdf.pages[pno - 1]
-                if not page.lines and not page.rects:
-                    continue  # no ruling at all: skip the costly search
                 for t in page.find_tables(_SETTINGS):
-                    rows = []
-                    for row in t.rows:
-                        cells = tuple(
-                            Cell(_clean(page.crop(c).extract_text()) if c else "", _bbox(c)) for c in row.cells
-                        )
-                        rows.append(cells)
+                    texts = t.extract()  # one pass over the page's characters, not one crop per cell
+                    rows = [
+                        tuple(Cell(_clean(text), _bbox(box)) for text, box in zip(row_texts, row.cells, strict=False))
+                        for row_texts, row in zip(texts, t.rows, strict=False)
+                    ]
                     if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
                         found.append(Table(page=pno, rows=tuple(rows), bbox=_bbox(t.bbox), pages=(pno,)))
     except PdfminerException:

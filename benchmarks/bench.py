@@ -1,0 +1,194 @@
+"""Benchmark: speed and memory of the whole pipeline and of each stage, against the tools it is built on.
+
+Prints, for text-layer PDFs and for scanned PDFs separately, on a corpus of 60 pages or more built by repeating
+the samples (pages reordered so no two documents are the same):
+- pages per second of `vnplan extract` in a fresh process (start-up and model loading included);
+- seconds per page of each stage (ingest, normalize, structure, extract, validate), measured in process;
+- the baselines on the same pages: PyMuPDF `get_text()`, pdfplumber text and tables, Tesseract OCR (same dpi, same
+  two processes); and the ratios;
+- the peak memory of one worker, and its resident memory after 50 and after 500 documents.
+
+Run: `make bench` (not part of the tests: it takes a few minutes and its figures depend on the machine).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pdfplumber
+import pymupdf
+
+from pipeline import Options, __version__
+from pipeline.extract import extract_facts
+from pipeline.extract.metadata import extract_metadata
+from pipeline.ingest import IngestOptions, ingest
+from pipeline.ingest.ocr import ocr_page
+from pipeline.ingest.pdf import render_png
+from pipeline.normalize import normalize
+from pipeline.result import assemble
+from pipeline.structure import layout
+from pipeline.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SEEDS = sorted(p.stem for p in (SAMPLES / "gold").glob("*.json"))
+
+
+def build_corpus(kind: str, folder: Path, min_pages: int) -> list[Path]:
+    """Copies of the sample PDFs of one kind, each copy's pages rotated by one, until `min_pages` pages."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out: list[Path] = []
+    pages = shift = 0
+    while pages < min_pages:
+        for seed in SEEDS:
+            src = pymupdf.open(SAMPLES / f"{seed}.{kind}.pdf")
+            order = list(range(src.page_count))
+            order = order[shift % len(order) :] + order[: shift % len(order)]
+            doc = pymupdf.open()
+            for n in order:
+                doc.insert_pdf(src, from_page=n, to_page=n)
+            path = folder / f"{seed}-{shift}.{kind}.pdf"
+            doc.save(path)
+            out.append(path)
+            pages += doc.page_count
+        shift += 1
+    return out
+
+
+def page_count(paths: list[Path]) -> int:
+    return sum(pymupdf.open(p).page_count for p in paths)
+
+
+def run_cli(paths: list[Path], out: Path) -> tuple[float, float]:
+    """Seconds and peak memory (MiB) of `vnplan extract` over the files, in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "extract", *map(str, paths), "-o", str(out), "-q"],
+        check=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    seconds = time.perf_counter() - started
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak
+
+
+def stages(paths: list[Path]) -> dict[str, float]:
+    """Seconds spent in each stage over all the files, in this process."""
+    spent = dict.fromkeys(("ingest", "normalize", "structure", "extract", "validate"), 0.0)
+    for path in paths:
+        t = time.perf_counter()
+        raw = ingest(path)
+        spent["ingest"] += time.perf_counter() - t
+        t = time.perf_counter()
+        doc = normalize(raw)
+        spent["normalize"] += time.perf_counter() - t
+        t = time.perf_counter()
+        lay = layout(doc)
+        spent["structure"] += time.perf_counter() - t
+        t = time.perf_counter()
+        meta = extract_metadata(doc, lay)
+        facts = extract_facts(doc, lay, meta)
+        spent["extract"] += time.perf_counter() - t
+        t = time.perf_counter()
+        validate(assemble(doc, lay, meta, facts, __version__))
+        spent["validate"] += time.perf_counter() - t
+    return spent
+
+
+def baseline_pymupdf(paths: list[Path]) -> float:
+    t = time.perf_counter()
+    for path in paths:
+        with pymupdf.open(path) as doc:
+            for page in doc:
+                page.get_text()
+    return time.perf_counter() - t
+
+
+def baseline_pdfplumber(paths: list[Path]) -> float:
+    t = time.perf_counter()
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                page.extract_tables()
+    return time.perf_counter() - t
+
+
+def baseline_tesseract(paths: list[Path]) -> float:
+    """Tesseract alone on the same page images, with the same two processes the pipeline uses."""
+    options = IngestOptions()
+    t = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=options.ocr_jobs) as pool:
+        jobs = []
+        for path in paths:
+            with pymupdf.open(path) as doc:
+                for n, page in enumerate(doc):
+                    png, dpi = render_png(page, options)
+                    jobs.append(pool.submit(ocr_page, png, n + 1, dpi, "vie", 120))
+        for job in jobs:
+            job.result()
+    return time.perf_counter() - t
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def memory_over_documents(n: int) -> tuple[float, float]:
+    """Resident memory after 50 and after n text documents processed in one process."""
+    from pipeline import extract_file
+
+    seeds = [SAMPLES / f"{s}.txt" for s in SEEDS]
+    after_50 = 0.0
+    for i in range(n):
+        extract_file(seeds[i % len(seeds)], Options())
+        if i + 1 == 50:
+            gc.collect()
+            after_50 = rss_mib()
+    gc.collect()
+    return after_50, rss_mib()
+
+
+def report(kind: str, paths: list[Path], out: Path) -> None:
+    pages = page_count(paths)
+    cli_s, peak = run_cli(paths, out)
+    spent = stages(paths)
+    print(f"\n== {kind} PDFs: {len(paths)} documents, {pages} pages ==")
+    print(f"vnplan extract, fresh process: {cli_s:.1f} s, {pages / cli_s:.1f} pages/s, peak {peak:.0f} MiB")
+    total = sum(spent.values())
+    for stage, s in spent.items():
+        print(f"  {stage:10} {s:7.2f} s  {1000 * s / pages:7.1f} ms/page  {100 * s / total:5.1f}%")
+    fitz_s = baseline_pymupdf(paths)
+    plumber_s = baseline_pdfplumber(paths)
+    print(f"baseline PyMuPDF get_text: {fitz_s:.2f} s ({pages / fitz_s:,.0f} pages/s)")
+    print(f"baseline pdfplumber text+tables: {plumber_s:.2f} s ({pages / plumber_s:,.1f} pages/s)")
+    if kind == "scan":
+        tess_s = baseline_tesseract(paths)
+        print(f"baseline Tesseract alone: {tess_s:.1f} s ({tess_s / pages:.2f} s/page)")
+        print(f"ratio vnplan / Tesseract alone: {cli_s / tess_s:.2f} (goal <= 1.15)")
+    else:
+        print(f"ratio vnplan / PyMuPDF: {cli_s / fitz_s:.0f}x; goal >= 25 pages/s: {pages / cli_s:.1f}")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        print(f"vnplan {__version__} benchmark on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+        report("layer", build_corpus("layer", base / "layer", 100), base / "out-layer")
+        report("scan", build_corpus("scan", base / "scan", 60), base / "out-scan")
+        after_50, after_500 = memory_over_documents(500)
+        print(f"\nmemory of one process over 500 documents: {after_50:.0f} MiB after 50, {after_500:.0f} MiB after 500")
+
+
+if __name__ == "__main__":
+    main()
