@@ -359,22 +359,19 @@ def _year_findings(result: Result, year: int) -> list[Finding]:
     return out
 
 
+def _on(item: dict[str, Any], requirement: str, title: str, status: str, value: Any, message: str) -> Finding:
+    """A finding about one extracted item, quoting the item's evidence."""
+    return Finding(requirement, title, status, value=value, page=item["source"]["page"], quote=item["text"][:300],
+                   message=message)  # fmt: skip
+
+
 def _event_date_findings(result: Result, year: int) -> list[Finding]:
     out = []
     for e in result["events"]:
         for d in (e.get("date_start"), e.get("date_end")):
             if d and int(d[:4]) not in (year,):
-                out.append(
-                    Finding(
-                        "event_date",
-                        "Event date outside the plan year",
-                        "inconsistent",
-                        value=d,
-                        page=e["source"]["page"],
-                        quote=e["text"][:300],
-                        message=f"{e['name']}: {d} is outside {year}",
-                    )
-                )
+                message = f"{e['name']}: {d} is outside {year}"
+                out.append(_on(e, "event_date", "Event date outside the plan year", "inconsistent", d, message))
                 break
     return out
 
@@ -386,33 +383,16 @@ def _body_findings(result: Result) -> list[Finding]:
     }
     for t in result["targets"]:
         if t.get("subject") is None and t.get("kind") == "quota":
-            out.append(
-                Finding(
-                    "target_subject",
-                    "Target without a subject",
-                    "info",
-                    value=t["value"],
-                    page=t["source"]["page"],
-                    quote=t["text"][:300],
-                    message="a quota that names no one to meet it",
-                )
-            )
+            message = "a quota that names no one to meet it"
+            out.append(_on(t, "target_subject", "Target without a subject", "info", t["value"], message))
         if t.get("kind") == "share_of_plan":
             continue  # its subject is a campaign, not a body
         for s in t.get("subjects", []):
             k = key(s)
             if is_body_name(s) and not any(k in n or n in k for n in named):
-                out.append(
-                    Finding(
-                        "target_body",
-                        "Body given a target but not named in Tổ chức thực hiện",
-                        "info",
-                        value=s,
-                        page=t["source"]["page"],
-                        quote=t["text"][:300],
-                        message=f"{s} is given a target but no task in Tổ chức thực hiện",
-                    )
-                )
+                title = "Body given a target but not named in Tổ chức thực hiện"
+                message = f"{s} is given a target but no task in Tổ chức thực hiện"
+                out.append(_on(t, "target_body", title, "info", s, message))
     return out
 
 

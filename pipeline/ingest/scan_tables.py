@@ -106,7 +106,7 @@ def might_hold_a_table(img: Image.Image) -> bool:
     small = img.reduce(4)
     ink = _ink(small)
     width = ink.shape[1]
-    rows = _centres(_runs(ink, max(width // 6, 20), axis=1).any(axis=1), min_gap=2)
+    rows = _centres(np.asarray(_runs(ink, max(width // 6, 20), axis=1).any(axis=1)), min_gap=2)
     return len(rows) >= 3
 
 
