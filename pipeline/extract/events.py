@@ -2,8 +2,8 @@
 
 Three ways a plan names an event:
 - a named day, month or festival (`Ngày Toàn dân hiến máu tình nguyện (07/4/2021)`, `Ngày Quốc tế người hiến máu -
-  14/6`, `Tháng Thanh niên`, `Lễ hội Xuân hồng`), or a campaign or programme with a quoted name (`Chiến dịch
-  “Những giọt máu hồng”`, and the themes of `chủ đề như: “…”, “…”`);
+  14/6`, `Tháng Thanh niên`, `Lễ hội Đền Hùng`), or a campaign or programme with a quoted name (`Chiến dịch
+  “Mùa hè xanh”`, and the themes of `chủ đề như: “…”, “…”`);
 - a section whose heading is an event and whose items give `Thời gian:` and `Mục tiêu:`;
 - a drive someone organises (`Công an tỉnh tổ chức Ngày hội hiến máu tình nguyện hưởng ứng …`).
 Confidence: a named day with its own date is the surest (0.92); a named or quoted event without one 0.8; a

@@ -1,6 +1,6 @@
 """Quantities in Vietnamese text: a number written the Vietnamese way, its unit, and the words that bound it.
 
-`6.000 đơn vị máu trở lên` -> 6000, `đơn vị máu`, `>=`; `trên 60%` -> 60, `%`, `>`; `khoảng 50.000 người` -> `~`;
+`8.000 đơn vị máu trở lên` -> 8000, `đơn vị máu`, `>=`; `trên 60%` -> 60, `%`, `>`; `khoảng 30.000 người` -> `~`;
 `02 lớp` -> 2, `lớp`; `hai đợt` -> 2, `đợt`. Numbers that are dates, years, document numbers, phone numbers, section
 numbers or durations are not quantities.
 """

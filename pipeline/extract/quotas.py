@@ -39,7 +39,7 @@ def is_total(text: str) -> bool:
 
 
 def leading_number(text: str) -> float | None:
-    """`24.500 đơn vị máu` -> 24500; None when the cell does not start with a number. In a quota cell `2,900` is
+    """`12.500 đơn vị máu` -> 12500; None when the cell does not start with a number. In a quota cell `2,900` is
     OCR's comma for the thousands dot: a comma followed by exactly three digits is read as one."""
     text = re.sub(r"^(\d{1,3}),(\d{3})(?!\d)", r"\1.\2", text.strip())
     m = _LEADING_NUMBER.match(text)

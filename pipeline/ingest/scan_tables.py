@@ -21,7 +21,7 @@ from pipeline.models import Cell, Table
 INK = 150  # grey level below which a pixel is ink
 RULE_MARGIN = 4  # pixels painted out on each side of a rule
 UPSCALE = 1
-_CLEAN_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:\s+\D.*)?$")  # `800`, `1.150`, `24.500 đơn vị máu`
+_CLEAN_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:\s+\D.*)?$")  # `800`, `1.150`, `12.500 liều`
 
 
 @dataclass(frozen=True)
