@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2
+# Only the tests need these: a PostgreSQL server for the export round trip (the tests start their own on loopback).
+TEST_APT_PACKAGES := postgresql
 
-.PHONY: setup system-deps run test lint samples bench bench-normalize clean
+.PHONY: setup system-deps test-deps run test lint samples bench bench-normalize clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -26,10 +28,18 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	fi
 
+# The tests' own servers, installed only when missing; the tests start and stop them themselves.
+test-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "Installing $(TEST_APT_PACKAGES) with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(TEST_APT_PACKAGES) >/dev/null; \
+	fi
+
 run: setup
 	$(BIN)/vnplan extract samples -o output
 
-test: setup
+test: setup test-deps
 	$(BIN)/pytest
 
 lint: setup

@@ -17,6 +17,7 @@ from pipeline.errors import VnplanError
 from pipeline.extract import extract_facts
 from pipeline.extract.metadata import extract_metadata
 from pipeline.ingest import IngestOptions, ingest
+from pipeline.ingest.options import check_deadline
 from pipeline.normalize import NormalizeOptions, normalize
 from pipeline.result import assemble
 from pipeline.structure import layout
@@ -43,7 +44,9 @@ def extract_file(path: str | Path, options: Options | None = None) -> dict[str, 
     """Read one plan and return its validated JSON. Raises a VnplanError subclass on bad input."""
     options = options or Options()
     raw = ingest(path, options.ingest)
+    check_deadline(options.ingest)
     doc = normalize(raw, options.normalize)
+    check_deadline(options.ingest)
     lay = layout(doc)
     metadata = extract_metadata(doc, lay)
     facts = extract_facts(doc, lay, metadata)

@@ -4,7 +4,9 @@
   a later run skips what is unchanged and redoes what changed. It is rewritten atomically after every document,
   so killing the batch at any moment loses nothing already written.
 - A failed document is recorded in `OUT/errors.jsonl` (file, stage, error type, message) and the batch goes on.
-- `--timeout` is enforced inside the worker (SIGALRM), so a runaway document stops, not the batch.
+- `--timeout` is enforced inside the worker (a deadline checked between pages and stages that also caps each OCR
+  call, and SIGALRM on a process's main thread), so a runaway document stops, not the batch.
+- Documents run in local worker processes or on a dask.distributed cluster; only the batch writes files.
 - A lock file keeps two batches from writing into one folder at once.
 """
 
@@ -14,14 +16,17 @@ import fcntl
 import hashlib
 import json
 import os
+import resource
 import signal
+import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline import Options, __version__, extract_file
 from pipeline.errors import InvalidOutput, OcrFailed, OcrUnavailable, Timeout, VnplanError
@@ -49,6 +54,7 @@ class Outcome:
     pages: int = 0
     ocr_pages: int = 0
     seconds: float = 0.0
+    peak_rss_mb: float = 0.0  # the worker process's peak resident memory when it finished this document
     error: dict[str, str] | None = None
 
 
@@ -67,6 +73,10 @@ class Summary:
     @property
     def ocr_pages(self) -> int:
         return sum(o.ocr_pages for o in self.outcomes if o.status == "done")
+
+    @property
+    def worker_peak_mb(self) -> float:
+        return max((o.peak_rss_mb for o in self.outcomes), default=0.0)
 
 
 def find_inputs(root: Path) -> list[Path]:
@@ -101,26 +111,109 @@ def _alarm(signum: int, frame: Any) -> None:
     raise Timeout("took longer than --timeout")
 
 
-def process_one(path: str, out_dir: str, stem: str, sha: str, options: Options, timeout: float) -> Outcome:
-    """Extract one document in a worker; every error becomes an Outcome, never an exception."""
-    started = time.perf_counter()
-    if timeout > 0:
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+@contextmanager
+def time_limit(options: Options, seconds: float) -> Iterator[Options]:
+    """Options carrying a deadline `seconds` from now (0: none), and a SIGALRM backstop on the main thread.
+
+    The deadline is checked between pages and stages and caps every Tesseract call, so it also holds on a dask
+    worker's thread, where no signal can be used; the alarm stops pure-Python work that runs past it.
+    """
+    if seconds <= 0:
+        yield options
+        return
+    limited = replace(options, ingest=replace(options.ingest, deadline=time.monotonic() + seconds))
+    alarm = threading.current_thread() is threading.main_thread()
+    if alarm:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        result = extract_file(path, options)
-        out = write_result(result, Path(out_dir), stem)
+        yield limited
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+def convert(path: str, sha: str, options: Options, timeout: float) -> tuple[Outcome, dict[str, Any] | None]:
+    """Extract one document where it runs (a worker process, or a dask worker); every error becomes an Outcome.
+
+    Nothing is written here: the result goes back to the batch, which alone writes into the output folder, so a
+    worker on another machine needs to read its input and nothing else.
+    """
+    started = time.perf_counter()
+    try:
+        with time_limit(options, timeout) as limited:
+            result = extract_file(path, limited)
         src = result["source"]
-        return Outcome(path, out.name, "done", sha, src["pages"], len(src["ocr_pages"]),
-                       round(time.perf_counter() - started, 2))  # fmt: skip
+        outcome = Outcome(path, None, "done", sha, src["pages"], len(src["ocr_pages"]),
+                          round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb())  # fmt: skip
+        return outcome, result
     except Exception as e:  # recorded, and the batch goes on
         code = e.code if isinstance(e, VnplanError) else "internal"
         message = e.message if isinstance(e, VnplanError) else f"{type(e).__name__}: {e}"
         error = {"stage": stage_of(e), "type": code, "message": message}
-        return Outcome(path, None, "failed", sha, seconds=round(time.perf_counter() - started, 2), error=error)
-    finally:
-        if timeout > 0:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        if not isinstance(e, VnplanError):  # a defect of ours: keep where it happened for the bug report
+            error["traceback"] = traceback.format_exc()
+        seconds = round(time.perf_counter() - started, 2)
+        return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error), None
+
+
+Converted = tuple[Outcome, "dict[str, Any] | None"]
+
+
+class Executor(Protocol):
+    """Runs `convert` on many documents and yields each answer as it comes, in any order."""
+
+    def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]: ...
+
+
+@dataclass
+class LocalExecutor:
+    """Worker processes on this machine."""
+
+    workers: int
+
+    def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]:
+        with ProcessPoolExecutor(max_workers=self.workers) as pool:
+            pending: set[Future[Converted]] = {pool.submit(convert, *job) for job in jobs}
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+
+
+@dataclass
+class DaskExecutor:
+    """The workers of a dask.distributed cluster (`tcp://HOST:PORT`); each must see the inputs at the same path."""
+
+    scheduler: str
+
+    def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]:
+        try:
+            from distributed import Client, as_completed
+        except ImportError as e:
+            raise ExecutorUnavailable("--executor dask needs dask.distributed: pip install 'vnplan[dask]'") from e
+        try:
+            client = Client(self.scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+        except OSError as e:
+            raise ExecutorUnavailable(f"cannot reach the dask scheduler at {self.scheduler}: {e}") from e
+        with client, client.as_current():
+            # pure=False: a document is converted again when asked again, never taken from a stale cache
+            futures = [client.submit(convert, *job, pure=False, key=f"vnplan-{job[1][:16]}-{i}")
+                       for i, job in enumerate(jobs)]  # fmt: skip
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                yield future.result()
+                future.release()
+
+
+class ExecutorUnavailable(VnplanError):
+    code = "executor_unavailable"
+    exit_code = 3
 
 
 @contextmanager
@@ -166,53 +259,56 @@ def run_batch(
     timeout: float = 0.0,
     force: bool = False,
     on_outcome: Callable[[Outcome, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> Summary:
-    """Process every .pdf/.txt/.md under input_dir into out_dir. `on_outcome(outcome, total)` reports progress."""
+    """Process every .pdf/.txt/.md under input_dir into out_dir. `on_outcome(outcome, total)` reports progress.
+
+    `executor` runs the documents (default: `workers` processes on this machine); results are written here.
+    """
     options = options or Options()
+    executor = executor or LocalExecutor(workers or os.cpu_count() or 1)
     started = time.perf_counter()
     summary = Summary()
     with locked(out_dir):
         manifest = load_manifest(out_dir)
         docs: dict[str, Any] = manifest["documents"]
         inputs = find_inputs(input_dir)
-        todo: list[tuple[Path, str, str]] = []
+        stems: dict[str, str] = {}
+        jobs: list[tuple[str, str, Options, float]] = []
         for path in inputs:
             stem, sha = output_stem(input_dir, path), sha256_of(path)
             seen = docs.get(stem)
-            if (
-                not force
-                and seen
-                and seen.get("sha256") == sha
-                and seen.get("pipeline_version") == __version__
-                and (out_dir / seen.get("output", "")).is_file()
-            ):
+            if not force and seen and _unchanged(seen, sha, out_dir):
                 outcome = Outcome(str(path), seen["output"], "skipped", sha)
                 summary.outcomes.append(outcome)
                 if on_outcome:
                     on_outcome(outcome, len(inputs))
             else:
-                todo.append((path, stem, sha))
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-            pending: dict[Future[Outcome], str] = {}
-            for path, stem, sha in todo:
-                pending[pool.submit(process_one, str(path), str(out_dir), stem, sha, options, timeout)] = stem
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    stem = pending.pop(future)
-                    outcome = future.result()
-                    summary.outcomes.append(outcome)
-                    if outcome.status == "done":
-                        docs[stem] = {"sha256": outcome.sha256, "pipeline_version": __version__,
-                                      "output": outcome.output, "file": outcome.file}  # fmt: skip
-                    else:
-                        docs.pop(stem, None)
-                        _append_error(out_dir, outcome)
-                    write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-                    if on_outcome:
-                        on_outcome(outcome, len(inputs))
+                stems[str(path)] = stem
+                jobs.append((str(path), sha, options, timeout))
+        for outcome, result in executor.map_unordered(jobs):
+            stem = stems[outcome.file]
+            if result is not None:
+                outcome.output = write_result(result, out_dir, stem).name
+                docs[stem] = {"sha256": outcome.sha256, "pipeline_version": __version__,
+                              "output": outcome.output, "file": outcome.file}  # fmt: skip
+            else:
+                docs.pop(stem, None)
+                _append_error(out_dir, outcome)
+            write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+            summary.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome, len(inputs))
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _unchanged(seen: dict[str, Any], sha: str, out_dir: Path) -> bool:
+    return (
+        seen.get("sha256") == sha
+        and seen.get("pipeline_version") == __version__
+        and (out_dir / seen.get("output", "")).is_file()
+    )
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -223,5 +319,6 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "pages": summary.pages,
         "ocr_pages": summary.ocr_pages,
         "seconds": summary.seconds,
+        "worker_peak_mb": summary.worker_peak_mb,
         "failures": [asdict(o) for o in summary.outcomes if o.status == "failed"],
     }

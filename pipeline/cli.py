@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -13,6 +14,7 @@ from typing import Annotated
 import typer
 
 from pipeline import Options, __version__, extract_file
+from pipeline.batch import time_limit
 from pipeline.errors import VnplanError
 from pipeline.ingest import SUPPORTED, IngestOptions
 from pipeline.normalize import NormalizeOptions
@@ -53,6 +55,13 @@ def output_names(inputs: list[Path]) -> dict[Path, str]:
     return {p: (p.name if stems[p.stem] > 1 else p.stem) for p in inputs}
 
 
+MaxPages = Annotated[int, typer.Option(help="Refuse documents with more pages than this.")]
+MaxBytes = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")]
+MaxPixels = Annotated[int, typer.Option(help="Largest page image rendered for OCR, in pixels.")]
+TimeLimit = Annotated[float, typer.Option(help="Seconds one document may take (0: no limit).")]
+Debug = Annotated[bool, typer.Option(help="Show tracebacks of errors.")]
+
+
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Plan files (.pdf, .txt, .md) or folders of them.")],
@@ -63,11 +72,12 @@ def extract(
     no_correct: Annotated[
         bool, typer.Option("--no-correct", help="Only lossless Unicode clean-up: no tone or OCR-error correction.")
     ] = False,
-    max_pages: Annotated[int, typer.Option(help="Refuse documents with more pages than this.")] = 1000,
-    max_bytes: Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")] = 200 * 1024 * 1024,
-    max_pixels: Annotated[int, typer.Option(help="Largest page image rendered for OCR, in pixels.")] = 40_000_000,
+    max_pages: MaxPages = 1000,
+    max_bytes: MaxBytes = 200 * 1024 * 1024,
+    max_pixels: MaxPixels = 40_000_000,
+    timeout: TimeLimit = 600.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks of errors.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Extract each plan into OUTPUT/NAME.json (validated, written atomically).
 
@@ -97,7 +107,8 @@ def extract(
     for path in inputs:
         started = time.perf_counter()
         try:
-            result = extract_file(path, options)
+            with time_limit(options, timeout) as limited:
+                result = extract_file(path, limited)
             out = write_result(result, output, names[path])
         except VnplanError as e:
             worst = max(worst, e.exit_code)
@@ -125,11 +136,21 @@ def batch(
         "output"
     ),
     workers: Annotated[int, typer.Option(help="Worker processes (default: the number of cores).")] = 0,
-    timeout: Annotated[float, typer.Option(help="Seconds one document may take (0: no limit).")] = 0.0,
+    executor: Annotated[
+        str, typer.Option(help="local: worker processes here; dask: the workers of --scheduler's cluster.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
+    ] = None,
+    timeout: TimeLimit = 600.0,
+    max_pages: MaxPages = 1000,
+    max_bytes: MaxBytes = 200 * 1024 * 1024,
+    max_pixels: MaxPixels = 40_000_000,
     force: Annotated[bool, typer.Option("--force", help="Redo documents the manifest says are done.")] = False,
     ocr: Annotated[str, typer.Option(help="auto, always or never (see extract).")] = "auto",
     no_correct: Annotated[bool, typer.Option("--no-correct", help="No tone or OCR-error correction.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    debug: Debug = False,
 ) -> None:
     """Convert a folder of plans in parallel, resumably: unchanged documents are skipped, failures are recorded in
     OUTPUT/errors.jsonl and the batch goes on. Exit code 0 when nothing failed, else 2."""
@@ -145,15 +166,26 @@ def batch(
     )
     from rich.table import Table
 
-    from pipeline.batch import Outcome, run_batch
+    from pipeline.batch import DaskExecutor, Executor, LocalExecutor, Outcome, run_batch
 
     if not input_dir.is_dir():
         err(f"vnplan batch: {input_dir} is not a folder")
         raise typer.Exit(2)
     try:
-        options = Options(ingest=IngestOptions(ocr=ocr), normalize=NormalizeOptions(correct=not no_correct))  # type: ignore[arg-type]
+        ingest_options = IngestOptions(
+            ocr=ocr,  # type: ignore[arg-type]  # checked by IngestOptions
+            max_pages=max_pages,
+            max_bytes=max_bytes,
+            max_pixels=max_pixels,
+        )
+        options = Options(ingest=ingest_options, normalize=NormalizeOptions(correct=not no_correct))
     except ValueError as e:
         raise typer.BadParameter(str(e)) from e
+    if executor not in ("local", "dask"):
+        raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
+    if (executor == "dask") != (scheduler is not None):
+        raise typer.BadParameter("--scheduler is needed with --executor dask, and only with it")
+    runner: Executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(workers or os.cpu_count() or 1)
     console = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
@@ -168,19 +200,23 @@ def batch(
         if outcome.status == "failed" and outcome.error:
             line = f"error [{outcome.error['type']}] {outcome.file}: {outcome.error['message']}"
             console.print(escape(line), soft_wrap=True)
+            if debug and "traceback" in outcome.error:
+                console.print(escape(outcome.error["traceback"]), soft_wrap=True)
 
     try:
         with progress:
             task = progress.add_task("documents", total=None, pages=0)
-            summary = run_batch(input_dir, output, options, workers or None, timeout, force, report)
+            summary = run_batch(input_dir, output, options, timeout=timeout, force=force, on_outcome=report,
+                                executor=runner)  # fmt: skip
     except VnplanError as e:
         err(f"error [{e.code}] {e}")
         raise typer.Exit(e.exit_code) from e
     table = Table(title=f"vnplan batch: {input_dir} -> {output}")
-    for column in ("done", "skipped", "failed", "pages", "OCR pages", "seconds"):
+    for column in ("done", "skipped", "failed", "pages", "OCR pages", "seconds", "worker peak MB"):
         table.add_column(column, justify="right")
     table.add_row(*(str(v) for v in (summary.count("done"), summary.count("skipped"), summary.count("failed"),
-                                     summary.pages, summary.ocr_pages, summary.seconds)))  # fmt: skip
+                                     summary.pages, summary.ocr_pages, summary.seconds,
+                                     summary.worker_peak_mb)))  # fmt: skip
     console.print(table)
     raise typer.Exit(2 if summary.count("failed") else 0)
 
@@ -192,6 +228,12 @@ def export_cmd(
         str, typer.Option("--format", "-f", help="csv, jsonl or parquet (a folder of tables), or sqlite.")
     ] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder (or .sqlite file) to write.")] = None,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="A PostgreSQL URL (postgresql://USER:PASSWORD@HOST:PORT/DB): upsert the tables there."
+        ),
+    ] = None,
 ) -> None:
     """Flat tables of every result in a folder: documents, targets, events, bodies, tasks, quota_rows, corrections."""
     from pipeline.export import export, load_results
@@ -205,6 +247,18 @@ def export_cmd(
     if frames["documents"].empty:
         err(f"vnplan export: no vnplan results in {results}")
         raise typer.Exit(2)
+    if to is not None:
+        from pipeline.export_postgres import export_postgres, redact
+
+        try:
+            report = export_postgres(frames, to)
+        except VnplanError as e:
+            err(f"error [{e.code}] {e}")
+            raise typer.Exit(e.exit_code) from e
+        for name in report.written:
+            typer.echo(f"{name}: {report.written[name]} rows written, {report.deleted[name]} deleted")
+        err(f"ok {report.documents} documents -> {redact(to)}")
+        return
     target = output or (results / "export" if fmt != "sqlite" else results / "vnplan.sqlite")
     for path in export(frames, fmt, target):
         typer.echo(str(path))

@@ -18,6 +18,53 @@ from pipeline.validate import schema_errors
 
 TABLES = ("documents", "targets", "events", "bodies", "tasks", "quota_rows", "corrections")
 
+# Every table's columns and their types (text, int, float); the first column is the table's stable key. Frames
+# always carry exactly these columns, so an empty folder still gives tables of the right shape, and a database
+# schema can be made from them.
+COLUMNS: dict[str, dict[str, str]] = {
+    "documents": {
+        "doc_id": "text", "file": "text", "sha256": "text", "input_kind": "text", "pages": "int", "ocr_pages": "int",
+        "doc_type": "text", "number": "text", "date": "text", "place": "text", "province": "text",
+        "plan_year": "int", "issuer": "text", "title": "text", "signer_name": "text", "signer_title": "text",
+        "signer_authority": "text", "schema_version": "text",
+    },
+    "targets": {
+        "target_id": "text", "doc_id": "text", "value": "float", "unit": "text", "comparator": "text",
+        "subject": "text", "metric": "text", "period": "text", "kind": "text", "confidence": "float", "page": "int",
+        "text": "text",
+    },
+    "events": {
+        "event_id": "text", "doc_id": "text", "name": "text", "kind": "text", "date_start": "text",
+        "date_end": "text", "period_text": "text", "organizers": "text", "location": "text", "confidence": "float",
+        "page": "int", "text": "text",
+    },
+    "bodies": {
+        "body_id": "text", "doc_id": "text", "name": "text", "canonical_name": "text", "role": "text",
+        "deadline": "text", "confidence": "float", "page": "int",
+    },
+    "tasks": {"task_id": "text", "body_id": "text", "doc_id": "text", "text": "text", "page": "int"},
+    "quota_rows": {
+        "row_id": "text", "doc_id": "text", "table_no": "int", "table_title": "text", "no": "int", "group": "text",
+        "unit": "text", "quota": "float", "months": "text", "page": "int", "confidence": "float",
+    },
+    "corrections": {
+        "correction_id": "text", "doc_id": "text", "original": "text", "corrected": "text", "rule": "text",
+        "page": "int", "paragraph": "int", "table": "int", "row": "int", "col": "int", "start": "int", "end": "int",
+    },
+}  # fmt: skip
+_DTYPES = {"text": "string", "int": "Int64", "float": "Float64"}
+
+
+def key_of(table: str) -> str:
+    return next(iter(COLUMNS[table]))
+
+
+def _frame(table: str, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A table with exactly its documented columns and nullable types (missing values are <NA>, never NaN)."""
+    columns = COLUMNS[table]
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.astype({name: _DTYPES[kind] for name, kind in columns.items()})
+
 
 def _rows(doc_id: str, r: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     d, src = r["document"], r["source"]
@@ -81,7 +128,7 @@ def load_results(folder: str | Path) -> dict[str, pd.DataFrame]:
             continue
         for table, items in _rows(path.stem, result).items():
             rows[table].extend(items)
-    return {t: pd.DataFrame(rows[t]) for t in TABLES}
+    return {t: _frame(t, rows[t]) for t in TABLES}
 
 
 def export(frames: dict[str, pd.DataFrame], fmt: str, target: Path) -> list[Path]:

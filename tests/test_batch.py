@@ -84,3 +84,44 @@ def test_batch_command_summary_and_exit_code(inputs: Path, tmp_path: Path) -> No
     assert res.exit_code == 2  # one input failed
     assert "error [corrupt]" in res.stderr and "broken.pdf" in res.stderr
     assert "done" in res.stderr and "failed" in res.stderr
+
+
+def test_dask_cluster_gives_the_local_results(inputs: Path, tmp_path: Path) -> None:
+    """The same documents through a real dask.distributed cluster (worker processes, a TCP scheduler)."""
+    from distributed import LocalCluster
+
+    from pipeline.batch import DaskExecutor
+
+    local = run_batch(inputs, tmp_path / "local", workers=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://")
+        remote = run_batch(inputs, tmp_path / "dask", executor=DaskExecutor(cluster.scheduler_address))
+    assert (remote.count("done"), remote.count("failed")) == (local.count("done"), local.count("failed")) == (2, 1)
+    for name in ("lao-cai.json", "sub__thai-nguyen.json"):
+        assert (tmp_path / "dask" / name).read_text("utf-8") == (tmp_path / "local" / name).read_text("utf-8")
+    (error,) = [json.loads(line) for line in (tmp_path / "dask" / "errors.jsonl").read_text("utf-8").splitlines()]
+    assert error["type"] == "corrupt"
+
+
+def test_dask_timeout_holds_on_worker_threads(tmp_path: Path) -> None:
+    """dask runs tasks on threads, where SIGALRM cannot fire: the deadline in the options must still stop OCR."""
+    from distributed import LocalCluster
+
+    from pipeline.batch import DaskExecutor
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "001_3e86aff22814d78e.scan.pdf", folder / "scan.pdf")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_batch(folder, tmp_path / "out", timeout=1.0, executor=DaskExecutor(cluster.scheduler_address))
+    (outcome,) = summary.outcomes
+    assert outcome.status == "failed" and outcome.error and outcome.error["type"] == "timeout"
+    assert outcome.seconds < 10
+
+
+def test_unreachable_scheduler_is_a_clear_error(inputs: Path, tmp_path: Path) -> None:
+    from pipeline.batch import DaskExecutor, ExecutorUnavailable
+
+    with pytest.raises(ExecutorUnavailable, match=r"cannot reach the dask scheduler at tcp://127\.0\.0\.1:9"):
+        run_batch(inputs, tmp_path / "out", executor=DaskExecutor("tcp://127.0.0.1:9"))
+    assert not (tmp_path / "out" / "manifest.json").exists()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Literal
+
+from pipeline.errors import Timeout
 
 OcrMode = Literal["auto", "always", "never"]
 
@@ -22,6 +25,9 @@ class IngestOptions:
     max_pixels: int = 40_000_000  # per rendered page, for OCR
     ocr_timeout: float = 120.0  # seconds per page
     ocr_jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # Tesseract processes at once
+    # time.monotonic() by which the document must be done (set by `vnplan batch --timeout`); checked between pages
+    # and stages, and it caps every Tesseract call, so it holds in threads where no signal can be used.
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         if self.ocr not in ("auto", "always", "never"):
@@ -31,3 +37,18 @@ class IngestOptions:
                 raise ValueError(f"ingest option {name!r} must be positive")
         if not 72 <= self.ocr_dpi <= 600:
             raise ValueError(f"ocr_dpi must be between 72 and 600, not {self.ocr_dpi}")
+
+
+def seconds_left(options: IngestOptions, cap: float) -> float:
+    """The time one step may take: `cap`, or less when the document's deadline is nearer. Raises Timeout if past."""
+    if options.deadline is None:
+        return cap
+    left = options.deadline - time.monotonic()
+    if left <= 0:
+        raise Timeout("took longer than --timeout")
+    return min(cap, left)
+
+
+def check_deadline(options: IngestOptions) -> None:
+    """Raise Timeout once the document's deadline has passed."""
+    seconds_left(options, 0.0)

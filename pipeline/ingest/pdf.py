@@ -11,7 +11,7 @@ import pymupdf
 
 from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, TooLarge
 from pipeline.ingest.ocr import check_language, ocr_page
-from pipeline.ingest.options import IngestOptions
+from pipeline.ingest.options import IngestOptions, check_deadline, seconds_left
 from pipeline.ingest.scan_tables import read_scan_table
 from pipeline.ingest.tables import find_tables, inside_any, merge_continued
 from pipeline.models import Line, Table, WarningRecord
@@ -128,6 +128,7 @@ def read_pdf(
     ocr_jobs: dict[int, Future[tuple[list[Line], Table | None]]] = {}
     with doc, ThreadPoolExecutor(max_workers=options.ocr_jobs) as pool:
         for pno, page in iter_pages(doc):
+            check_deadline(options)
             sizes.append((round(page.rect.width, 1), round(page.rect.height, 1)))
             page_lines = text_layer_lines(page, pno) if options.ocr != "always" else []
             if options.ocr == "always" or (options.ocr == "auto" and not has_usable_text(page_lines, options)):
@@ -170,8 +171,8 @@ def is_ruled(page: pymupdf.Page) -> bool:
 
 def ocr_scanned_page(png: bytes, pno: int, dpi: int, options: IngestOptions) -> tuple[list[Line], Table | None]:
     """A scanned page: its lines by OCR, and its ruled table read cell by cell (see scan_tables.py)."""
-    lines = ocr_page(png, pno, dpi, options.ocr_lang, options.ocr_timeout)
-    return lines, read_scan_table(png, pno, dpi, options.ocr_lang, options.ocr_timeout)
+    lines = ocr_page(png, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
+    return lines, read_scan_table(png, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
 
 
 def _wait_if_busy(jobs: dict[int, Future[tuple[list[Line], Table | None]]], limit: int) -> None:
