@@ -19,6 +19,7 @@ from pipeline.extract.metadata import extract_metadata
 from pipeline.ingest import IngestOptions, ingest
 from pipeline.ingest.options import check_deadline
 from pipeline.normalize import NormalizeOptions, normalize
+from pipeline.normalize.language import require_vietnamese
 from pipeline.result import assemble
 from pipeline.structure import layout
 from pipeline.validate import validate
@@ -46,6 +47,7 @@ def extract_file(path: str | Path, options: Options | None = None) -> dict[str, 
     raw = ingest(path, options.ingest)
     check_deadline(options.ingest)
     doc = normalize(raw, options.normalize)
+    require_vietnamese(doc)
     check_deadline(options.ingest)
     lay = layout(doc)
     metadata = extract_metadata(doc, lay)

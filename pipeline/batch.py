@@ -22,7 +22,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Protocol
 from pipeline import Options, __version__, extract_file
 from pipeline.errors import InvalidOutput, OcrFailed, OcrUnavailable, Timeout, VnplanError
 from pipeline.ingest import SUPPORTED
+from pipeline.workers import Supervisor
 from pipeline.write import write_atomic, write_result
 
 MANIFEST = "manifest.json"
@@ -174,17 +174,25 @@ class Executor(Protocol):
 
 @dataclass
 class LocalExecutor:
-    """Worker processes on this machine."""
+    """Supervised worker processes on this machine (see workers.py): a document that overruns --timeout by
+    `grace` seconds, even inside C code, has its worker killed; a worker that dies costs only its document."""
 
     workers: int
+    grace: float = 30.0
+    memory_mb: int = 0  # address-space limit per worker (0: none)
 
     def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]:
-        with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            pending: set[Future[Converted]] = {pool.submit(convert, *job) for job in jobs}
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
+        supervisor: Supervisor[Converted] = Supervisor(
+            convert, _lost, self.workers, limit=lambda job: float(job[3]), grace=self.grace, memory_mb=self.memory_mb
+        )
+        yield from supervisor.run(list(jobs))
+
+
+def _lost(job: tuple[Any, ...], code: str, message: str) -> Converted:
+    """The answer for a document whose worker was killed or died."""
+    path, sha = str(job[0]), str(job[1])
+    error = {"stage": "ingest" if code == "timeout" else "internal", "type": code, "message": message}
+    return Outcome(path, None, "failed", sha, error=error), None
 
 
 @dataclass
@@ -275,7 +283,15 @@ def run_batch(
         inputs = find_inputs(input_dir)
         stems: dict[str, str] = {}
         jobs: list[tuple[str, str, Options, float]] = []
+        root = input_dir.resolve()
         for path in inputs:
+            if not path.resolve().is_relative_to(root):  # a link out of the input folder: not ours to read
+                outcome = Outcome(str(path), None, "failed", "", error=_outside(path))
+                _append_error(out_dir, outcome)
+                summary.outcomes.append(outcome)
+                if on_outcome:
+                    on_outcome(outcome, len(inputs))
+                continue
             stem, sha = output_stem(input_dir, path), sha256_of(path)
             seen = docs.get(stem)
             if not force and seen and _unchanged(seen, sha, out_dir):
@@ -301,6 +317,12 @@ def run_batch(
                 on_outcome(outcome, len(inputs))
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _outside(path: Path) -> dict[str, str]:
+    target = path.resolve()
+    return {"stage": "ingest", "type": "outside_input",
+            "message": f"is a link to {target}, outside the input folder; not read"}  # fmt: skip
 
 
 def _unchanged(seen: dict[str, Any], sha: str, out_dir: Path) -> bool:

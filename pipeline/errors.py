@@ -60,6 +60,10 @@ class Timeout(InputError):
     code = "timeout"
 
 
+class NotVietnamese(InputError):
+    code = "not_vietnamese"
+
+
 class OcrUnavailable(VnplanError):
     """Tesseract or its Vietnamese model is missing: a set-up problem, not a bad input."""
 

@@ -16,6 +16,8 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 
+from PIL import Image
+
 from pipeline.errors import OcrFailed, OcrUnavailable, Timeout
 from pipeline.models import Line
 
@@ -77,6 +79,47 @@ def read_digits(png: bytes, timeout: float) -> str:
 
 
 DIGITS = "0123456789,. "
+CELL_GAP = 24  # white pixels between stacked cells, so that Tesseract never joins two cells into one line
+
+
+def read_digit_cells(cells: list[Image.Image], timeout: float) -> list[str]:
+    """Many cells of digits read in one Tesseract call: the cells are stacked on one white image, each on its own
+    line, and each word goes back to the cell its centre falls in. One call instead of one per cell saves the
+    ~0.09 s that each Tesseract start costs (31 cells on a quota table: 2.8 s -> 0.3 s)."""
+    if not cells:
+        return []
+    pad = CELL_GAP
+    width = max(c.width for c in cells) + 2 * pad
+    tops, y = [], pad
+    for cell in cells:
+        tops.append(y)
+        y += cell.height + pad
+    sheet = Image.new("L", (width, y), 255)
+    for cell, top in zip(cells, tops, strict=True):
+        sheet.paste(cell.convert("L"), (pad, top))
+    buf = io.BytesIO()
+    sheet.save(buf, format="PNG")
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cmd = [tesseract_binary(), "stdin", "stdout", "-l", "eng", "--psm", "6",
+           "-c", f"tessedit_char_whitelist={DIGITS}", "tsv"]  # fmt: skip
+    try:
+        done = subprocess.run(cmd, input=buf.getvalue(), capture_output=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired as e:
+        raise Timeout(f"OCR of table cells took longer than {timeout:.0f} s") from e
+    if done.returncode != 0:
+        return [""] * len(cells)
+    words = parse_tsv(done.stdout.decode("utf-8", "replace"))
+    if words:  # a rule's remains at a cell's edge reads as a flat `4` or `,` a few pixels high: no digit is that flat
+        median = sorted(w.height for w in words)[len(words) // 2]
+        words = [w for w in drop_specks(words) if w.height >= 0.4 * median]
+    texts: list[list[str]] = [[] for _ in cells]
+    for word in sorted(words, key=lambda w: w.left):
+        middle = word.top + word.height / 2
+        slot = next((i for i, (top, cell) in enumerate(zip(tops, cells, strict=True))
+                     if top - pad / 2 <= middle < top + cell.height + pad / 2), None)  # fmt: skip
+        if slot is not None:
+            texts[slot].append(word.text)
+    return [" ".join(t).strip(" .,") for t in texts]
 
 
 def parse_tsv(tsv: str) -> list[Word]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -136,6 +137,7 @@ def read_pdf(
                     continue  # a blank page: nothing to read, nothing to OCR
                 if not ocr_jobs:
                     check_language(options.ocr_lang)
+                check_images(page, pno, options)
                 png, dpi = render_png(page, options)
                 # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread.
                 ocr_jobs[pno] = pool.submit(ocr_scanned_page, png, pno, dpi, options)
@@ -148,6 +150,7 @@ def read_pdf(
         for pno, job in ocr_jobs.items():
             by_page[pno], table = job.result()
             scan_tables += [table] if table else []
+        warnings = active_content(doc)
     lines = [line for pno in sorted(by_page) for line in by_page[pno]]
     tables = sorted((find_tables(data, layer_pages) if layer_pages else []) + scan_tables, key=lambda t: t.page)
     if tables:
@@ -155,7 +158,38 @@ def read_pdf(
         tables = merge_continued(tables)  # a table that runs on to the next page is one table, scanned or not
     if not any(ln.text.strip() for ln in lines) and not tables:
         raise NoText("has no readable text: no text layer, and OCR found none")
-    return lines, tables, sorted(ocr_jobs), sizes, [], len(sizes)
+    return lines, tables, sorted(ocr_jobs), sizes, warnings, len(sizes)
+
+
+def check_images(page: pymupdf.Page, pno: int, options: IngestOptions) -> None:
+    """Refuse a page holding an image larger than --max-pixels before anything decodes it: a few kilobytes of
+    compressed stream can unpack to gigabytes (a decompression bomb). The sizes come from the image dictionaries."""
+    for image in page.get_images(full=True):
+        width, height = int(image[2]), int(image[3])
+        if width * height > options.max_pixels:
+            raise TooLarge(
+                f"page {pno} holds an image of {width:,} x {height:,} pixels, more than --max-pixels "
+                f"{options.max_pixels:,}"
+            )
+
+
+MAX_XREFS_SCANNED = 200_000
+_JAVASCRIPT = re.compile(r"/S\s*/JavaScript\b|/JS\s*[(<\d]")
+
+
+def active_content(doc: pymupdf.Document) -> list[WarningRecord]:
+    """Warnings for JavaScript and embedded files: vnplan never runs or opens them, but a reviewer should know."""
+    warnings = []
+    files = doc.embfile_count()
+    if files:
+        warnings.append(
+            WarningRecord("embedded_files_ignored", f"the PDF carries {files} embedded file(s); not opened")
+        )
+    for xref in range(1, min(doc.xref_length(), MAX_XREFS_SCANNED)):
+        if _JAVASCRIPT.search(doc.xref_object(xref, compressed=True)):  # an action dict, nested or not
+            warnings.append(WarningRecord("javascript_ignored", "the PDF contains JavaScript; it was not run"))
+            break
+    return warnings
 
 
 def is_ruled(page: pymupdf.Page) -> bool:
@@ -171,8 +205,8 @@ def is_ruled(page: pymupdf.Page) -> bool:
 
 def ocr_scanned_page(png: bytes, pno: int, dpi: int, options: IngestOptions) -> tuple[list[Line], Table | None]:
     """A scanned page: its lines by OCR, and its ruled table read cell by cell (see scan_tables.py)."""
-    lines = ocr_page(png, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
-    return lines, read_scan_table(png, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
+    table, rest = read_scan_table(png, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
+    return ocr_page(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout)), table
 
 
 def _wait_if_busy(jobs: dict[int, Future[tuple[list[Line], Table | None]]], limit: int) -> None:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from pipeline.ingest.ocr import drop_specks, parse_tsv, read_digits, run_tesseract
+from pipeline.ingest.ocr import drop_specks, parse_tsv, read_digit_cells, run_tesseract
 from pipeline.models import Cell, Table
 
 INK = 150  # grey level below which a pixel is ink
@@ -110,18 +110,18 @@ def might_hold_a_table(img: Image.Image) -> bool:
     return len(rows) >= 3
 
 
-def read_scan_table(png: bytes, page: int, dpi: int, lang: str, timeout: float) -> Table | None:
-    """The ruled table of a scanned page, cell by cell; None when the page has none."""
-    img = Image.open(io.BytesIO(png)).convert("L")
-    if not might_hold_a_table(img):
-        return None
-    angle = skew_angle(img)
-    if angle:
-        img = img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
+def read_scan_table(png: bytes, page: int, dpi: int, lang: str, timeout: float) -> tuple[Table | None, bytes]:
+    """The ruled table of a scanned page, cell by cell (None when the page has none), and the page with the table
+    painted out: the page's own OCR then reads only the text around it, instead of the table a second time."""
+    page_img = Image.open(io.BytesIO(png)).convert("L")
+    if not might_hold_a_table(page_img):
+        return None, png
+    angle = skew_angle(page_img)
+    img = page_img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255) if angle else page_img
     ink = _ink(img)
     grid, mask = find_grid(ink)
     if grid is None:
-        return None
+        return None, png
     arr = np.asarray(img).copy()
     grown = mask.copy()
     for shift in range(1, RULE_MARGIN + 1):  # the rule and its blurred edges
@@ -154,7 +154,24 @@ def read_scan_table(png: bytes, page: int, dpi: int, lang: str, timeout: float) 
             row.append(Cell(text, tuple(round(v, 1) for v in box)))  # type: ignore[arg-type]
         rows.append(tuple(row))
     bbox = (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
-    return Table(page, tuple(rows), tuple(round(v, 1) for v in bbox), (page,))  # type: ignore[arg-type]
+    table = Table(page, tuple(rows), tuple(round(v, 1) for v in bbox), (page,))  # type: ignore[arg-type]
+    return table, _without_table(page_img, grid, angle)
+
+
+def _without_table(page: Image.Image, grid: Grid, angle: float) -> bytes:
+    """The page (as scanned, not straightened) with the table's area, rules included, painted white. The area is
+    drawn on the straightened image and turned back by the same angle, so no sign convention can go wrong."""
+    area = Image.new("L", page.size, 0)
+    grow = RULE_MARGIN + 2
+    box = (grid.cols[0] - grow, grid.rows[0] - grow, grid.cols[-1] + grow, grid.rows[-1] + grow)
+    ImageDraw.Draw(area).rectangle(box, fill=255)
+    if angle:
+        area = area.rotate(-angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+    blank = page.copy()
+    blank.paste(255, mask=area)
+    buf = io.BytesIO()
+    blank.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
 def _needs_reread(text: str, list_column: bool) -> bool:
@@ -169,6 +186,8 @@ def _reread_numeric_cells(
     """Read cells of numbers again on their own, as digits: the Vietnamese model reads `1, 5, 11` in a small cell as
     `15,11` or `25 11`; the English one restricted to digits and separators does not. Lists of numbers are always
     read again; single numbers when they are not clean."""
+    todo: list[tuple[int, int]] = []
+    crops: list[Image.Image] = []
     for c in range(len(grid.cols) - 1):
         column = [texts.get((r, c), "") for r in range(len(grid.rows) - 1)]
         filled = [t for t in column if re.search(r"\d", t)]
@@ -178,8 +197,8 @@ def _reread_numeric_cells(
             left, right = grid.cols[c] + RULE_MARGIN, grid.cols[c + 1] - RULE_MARGIN
             if not _needs_reread(text, list_column) or bottom <= top or right <= left:
                 continue
-            buf = io.BytesIO()
-            Image.fromarray(arr[top:bottom, left:right]).save(buf, format="PNG")
-            again = read_digits(buf.getvalue(), timeout)
-            if again:
-                texts[(r, c)] = again
+            todo.append((r, c))
+            crops.append(Image.fromarray(arr[top:bottom, left:right]))
+    for rc, again in zip(todo, read_digit_cells(crops, timeout), strict=True):
+        if again:
+            texts[rc] = again

@@ -1,0 +1,140 @@
+"""A corpus of broken and hostile inputs, built by the tests (nothing is downloaded), and what vnplan must say.
+
+`build(folder)` writes every case into `folder/in/` (and a file outside it for the link case) and returns the
+cases: file name -> the error code expected, or None for a file that must convert (with the warnings expected).
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymupdf
+
+from .conftest import SAMPLES
+
+LAYER_PDF = SAMPLES / "000_475196faf128e58a.layer.pdf"
+PLAN_TXT = SAMPLES / "000_475196faf128e58a.txt"
+
+ENGLISH = (
+    "Plan for the voluntary blood donation movement of the province in 2021. The provincial steering committee "
+    "asks every department, agency and district to organise donation days, to inform the public about the "
+    "benefits of giving blood, and to report the number of units collected at the end of each quarter. The "
+    "target for the year is six thousand units of blood, of which at least ninety percent meet the standard. "
+    "Schools, enterprises and the armed forces are encouraged to take part, and volunteers who give blood "
+    "regularly will be honoured at the provincial ceremony in June. The health department will check the "
+    "quality of every unit and keep records of donors. "
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    error: str | None  # the error code, or None when the file must convert
+    warnings: frozenset[str] = field(default_factory=frozenset)
+
+
+def tcvn3(text: str) -> str:
+    done = subprocess.run(["iconv", "-f", "UTF-8", "-t", "TCVN5712-1"], input=text.encode(), capture_output=True)
+    return done.stdout.decode("latin-1")
+
+
+def bomb_pdf(side: int = 20_000) -> bytes:
+    """One A4 page showing one side x side greyscale image: a few hundred kB that would unpack to side² bytes."""
+    z = zlib.compressobj(9)
+    row_block = b"\xff" * (side * 100)
+    image = b"".join(z.compress(row_block) for _ in range(side // 100)) + z.flush()
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (side, side, len(image), image),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+    ]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def text_pdf(lines: list[str], path: Path) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 60.0
+    for line in lines:
+        if y > 800:
+            page, y = doc.new_page(), 60.0
+        page.insert_text((56, y), line, fontname="helv", fontsize=11)
+        y += 16
+    doc.save(path)
+
+
+def build(folder: Path) -> dict[str, Case]:
+    src = folder / "in"
+    src.mkdir(parents=True)
+    layer = LAYER_PDF.read_bytes()
+    cases: dict[str, Case] = {}
+
+    (src / "empty.pdf").write_bytes(b"")
+    cases["empty.pdf"] = Case("not_pdf")
+    (src / "truncated.pdf").write_bytes(layer[:600])
+    cases["truncated.pdf"] = Case("corrupt")
+    (src / "random.pdf").write_bytes(random.Random(2021).randbytes(50_000))
+    cases["random.pdf"] = Case("not_pdf")
+    (src / "page.pdf").write_text("<!DOCTYPE html><html><body><h1>Kế hoạch</h1></body></html>", "utf-8")
+    cases["page.pdf"] = Case("not_pdf")
+    with zipfile.ZipFile(src / "letter.pdf", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>Kế hoạch</w:p></w:body></w:document>")
+    cases["letter.pdf"] = Case("not_pdf")
+
+    doc = pymupdf.open(LAYER_PDF)
+    doc.save(src / "locked.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")
+    cases["locked.pdf"] = Case("encrypted")
+
+    (src / "bomb.pdf").write_bytes(bomb_pdf())
+    cases["bomb.pdf"] = Case("too_large")
+
+    blank = pymupdf.open()
+    for _ in range(2000):
+        blank.new_page()
+    blank.save(src / "blank-2000.pdf")
+    cases["blank-2000.pdf"] = Case("too_large")
+
+    active = pymupdf.open(LAYER_PDF)
+    active.embfile_add("payload.exe", b"MZ\x90\x00 not a program", filename="payload.exe")
+    catalog = active.pdf_catalog()
+    active.xref_set_key(catalog, "OpenAction", "<< /S /JavaScript /JS (app.alert\\('hello'\\)) >>")
+    active.save(src / "active.pdf")
+    cases["active.pdf"] = Case(None, frozenset({"javascript_ignored", "embedded_files_ignored"}))
+
+    plan_lines = [ln for ln in PLAN_TXT.read_text("utf-8").splitlines() if ln.strip()][:60]
+    text_pdf([tcvn3(ln) for ln in plan_lines], src / "vntime.pdf")
+    cases["vntime.pdf"] = Case(None)
+
+    text_pdf([ENGLISH[i : i + 95] for i in range(0, len(ENGLISH) * 2, 95)][:30], src / "english.pdf")
+    cases["english.pdf"] = Case("not_vietnamese")
+
+    (src / "legacy-8bit.txt").write_bytes("\n".join(tcvn3(ln) for ln in plan_lines).encode("latin-1"))
+    cases["legacy-8bit.txt"] = Case(None, frozenset({"legacy_encoding"}))
+
+    (src / "Kế hoạch số 33 (bản chụp).txt").write_bytes(PLAN_TXT.read_bytes())
+    cases["Kế hoạch số 33 (bản chụp).txt"] = Case(None)
+
+    outside = folder / "outside"
+    outside.mkdir()
+    (outside / "x.pdf").write_bytes(layer)
+    (src / "escape.pdf").symlink_to(Path("..") / "outside" / "x.pdf")
+    cases["escape.pdf"] = Case("outside_input")
+    return cases
