@@ -48,7 +48,7 @@ def test_extract_gives_each_bad_file_its_code(corpus: tuple[Path, dict[str, Case
     lines = {line.split("] ", 1)[1].split(": ", 1)[0]: line for line in done.stderr.splitlines() if "] " in line}
     for name, case in cases.items():
         path = str(folder / "in" / name)
-        if case.error and case.error != "outside_input":  # a link named on the command line is read: the user chose it
+        if case.error and case.error != "outside_input":  # a link named on the command line is read: it was chosen
             assert lines[path].startswith(f"error [{case.error}] {path}: "), lines.get(path)
             assert len(lines[path].splitlines()) == 1
             assert not (tmp_path / "out" / f"{Path(name).stem}.json").exists()
