@@ -153,6 +153,10 @@ def convert(path: str, sha: str, options: Options, timeout: float) -> tuple[Outc
         outcome = Outcome(path, None, "done", sha, src["pages"], len(src["ocr_pages"]),
                           round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb())  # fmt: skip
         return outcome, result
+    except MemoryError:  # the worker's --max-memory address-space limit
+        error = {"stage": "ingest", "type": "too_large", "message": "needed more memory than --max-memory allows"}
+        seconds = round(time.perf_counter() - started, 2)
+        return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error), None
     except Exception as e:  # recorded, and the batch goes on
         code = e.code if isinstance(e, VnplanError) else "internal"
         message = e.message if isinstance(e, VnplanError) else f"{type(e).__name__}: {e}"

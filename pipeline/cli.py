@@ -146,6 +146,9 @@ def batch(
     max_pages: MaxPages = 1000,
     max_bytes: MaxBytes = 200 * 1024 * 1024,
     max_pixels: MaxPixels = 40_000_000,
+    max_memory: Annotated[
+        int, typer.Option(help="Address space of each local worker, in MiB (0: no limit); a worker peaks near 600.")
+    ] = 2048,
     force: Annotated[bool, typer.Option("--force", help="Redo documents the manifest says are done.")] = False,
     ocr: Annotated[str, typer.Option(help="auto, always or never (see extract).")] = "auto",
     no_correct: Annotated[bool, typer.Option("--no-correct", help="No tone or OCR-error correction.")] = False,
@@ -185,7 +188,9 @@ def batch(
         raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
     if (executor == "dask") != (scheduler is not None):
         raise typer.BadParameter("--scheduler is needed with --executor dask, and only with it")
-    runner: Executor = DaskExecutor(scheduler) if scheduler else LocalExecutor(workers or os.cpu_count() or 1)
+    runner: Executor = (
+        DaskExecutor(scheduler) if scheduler else LocalExecutor(workers or os.cpu_count() or 1, memory_mb=max_memory)
+    )
     console = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),

@@ -29,6 +29,7 @@ POLL = 0.5  # seconds between checks of the workers' time limits
 def _serve(conn: Connection, fn: Callable[..., Any], memory_mb: int) -> None:
     """A worker's loop: receive a job, send back fn(*job); None ends it."""
     os.setpgrp()  # its own process group: killing it also kills its Tesseract processes; Ctrl-C is the batch's
+    _die_with_parent()
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -40,6 +41,18 @@ def _serve(conn: Connection, fn: Callable[..., Any], memory_mb: int) -> None:
         if job is None:
             return
         conn.send(fn(*job))
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this worker when its parent (the forkserver, which ends with the batch) dies,
+    so a batch killed outright leaves no worker behind."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphaned worker ends at its next job, when the pipe to the batch is gone
 
 
 @dataclass

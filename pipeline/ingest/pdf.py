@@ -22,6 +22,9 @@ _ITALIC = 2
 _BOLD = 16
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # we report problems ourselves, per document
+pymupdf.TOOLS.mupdf_display_warnings(False)
+# What MuPDF raises on damaged input: PyMuPDF's own errors are RuntimeError/ValueError, its low-level ones FzErrorBase.
+MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
 
 
 def open_pdf(data: bytes, options: IngestOptions) -> pymupdf.Document:
@@ -30,7 +33,7 @@ def open_pdf(data: bytes, options: IngestOptions) -> pymupdf.Document:
         if doc.needs_pass:
             raise EncryptedPdf("is password-protected; decrypt it first (e.g. qpdf --decrypt --password=… in out)")
         pages = doc.page_count
-    except (pymupdf.FileDataError, RuntimeError, ValueError) as e:
+    except MUPDF_ERRORS as e:
         raise CorruptPdf(f"cannot be opened as a PDF ({_reason(e)})") from e
     if pages == 0:
         raise CorruptPdf("has no pages")
@@ -113,9 +116,10 @@ def render_png(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
 def iter_pages(doc: pymupdf.Document) -> Iterator[tuple[int, pymupdf.Page]]:
     for index in range(doc.page_count):
         try:
-            yield index + 1, doc.load_page(index)
-        except (RuntimeError, ValueError) as e:
+            page = doc.load_page(index)
+        except MUPDF_ERRORS as e:
             raise CorruptPdf(f"page {index + 1} cannot be read ({_reason(e)})") from e
+        yield index + 1, page
 
 
 def read_pdf(
@@ -131,28 +135,33 @@ def read_pdf(
         for pno, page in iter_pages(doc):
             check_deadline(options)
             sizes.append((round(page.rect.width, 1), round(page.rect.height, 1)))
-            page_lines = text_layer_lines(page, pno) if options.ocr != "always" else []
-            if options.ocr == "always" or (options.ocr == "auto" and not has_usable_text(page_lines, options)):
-                if not page.get_images() and not page.get_drawings() and not page_lines:
-                    continue  # a blank page: nothing to read, nothing to OCR
-                if not ocr_jobs:
-                    check_language(options.ocr_lang)
-                check_images(page, pno, options)
-                png, dpi = render_png(page, options)
-                # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread.
-                ocr_jobs[pno] = pool.submit(ocr_scanned_page, png, pno, dpi, options)
-                _wait_if_busy(ocr_jobs, options.ocr_jobs * 2)
-            else:
-                if is_ruled(page):
-                    layer_pages.append(pno)
-                by_page[pno] = page_lines
+            try:
+                page_lines = text_layer_lines(page, pno) if options.ocr != "always" else []
+                if options.ocr == "always" or (options.ocr == "auto" and not has_usable_text(page_lines, options)):
+                    if not page.get_images() and not page.get_drawings() and not page_lines:
+                        continue  # a blank page: nothing to read, nothing to OCR
+                    if not ocr_jobs:
+                        check_language(options.ocr_lang)
+                    check_images(page, pno, options)
+                    png, dpi = render_png(page, options)
+                    # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread.
+                    ocr_jobs[pno] = pool.submit(ocr_scanned_page, png, pno, dpi, options)
+                    _wait_if_busy(ocr_jobs, options.ocr_jobs * 2)
+                else:
+                    if is_ruled(page):
+                        layer_pages.append(pno)
+                    by_page[pno] = page_lines
+            except MUPDF_ERRORS as e:
+                raise CorruptPdf(f"page {pno} cannot be read ({_reason(e)})") from e
         scan_tables: list[Table] = []
         for pno, job in ocr_jobs.items():
             by_page[pno], table = job.result()
             scan_tables += [table] if table else []
         warnings = active_content(doc)
     lines = [line for pno in sorted(by_page) for line in by_page[pno]]
-    tables = sorted((find_tables(data, layer_pages) if layer_pages else []) + scan_tables, key=lambda t: t.page)
+    layer_tables, trouble = find_tables(data, layer_pages) if layer_pages else ([], None)
+    warnings += [trouble] if trouble else []
+    tables = sorted(layer_tables + scan_tables, key=lambda t: t.page)
     if tables:
         lines = [ln for ln in lines if not inside_any(ln, tables)]
         tables = merge_continued(tables)  # a table that runs on to the next page is one table, scanned or not
@@ -186,7 +195,11 @@ def active_content(doc: pymupdf.Document) -> list[WarningRecord]:
             WarningRecord("embedded_files_ignored", f"the PDF carries {files} embedded file(s); not opened")
         )
     for xref in range(1, min(doc.xref_length(), MAX_XREFS_SCANNED)):
-        if _JAVASCRIPT.search(doc.xref_object(xref, compressed=True)):  # an action dict, nested or not
+        try:
+            source = doc.xref_object(xref, compressed=True)
+        except MUPDF_ERRORS:
+            continue  # a broken object: nothing can run from it either
+        if _JAVASCRIPT.search(source):  # an action dict, nested or not
             warnings.append(WarningRecord("javascript_ignored", "the PDF contains JavaScript; it was not run"))
             break
     return warnings

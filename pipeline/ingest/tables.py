@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import logging
 import unicodedata
 
 import pdfplumber
-from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.models import BBox, Cell, Line, Table
+from pipeline.models import BBox, Cell, Line, Table, WarningRecord
+
+# pdfminer logs a warning for every oddity of a damaged file (`Could not get FontBBox…`, `Invalid MediaBox…`), and
+# with no logging set up Python prints them on the console. vnplan reports damage itself, once per document.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": 3}
 
@@ -17,12 +21,18 @@ def _clean(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
-def find_tables(data: bytes, pages: list[int]) -> list[Table]:
-    """Tables with at least two rows and two columns on the given (ruled) pages, one per page region."""
+def find_tables(data: bytes, pages: list[int]) -> tuple[list[Table], WarningRecord | None]:
+    """Tables with at least two rows and two columns on the given (ruled) pages, one per page region.
+
+    pdfminer, under pdfplumber, is stricter than MuPDF: a damaged file that MuPDF repairs can make it fail in many
+    ways (or see fewer pages). The text is already read by then, so its tables are left as lines, with a warning.
+    """
     found: list[Table] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for pno in pages:
+                if pno > len(pdf.pages):
+                    raise IndexError(f"pdfminer sees {len(pdf.pages)} pages, not {pno}")
                 page = pdf.pages[pno - 1]
                 for t in page.find_tables(_SETTINGS):
                     texts = t.extract()  # one pass over the page's characters, not one crop per cell
@@ -32,9 +42,10 @@ def find_tables(data: bytes, pages: list[int]) -> list[Table]:
                     ]
                     if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
                         found.append(Table(page=pno, rows=tuple(rows), bbox=_bbox(t.bbox), pages=(pno,)))
-    except PdfminerException:
-        return []  # PyMuPDF already read the text; a table pdfminer cannot parse is left as lines
-    return found
+    except Exception as e:  # PdfminerException and whatever else a parser of untrusted input throws
+        reason = f"{type(e).__name__}: {e}"[:200]
+        return [], WarningRecord("tables_unreadable", f"ruled tables could not be read ({reason}); kept as text")
+    return found, None
 
 
 def _bbox(box: tuple[float, float, float, float] | None) -> BBox | None:
