@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2
-# Only the tests need these: a PostgreSQL server for the export round trip (the tests start their own on loopback).
-TEST_APT_PACKAGES := postgresql
+# Only the tests need these: a PostgreSQL server for the export round trip (the tests start their own on loopback),
+# and Chromium for the review page's browser test.
+TEST_APT_PACKAGES := postgresql chromium
 
 .PHONY: setup system-deps test-deps run test lint samples bench bench-normalize clean
 
@@ -30,7 +31,7 @@ system-deps:
 
 # The tests' own servers, installed only when missing; the tests start and stop them themselves.
 test-deps:
-	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
 	  echo "Installing $(TEST_APT_PACKAGES) with apt-get"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(TEST_APT_PACKAGES) >/dev/null; \

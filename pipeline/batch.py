@@ -204,6 +204,7 @@ class DaskExecutor:
     """The workers of a dask.distributed cluster (`tcp://HOST:PORT`); each must see the inputs at the same path."""
 
     scheduler: str
+    connect_timeout: float = 10.0  # seconds to reach the scheduler
 
     def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]:
         try:
@@ -211,7 +212,7 @@ class DaskExecutor:
         except ImportError as e:
             raise ExecutorUnavailable("--executor dask needs dask.distributed: pip install 'vnplan[dask]'") from e
         try:
-            client = Client(self.scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+            client = Client(self.scheduler, timeout=f"{self.connect_timeout}s", set_as_default=False)  # type: ignore[no-untyped-call]
         except OSError as e:
             raise ExecutorUnavailable(f"cannot reach the dask scheduler at {self.scheduler}: {e}") from e
         with client, client.as_current():
@@ -272,10 +273,12 @@ def run_batch(
     force: bool = False,
     on_outcome: Callable[[Outcome, int], None] | None = None,
     executor: Executor | None = None,
+    review: bool = False,
 ) -> Summary:
     """Process every .pdf/.txt/.md under input_dir into out_dir. `on_outcome(outcome, total)` reports progress.
 
     `executor` runs the documents (default: `workers` processes on this machine); results are written here.
+    `review` also writes `OUT/review/STEM.html`, the review page of each converted document.
     """
     options = options or Options()
     executor = executor or LocalExecutor(workers or os.cpu_count() or 1)
@@ -310,6 +313,8 @@ def run_batch(
             stem = stems[outcome.file]
             if result is not None:
                 outcome.output = write_result(result, out_dir, stem).name
+                if review:
+                    _write_review(result, out_dir, stem, Path(outcome.file))
                 docs[stem] = {"sha256": outcome.sha256, "pipeline_version": __version__,
                               "output": outcome.output, "file": outcome.file}  # fmt: skip
             else:
@@ -321,6 +326,13 @@ def run_batch(
                 on_outcome(outcome, len(inputs))
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _write_review(result: dict[str, Any], out_dir: Path, stem: str, source: Path) -> None:
+    from pipeline.review import build_html, page_images
+
+    pages = page_images(source) if result["source"]["input_kind"] == "pdf" else None
+    write_atomic(out_dir / "review" / f"{Path(stem).name}.html", build_html(result, pages))
 
 
 def _outside(path: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ import time
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -152,6 +152,9 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="Redo documents the manifest says are done.")] = False,
     ocr: Annotated[str, typer.Option(help="auto, always or never (see extract).")] = "auto",
     no_correct: Annotated[bool, typer.Option("--no-correct", help="No tone or OCR-error correction.")] = False,
+    review: Annotated[
+        bool, typer.Option("--review", help="Also write OUTPUT/review/NAME.html for each document.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     debug: Debug = False,
 ) -> None:
@@ -212,7 +215,7 @@ def batch(
         with progress:
             task = progress.add_task("documents", total=None, pages=0)
             summary = run_batch(input_dir, output, options, timeout=timeout, force=force, on_outcome=report,
-                                executor=runner)  # fmt: skip
+                                executor=runner, review=review)  # fmt: skip
     except VnplanError as e:
         err(f"error [{e.code}] {e}")
         raise typer.Exit(e.exit_code) from e
@@ -338,6 +341,41 @@ def audit_cmd(
             for f in a.missing_mandatory():
                 err(f"missing [{f.requirement}] {a.file}: {f.title}")
         raise typer.Exit(5)
+
+
+@app.command("review")
+def review_cmd(
+    result_path: Annotated[Path, typer.Argument(help="A vnplan result (JSON).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The HTML file (default: RESULT.html).")] = None,
+    source: Annotated[
+        Path | None, typer.Option(help="The document it was read from (default: found through the batch manifest).")
+    ] = None,
+    audit_file: Annotated[
+        Path | None, typer.Option("--audit", help="Findings from `vnplan audit -f json`, shown beside the facts.")
+    ] = None,
+) -> None:
+    """A self-contained HTML page showing every fact on the page it came from (no server, no network)."""
+    from pipeline.review import write_review
+
+    try:
+        result = _read_json(result_path)
+        audit = _read_json(audit_file) if audit_file else None
+        out = write_review(result, result_path, output or result_path.with_suffix(".html"), source, audit)
+    except VnplanError as e:
+        err(f"error [{e.code}] {e}")
+        raise typer.Exit(e.exit_code) from e
+    err(f"ok {result_path} -> {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+def _read_json(path: Path) -> Any:
+    from pipeline.errors import InputError, NotFound
+
+    if not path.is_file():
+        raise NotFound("no such file", path=str(path))
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InputError(f"is not JSON ({e})", path=str(path)) from e
 
 
 @app.command("eval")

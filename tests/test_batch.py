@@ -123,5 +123,5 @@ def test_unreachable_scheduler_is_a_clear_error(inputs: Path, tmp_path: Path) ->
     from pipeline.batch import DaskExecutor, ExecutorUnavailable
 
     with pytest.raises(ExecutorUnavailable, match=r"cannot reach the dask scheduler at tcp://127\.0\.0\.1:9"):
-        run_batch(inputs, tmp_path / "out", executor=DaskExecutor("tcp://127.0.0.1:9"))
+        run_batch(inputs, tmp_path / "out", executor=DaskExecutor("tcp://127.0.0.1:9", connect_timeout=2))
     assert not (tmp_path / "out" / "manifest.json").exists()
