@@ -3,7 +3,9 @@
 Every stage must either work or raise an InputError (bad input, reported to the user); anything else, and a
 result that fails the schema, is a bug. The PDF run is bounded to about a minute; for a longer one:
 
-    VNPLAN_FUZZ_EXAMPLES=5000 .venv/bin/pytest tests/test_fuzz.py -k pdf
+    VNPLAN_FUZZ_RANDOM=1 VNPLAN_FUZZ_EXAMPLES=3000 .venv/bin/pytest tests/test_fuzz.py -k pdf
+
+In the suite the examples are the same every run (tests/conftest.py); VNPLAN_FUZZ_RANDOM=1 draws new ones.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ def test_parsers_never_raise(text: str) -> None:
         assert " " not in clean_doc_number(match.group())
     for q in find_quantities(text):
         assert 0 <= q.start <= q.end <= len(text)
-    assert len(sentence_case(text)) == len(text) or text != text.upper()
+    cased = sentence_case(text)
+    assert cased == text if not text.isupper() else len(cased.split()) == len(text.split())
 
 
 @given(st.integers(min_value=0, max_value=10**12))
