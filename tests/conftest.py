@@ -47,3 +47,14 @@ def extracted(path: Path) -> dict[str, Any]:
 def sample(request: pytest.FixtureRequest) -> tuple[Path, dict[str, Any], dict[str, Any]]:
     path: Path = request.param
     return path, extracted(path), gold_for(path)
+
+
+@pytest.fixture
+def results(tmp_path: Path) -> Path:
+    """A folder of two results (the Lào Cai text, the Thái Nguyên text-layer PDF) and a manifest, as a batch makes."""
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for path in (SAMPLES / "000_475196faf128e58a.txt", SAMPLES / "001_3e86aff22814d78e.layer.pdf"):
+        (folder / f"{path.name.rsplit('.', 1)[0]}.json").write_text(json.dumps(extracted(path), ensure_ascii=False))
+    (folder / "manifest.json").write_text('{"documents": {}}')  # not a result: skipped
+    return folder

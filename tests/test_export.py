@@ -14,19 +14,7 @@ from pipeline import load_results
 from pipeline.cli import app
 from pipeline.export import TABLES, export
 
-from .conftest import SAMPLES, extracted
-
 runner = CliRunner()
-
-
-@pytest.fixture
-def results(tmp_path: Path) -> Path:
-    folder = tmp_path / "results"
-    folder.mkdir()
-    for path in (SAMPLES / "000_475196faf128e58a.txt", SAMPLES / "001_3e86aff22814d78e.layer.pdf"):
-        (folder / f"{path.name.rsplit('.', 1)[0]}.json").write_text(json.dumps(extracted(path), ensure_ascii=False))
-    (folder / "manifest.json").write_text('{"documents": {}}')  # not a result: skipped
-    return folder
 
 
 def test_load_results_tables_and_keys(results: Path) -> None:

@@ -15,20 +15,10 @@ from pipeline.cli import app
 from pipeline.export import TABLES
 from pipeline.export_postgres import DatabaseError, engine_url, export_postgres, redact
 
-from .conftest import SAMPLES, extracted
 from .postgres import postgres_url  # noqa: F401  # the fixture
 
 runner = CliRunner()
 DOCS = ("000_475196faf128e58a", "001_3e86aff22814d78e.layer")
-
-
-@pytest.fixture
-def results(tmp_path: Path) -> Path:
-    folder = tmp_path / "results"
-    folder.mkdir()
-    for path in (SAMPLES / "000_475196faf128e58a.txt", SAMPLES / "001_3e86aff22814d78e.layer.pdf"):
-        (folder / f"{path.name.rsplit('.', 1)[0]}.json").write_text(json.dumps(extracted(path), ensure_ascii=False))
-    return folder
 
 
 @pytest.fixture
