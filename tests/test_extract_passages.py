@@ -316,3 +316,22 @@ def test_summer_campaign_dates(tmp_path: Path) -> None:
     r = plan("I. NỘI DUNG\n\n1. Hưởng ứng Chiến dịch “Mùa hè xanh” hè 2024 của thanh niên.", tmp_path)
     e = next(e for e in r["events"] if "Mùa hè xanh" in e["name"])
     assert (e["date_start"], e["date_end"], e["period_text"]) == ("2024-06", "2024-08", "hè 2024")
+
+
+def test_text_quality_tells_words_from_ocr_debris() -> None:
+    from pipeline.extract.confidence import text_quality
+
+    assert text_quality("Trường Cao đẳng Kinh tế - Tài Chính TN") == 1.0
+    assert text_quality("Công ty TNHH Samsung Electronics Việt Nam") == 1.0  # acronyms and Latin names are words
+    assert text_quality("Non hoi Mô, XÔ: c3 á« đơn vị") == pytest.approx(6 / 8)  # c3 and á« are not words
+    assert text_quality("1.600") == 1.0
+
+
+def test_a_garbled_quota_row_is_flagged_by_its_confidence() -> None:
+    from .conftest import SAMPLES, extracted
+
+    rows = extracted(SAMPLES / "001_3e86aff22814d78e.scan.pdf")["quota_tables"][0]["rows"]
+    clean = [r for r in rows if r["unit"] == "Đại học Sư phạm"]
+    assert clean and clean[0]["confidence"] == 0.95
+    garbled = [r for r in rows if any(ch in r["unit"] for ch in "«3")]
+    assert all(r["confidence"] < 0.9 for r in garbled)

@@ -2,12 +2,29 @@
 
 A rule gives its certainty in [0, 1] (a number in a `Mục tiêu` section with a known unit: 0.9; a bare percentage
 in running text: 0.6). For OCR'd pages that is multiplied by Tesseract's mean word confidence over the lines the
-evidence lies on, so an item read from a smudged line counts for less.
+evidence lies on, so an item read from a smudged line counts for less. A table cell carries no word confidences:
+a quota row's certainty is scaled instead by how much of its name reads as words at all (`text_quality`).
 """
 
 from __future__ import annotations
 
+import re
+
 from pipeline.models import Paragraph
+from pipeline.normalize.syllable import is_valid_syllable
+
+_EDGE_MARKS = ".,;:()[]-–—\"'“”|"
+
+
+def text_quality(text: str) -> float:
+    """The share of a text's words that read as Vietnamese syllables, acronyms (`ĐHTN`) or plain Latin names
+    (`Samsung`); OCR debris such as `c3` or `á«` is none of these. 1.0 for a text without words."""
+    words = [w.strip(_EDGE_MARKS) for w in re.split(r"[\s\-–—/]+", text)]
+    words = [w for w in words if w and not w.replace(".", "").replace(",", "").isdigit()]
+    if not words:
+        return 1.0
+    good = sum(is_valid_syllable(w) or (w.isalpha() and (w.isupper() or w.isascii())) for w in words)
+    return good / len(words)
 
 
 def evidence_confidence(p: Paragraph, start: int = 0, end: int | None = None) -> float:

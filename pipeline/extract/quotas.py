@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pipeline.extract.confidence import text_quality
 from pipeline.models import BBox, Cell, Document, Table
 from pipeline.structure import ROMAN
 from pipeline.vntext import NUMBER, key, parse_number
@@ -140,7 +141,8 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
             "quota": int(quota) if quota == int(quota) else quota,
             "months": months_of(_cell(texts, cols.months)) if cols.months is not None else [],
             "source": _source(cells, table.page),
-            "confidence": confidence,
+            # a row whose name OCR garbled is still a row, but the reviewer should look at it first
+            "confidence": round(confidence * text_quality(name), 2),
         }
         extra = {
             cols.names[i]: t for i, t in enumerate(texts) if i not in (cols.no, cols.unit, cols.quota, cols.months)
