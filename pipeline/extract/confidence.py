@@ -23,7 +23,7 @@ def text_quality(text: str) -> float:
     words = [w for w in words if w and not w.replace(".", "").replace(",", "").isdigit()]
     if not words:
         return 1.0
-    good = sum(is_valid_syllable(w) or (w.isalpha() and (w.isupper() or w.isascii())) for w in words)
+    good = sum(1 for w in words if is_valid_syllable(w) or (w.isalpha() and (w.isupper() or w.isascii())))
     return good / len(words)
 
 
