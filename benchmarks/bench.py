@@ -31,7 +31,7 @@ from pipeline.extract import extract_facts
 from pipeline.extract.metadata import extract_metadata
 from pipeline.ingest import IngestOptions, ingest
 from pipeline.ingest.ocr import ocr_page
-from pipeline.ingest.pdf import render_png
+from pipeline.ingest.pdf import render_page
 from pipeline.normalize import normalize
 from pipeline.result import assemble
 from pipeline.structure import layout
@@ -132,8 +132,8 @@ def baseline_tesseract(paths: list[Path]) -> float:
         for path in paths:
             with pymupdf.open(path) as doc:
                 for n, page in enumerate(doc):
-                    png, dpi = render_png(page, options)
-                    jobs.append(pool.submit(ocr_page, png, n + 1, dpi, "vie", 120))
+                    image, dpi = render_page(page, options)
+                    jobs.append(pool.submit(ocr_page, image, n + 1, dpi, "vie", 120))
         for job in jobs:
             job.result()
     return time.perf_counter() - t

@@ -53,29 +53,19 @@ def check_language(lang: str) -> None:
         )
 
 
-def run_tesseract(png: bytes, lang: str, timeout: float, dpi: int, psm: int = 3) -> str:
-    """OCR one PNG image; return Tesseract's TSV. `psm` 3 lays out a page; 6 reads one block (a table)."""
+def run_tesseract(image: bytes, lang: str, timeout: float, dpi: int, psm: int = 3) -> str:
+    """OCR one image (any format Leptonica reads: PGM, PNG); return Tesseract's TSV. `psm` 3 lays out a page;
+    6 reads one block (a table)."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     cmd = [tesseract_binary(), "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "--psm", str(psm), "tsv"]
     try:
-        done = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=env, check=False)
+        done = subprocess.run(cmd, input=image, capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired as e:
         raise Timeout(f"OCR of one page took longer than {timeout:.0f} s") from e
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OcrFailed(f"Tesseract failed: {detail[-1] if detail else 'exit code ' + str(done.returncode)}")
     return done.stdout.decode("utf-8", "replace")
-
-
-def read_digits(png: bytes, timeout: float) -> str:
-    """One line of digits and separators (a table cell of numbers), by Tesseract's English model limited to them."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    cmd = [tesseract_binary(), "stdin", "stdout", "-l", "eng", "--psm", "7", "-c", f"tessedit_char_whitelist={DIGITS}"]
-    try:
-        done = subprocess.run(cmd, input=png, capture_output=True, timeout=timeout, env=env, check=False)
-    except subprocess.TimeoutExpired as e:
-        raise Timeout(f"OCR of a table cell took longer than {timeout:.0f} s") from e
-    return done.stdout.decode("utf-8", "replace").strip(" .,\n") if done.returncode == 0 else ""
 
 
 DIGITS = "0123456789,. "
@@ -98,7 +88,7 @@ def read_digit_cells(cells: list[Image.Image], timeout: float) -> list[str]:
     for cell, top in zip(cells, tops, strict=True):
         sheet.paste(cell.convert("L"), (pad, top))
     buf = io.BytesIO()
-    sheet.save(buf, format="PNG")
+    sheet.save(buf, format="PPM")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     cmd = [tesseract_binary(), "stdin", "stdout", "-l", "eng", "--psm", "6",
            "-c", f"tessedit_char_whitelist={DIGITS}", "tsv"]  # fmt: skip
@@ -191,6 +181,6 @@ def words_to_lines(words: list[Word], page: int, scale: float) -> list[Line]:
     return lines
 
 
-def ocr_page(png: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Line]:
-    words = drop_specks(parse_tsv(run_tesseract(png, lang, timeout, dpi)))
+def ocr_page(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Line]:
+    words = drop_specks(parse_tsv(run_tesseract(image, lang, timeout, dpi)))
     return words_to_lines(words, page, 72.0 / dpi)

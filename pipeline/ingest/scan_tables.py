@@ -110,18 +110,18 @@ def might_hold_a_table(img: Image.Image) -> bool:
     return len(rows) >= 3
 
 
-def read_scan_table(png: bytes, page: int, dpi: int, lang: str, timeout: float) -> tuple[Table | None, bytes]:
+def read_scan_table(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> tuple[Table | None, bytes]:
     """The ruled table of a scanned page, cell by cell (None when the page has none), and the page with the table
     painted out: the page's own OCR then reads only the text around it, instead of the table a second time."""
-    page_img = Image.open(io.BytesIO(png)).convert("L")
+    page_img = Image.open(io.BytesIO(image)).convert("L")
     if not might_hold_a_table(page_img):
-        return None, png
+        return None, image
     angle = skew_angle(page_img)
     img = page_img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255) if angle else page_img
     ink = _ink(img)
     grid, mask = find_grid(ink)
     if grid is None:
-        return None, png
+        return None, image
     arr = np.asarray(img).copy()
     grown = mask.copy()
     for shift in range(1, RULE_MARGIN + 1):  # the rule and its blurred edges
@@ -132,7 +132,7 @@ def read_scan_table(png: bytes, page: int, dpi: int, lang: str, timeout: float) 
     crop = Image.fromarray(arr[y0:y1, x0:x1])
     crop = crop.resize((crop.width * UPSCALE, crop.height * UPSCALE), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
-    crop.save(buf, format="PNG")
+    crop.save(buf, format="PPM")  # greyscale: PGM, which Tesseract reads without decompressing
     words = drop_specks(parse_tsv(run_tesseract(buf.getvalue(), lang, timeout, dpi * UPSCALE, psm=6)))
     cells: dict[tuple[int, int], list[str]] = {}  # words in Tesseract's reading order
     for word in words:
@@ -170,7 +170,7 @@ def _without_table(page: Image.Image, grid: Grid, angle: float) -> bytes:
     blank = page.copy()
     blank.paste(255, mask=area)
     buf = io.BytesIO()
-    blank.save(buf, format="PNG", compress_level=1)
+    blank.save(buf, format="PPM")
     return buf.getvalue()
 
 
