@@ -147,7 +147,7 @@ def batch(
     max_bytes: MaxBytes = 200 * 1024 * 1024,
     max_pixels: MaxPixels = 40_000_000,
     max_memory: Annotated[
-        int, typer.Option(help="Address space of each local worker, in MiB (0: no limit); a worker peaks near 600.")
+        int, typer.Option(help="Address space of each local worker, in MiB (0: no limit); a worker peaks near 630.")
     ] = 2048,
     force: Annotated[bool, typer.Option("--force", help="Redo documents the manifest says are done.")] = False,
     ocr: Annotated[str, typer.Option(help="auto, always or never (see extract).")] = "auto",
@@ -197,14 +197,16 @@ def batch(
     console = Console(stderr=True)
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
-        TimeElapsedColumn(), TimeRemainingColumn(), console=console, disable=quiet,
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), console=console, disable=quiet,
     )  # fmt: skip
     pages = 0
+    started = time.perf_counter()
 
     def report(outcome: Outcome, total: int) -> None:
         nonlocal pages
         pages += outcome.pages
-        progress.update(task, total=total, advance=1, pages=pages)
+        rate = f"{pages / max(time.perf_counter() - started, 1e-6):.1f} pages/s"
+        progress.update(task, total=total, advance=1, pages=pages, rate=rate)
         if outcome.status == "failed" and outcome.error:
             line = f"error [{outcome.error['type']}] {outcome.file}: {outcome.error['message']}"
             console.print(escape(line), soft_wrap=True)
@@ -213,7 +215,7 @@ def batch(
 
     try:
         with progress:
-            task = progress.add_task("documents", total=None, pages=0)
+            task = progress.add_task("documents", total=None, pages=0, rate="")
             summary = run_batch(input_dir, output, options, timeout=timeout, force=force, on_outcome=report,
                                 executor=runner, review=review)  # fmt: skip
     except VnplanError as e:
