@@ -335,3 +335,29 @@ def test_a_garbled_quota_row_is_flagged_by_its_confidence() -> None:
     assert clean and clean[0]["confidence"] == 0.95
     garbled = [r for r in rows if any(ch in r["unit"] for ch in "«3")]
     assert all(r["confidence"] < 0.9 for r in garbled)
+
+
+def _ev(name: str, start: str | None = None, end: str | None = None, period: str | None = None) -> dict[str, Any]:
+    return {"name": name, "date_start": start, "date_end": end, "period_text": period, "organizers": [],
+            "target": None, "location": None, "confidence": 0.6}  # fmt: skip
+
+
+def test_mentions_of_one_event_are_one_event() -> None:
+    from pipeline.extract.events import identity, merge
+
+    assert identity("Chiến dịch “Mùa hè xanh” năm 2024") == identity("Chiến dịch “Mùa hè xanh”")
+    assert identity("Các hoạt động nhân Ngày Môi trường thế giới - 5/6") == identity("Ngày Môi trường thế giới")
+    assert identity("Hội thi tuyên truyền hưởng ứng Tháng hành động vì môi trường năm 2024") == identity(
+        "Hội thi tuyên truyền hưởng ứng Tháng hành động vì môi trường"
+    )
+    # a programme that responds to a campaign is not that campaign
+    assert identity("Chương trình Ánh sáng học đường hưởng ứng Chiến dịch “Mùa hè xanh”") != identity(
+        "Chiến dịch “Mùa hè xanh”"
+    )
+    merged = merge([
+        _ev("Chiến dịch “Mùa hè xanh” hè 2024", "2024-06", "2024-08", "hè 2024"),  # inferred from `hè`
+        _ev("Chiến dịch “Mùa hè xanh”", "2024-05", "2024-09", "Từ tháng 5/2024 đến tháng 9/2024"),  # stated
+        _ev("Các hoạt động nhân Ngày Môi trường thế giới - 5/6", "2024-06", "2024-06"),
+        _ev("Ngày Môi trường thế giới", "2024-06-05", "2024-06-05"),
+    ])  # fmt: skip
+    assert [(e["date_start"], e["date_end"]) for e in merged] == [("2024-05", "2024-09"), ("2024-06-05", "2024-06-05")]

@@ -10,7 +10,7 @@ Confidence: a named day with its own date is the surest (0.92); a named or quote
 section heading read as an event 0.7 (headings also describe activities); a drive found from `X tổ chức …` and
 a quoted theme 0.6. Dates come from the text next to the name, from `Thời gian:`, or from the period an
 enclosing item sets (`Quý II năm 2021:`). The plan year fills in dates that omit it; month or quarter precision
-is kept as `YYYY-MM`.
+is kept as `YYYY-MM`. Mentions of one event are merged into one item (`identity`, `merge`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _QUOTED = re.compile(rf"(?P<noun>{_EVENT_NOUN}\s+(?:[^“”\"]{{0,40}}?\s)?)?[�
 # A capitalised name after Ngày / Tháng / Lễ hội / Tết, up to punctuation or a linking word.
 _NAMED = re.compile(
     r"(?P<name>(?:[Nn]gày|[Tt]háng|[Tt]uần lễ|[Ll]ễ hội|Tết)\s+(?!hội\b)[^\W\d_][^\s,;.()“”\"]*"
-    r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\b|dịp\b|từ\b|đến\b|[-–])"
+    r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\s+(?:dịp|ngày|kỷ)\b|dịp\b|từ\b|đến\b|[-–])"
     r"[^\s,;.()“”\"]+){0,9})"
 )
 _DAY_MONTH = re.compile(r"^\s*(?:\(\s*|-\s*|–\s*)(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
@@ -237,18 +237,49 @@ def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[st
     return merge(found)
 
 
+_QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
+# `Các hoạt động nhân Ngày Toàn dân hiến máu tình nguyện - 7/4` is the day's own event, told another way
+_ON_THE_DAY = re.compile(r"\b(?:nhan|huong ung|ky niem|chao mung)\s+(?P<day>(?:ngay|thang|tuan le)\s[^-–,;(]+)")
+
+
+def identity(name: str) -> str:
+    """What names one event however a plan words it: its quoted name (`“Những giọt máu hồng”`, with or without
+    `Chiến dịch … hè 2021`), the day its activities are held on (`Các hoạt động nhân Ngày X`), or else its whole
+    name. Only the part before `hưởng ứng` counts: `Chương trình A hưởng ứng Chiến dịch “B”` is A, not B."""
+    head = re.split(r"\bhưởng ứng\b", name, maxsplit=1, flags=re.IGNORECASE)[0]
+    quoted = _QUOTED_NAME.search(head)
+    if quoted:
+        return "q:" + " ".join(re.sub(r"[^\w ]", " ", key(quoted.group(1))).split())
+    on_day = _ON_THE_DAY.search(" ".join(key(head).split()))
+    plain = on_day.group("day") if on_day else key(name)
+    plain = re.sub(r"\b(?:he\s+)?(?:nam\s+)?(?:19|20)\d{2}\b", " ", plain)  # `… năm 2021` is the same event
+    return " ".join(re.sub(r"[^\w ]", " ", plain).split())
+
+
+def _dates_rank(e: dict[str, Any]) -> int:
+    """How much a mention's dates can be trusted: a day's own date, then a stated period, then one inferred from a
+    season (`hè 2021` read as June to August), then none."""
+    start = e["date_start"] or ""
+    if len(start) == 10:
+        return 3
+    if start and not _SUMMER.match(" " + (e["period_text"] or "")):
+        return 2
+    return 1 if start else 0
+
+
 def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One item per event name: dates, organisers and target gathered from every mention."""
+    """One item per event: dates (the surest mention's), organisers and target gathered from every mention."""
     seen: dict[str, dict[str, Any]] = {}
     for e in events:
-        k = re.sub(r"[^\w ]", "", key(e["name"]))
+        k = identity(e["name"])
         if k not in seen:
             seen[k] = e
             continue
         kept = seen[k]
-        if kept["date_start"] is None and e["date_start"] is not None:
+        if _dates_rank(e) > _dates_rank(kept):
             kept.update(date_start=e["date_start"], date_end=e["date_end"], period_text=e["period_text"])
         kept["organizers"] += [o for o in e["organizers"] if o not in kept["organizers"]]
         kept["target"] = kept["target"] or e["target"]
         kept["location"] = kept["location"] or e["location"]
+        kept["confidence"] = max(kept["confidence"], e["confidence"])  # named again elsewhere: surer it is one
     return list(seen.values())
