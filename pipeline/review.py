@@ -39,6 +39,7 @@ KINDS = {  # kind -> (heading, colour)
     "correction": ("Corrections", "#ff7f0e"),
     "document": ("Document", "#7f7f7f"),
 }
+_SIGNS = {"=": "", ">=": "≥", "<=": "≤", "~": "≈"}
 PAGE_DPI = 110  # readable at a glance, small: six A4 pages come to well under 1 MB
 JPEG_QUALITY = 60
 
