@@ -23,6 +23,7 @@ from typing import Any
 import pymupdf
 
 from pipeline.errors import CorruptPdf, InputError, NotFound
+from pipeline.ingest.pdf import MUPDF_ERRORS
 from pipeline.validate import schema_errors
 from pipeline.write import write_atomic
 
@@ -41,6 +42,7 @@ KINDS = {  # kind -> (heading, colour)
 }
 _SIGNS = {"=": "", ">=": "≥", "<=": "≤", "~": "≈"}
 PAGE_DPI = 110  # readable at a glance, small: six A4 pages come to well under 1 MB
+LONG_DOCUMENT, MIN_DPI = 30, 60  # past 30 pages the resolution drops, down to 60 dpi
 JPEG_QUALITY = 60
 
 
@@ -65,14 +67,16 @@ class Item:
 
 
 def page_images(path: Path, dpi: int = PAGE_DPI) -> list[PageImage]:
-    """Every page of a PDF as an inline JPEG."""
+    """Every page of a PDF as an inline JPEG; long documents at a lower resolution, so the page stays small."""
     if not path.is_file():
         raise NotFound("the source document is not there; give it with --source", path=str(path))
     try:
         doc = pymupdf.open(path)
-    except (RuntimeError, ValueError) as e:
+    except MUPDF_ERRORS as e:
         raise CorruptPdf(f"cannot be opened as a PDF ({e})", path=str(path)) from e
     with doc:
+        if doc.page_count > LONG_DOCUMENT:  # image bytes grow with dpi squared: keep the page near a fixed size
+            dpi = max(MIN_DPI, round(dpi * (LONG_DOCUMENT / doc.page_count) ** 0.5))
         out = []
         for page in doc.pages():
             jpeg = page.get_pixmap(dpi=dpi).tobytes("jpeg", jpg_quality=JPEG_QUALITY)
