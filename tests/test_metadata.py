@@ -7,6 +7,8 @@ from typing import Any
 
 from pipeline.vntext import key
 
+from .conftest import SAMPLES, extracted
+
 Sample = tuple[Path, dict[str, Any], dict[str, Any]]
 
 
@@ -67,3 +69,16 @@ def test_every_field_has_evidence_in_its_source(sample: Sample) -> None:
     assert doc["number"].replace(" ", "") in doc["sources"]["number"]["text"].replace(" ", "")
     for basis in doc["legal_bases"]:
         assert basis["number"] in basis["source"]["text"].replace(" ", "") or basis["number"] in basis["source"]["text"]
+
+
+def test_title_evidence_covers_every_line_of_the_title() -> None:
+    """The Lào Cai title is set on two lines: its box must hold both, as the PDF draws them."""
+    import pymupdf
+
+    path = SAMPLES / "000_475196faf128e58a.layer.pdf"
+    box = pymupdf.Rect(extracted(path)["document"]["sources"]["title"]["bbox"])
+    with pymupdf.open(path) as doc:
+        for words in ("Tuyên truyền, vận động", "tỉnh Lào Cai năm 2021"):
+            (hit,) = doc[0].search_for(words)[:1]
+            inner = pymupdf.Rect(hit.x0 + 1, hit.y0 + 1, hit.x1 - 1, hit.y1 - 1)  # the glyphs, not their leading
+            assert box.contains(inner), words

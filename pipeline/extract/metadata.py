@@ -141,7 +141,14 @@ def title_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | N
         parts.append(text.strip())
     title = " ".join(p for p in parts if p).strip()
     first = doc.paragraphs[lay.title[0]]
-    return title or None, source(first) | {"text": title}
+    # a title set on two or three lines is often two or three paragraphs: its box and raw text cover them all
+    paras = [doc.paragraphs[i] for i in lay.title if doc.paragraphs[i].page == first.page]
+    boxes = [b for b in (source(p)["bbox"] for p in paras) if b]
+    src = source(first) | {"text": title, "raw_text": " ".join(p.raw.strip() for p in paras)}
+    if boxes:
+        src["bbox"] = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                       max(b[3] for b in boxes)]  # fmt: skip
+    return title or None, src
 
 
 def plan_year(title: str | None, when: str | None) -> int | None:
