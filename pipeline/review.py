@@ -325,7 +325,8 @@ def _warnings_html(warnings: Iterable[dict[str, Any]]) -> str:
 
 def find_source(result: dict[str, Any], result_path: Path) -> Path:
     """The document a result was read from: the batch manifest beside the result says where it was; otherwise a
-    file of the recorded name beside the result. It must be the same file (same SHA-256) as was extracted."""
+    file of the recorded name beside the result or in the current folder. `check_same` then makes sure it is the
+    file that was extracted (same SHA-256)."""
     candidates = []
     manifest = result_path.parent / "manifest.json"
     if manifest.is_file():
@@ -334,7 +335,7 @@ def find_source(result: dict[str, Any], result_path: Path) -> Path:
             candidates += [Path(d["file"]) for d in docs.values() if d.get("output") == result_path.name]
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
-    candidates.append(result_path.parent / result["source"]["file"])
+    candidates += [result_path.parent / result["source"]["file"], Path.cwd() / result["source"]["file"]]
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
         raise NotFound(f"cannot find {result['source']['file']}, the document it was read from; give it with --source",
