@@ -19,6 +19,8 @@ from pipeline.validate import schema_errors
 
 from .conftest import ROOT, SAMPLES
 
+PLANS = 16
+
 
 def start_batch(src: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     cmd = [sys.executable, "-m", "pipeline", "batch", str(src), "-o", str(out), "-q", *extra]
@@ -43,11 +45,11 @@ def done_in(out: Path) -> int:
 
 @pytest.fixture
 def plans(tmp_path: Path) -> Path:
-    """Ten text plans, each a little different."""
+    """Sixteen text plans, each a little different: enough that a kill after three lands well before the end."""
     src = tmp_path / "in"
     src.mkdir()
     text = (SAMPLES / "000_475196faf128e58a.txt").read_text("utf-8")
-    for i in range(10):
+    for i in range(PLANS):
         (src / f"plan-{i}.txt").write_text(text.replace("6.000 đơn vị máu", f"{6000 + i * 100:,} đơn vị máu"), "utf-8")
     return src
 
@@ -63,7 +65,7 @@ def test_a_second_batch_on_the_same_folder_is_refused(plans: Path, tmp_path: Pat
     assert f"error [locked] another vnplan batch is writing into {out}" in second.stderr
     assert first.wait(timeout=300) == 0, first.stderr
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))["documents"]
-    assert len(manifest) == 11
+    assert len(manifest) == PLANS + 1
     for entry in manifest.values():
         assert schema_errors(json.loads((out / entry["output"]).read_text("utf-8"))) == []
 
@@ -77,7 +79,7 @@ def test_killed_then_resumed_equals_uninterrupted(plans: Path, tmp_path: Path) -
     wait_for(lambda: done_in(out) >= 3)
     os.killpg(batch.pid, signal.SIGKILL)  # no chance to clean up
     batch.wait(timeout=30)
-    assert 3 <= done_in(out) < 10
+    assert 3 <= done_in(out) < PLANS
     # what a kill leaves: whole files only, each one valid, no temporary files
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     for path in out.glob("*.json"):
@@ -86,7 +88,7 @@ def test_killed_then_resumed_equals_uninterrupted(plans: Path, tmp_path: Path) -
 
     resumed = run_batch(plans, out, workers=1)
     assert resumed.count("skipped") >= 3 and resumed.count("failed") == 0
-    assert resumed.count("done") + resumed.count("skipped") == 10
+    assert resumed.count("done") + resumed.count("skipped") == PLANS
     results = sorted(p.name for p in whole.glob("*.json"))
     assert sorted(p.name for p in out.glob("*.json")) == results
     for name in results:
