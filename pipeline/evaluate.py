@@ -91,7 +91,7 @@ def body_matches(gold: str, item: Item) -> bool:
 
 
 def _name_key(text: str) -> str:
-    """Names compared without spaces and punctuation: OCR spaces `Ngữ - ĐHTN` as `Ngữ- ĐHTN`."""
+    """Names compared without spaces and punctuation: OCR spaces `Khoa Y - ĐHQG` as `Khoa Y- ĐHQG`."""
     return re.sub(r"[\W_]+", "", key(text))
 
 

@@ -10,6 +10,8 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
+from pipeline.normalize.syllable import is_valid_syllable
+
 _EXTRA = {"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"}
 
 
@@ -90,7 +92,7 @@ def clean_doc_number(text: str) -> str:
 
 ACRONYMS = {
     "UBND", "HĐND", "BCĐ", "BCĐQG", "MTTQ", "UBMTTQ", "HMTN", "CTĐ", "PT-TH", "TTĐT", "THCS", "THPT", "TW", "TƯ",
-    "CAND", "QĐND", "CLB", "TNHH", "ĐHTN", "TNTN", "LĐLĐ", "VN", "HĐ", "VT",
+    "CAND", "QĐND", "CLB", "TNHH", "TNTN", "LĐLĐ", "VN", "HĐ", "VT",
 }  # fmt: skip
 _TITLE_WORDS = ("Chủ tịch", "Phó Chủ tịch", "Chỉ đạo", "Thường trực", "Trưởng ban", "Phó Trưởng ban", "Giám đốc",
                 "Phó Giám đốc", "Bộ trưởng", "Thứ trưởng", "Ủy ban", "Nhân dân", "Việt Nam")  # fmt: skip
@@ -103,7 +105,9 @@ def sentence_case(text: str) -> str:
     words = []
     for word in text.split():
         stripped = word.strip(".,;:()")
-        words.append(word if stripped in ACRONYMS else word.lower())
+        # an acronym: a listed one, or any capitals that cannot be one Vietnamese syllable (`ĐHQG`, `BQL`)
+        acronym = stripped in ACRONYMS or (stripped.isalpha() and not is_valid_syllable(stripped))
+        words.append(word if acronym else word.lower())
     out = " ".join(words)
     for phrase in _TITLE_WORDS:
         out = re.sub(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", phrase, out)

@@ -1,6 +1,6 @@
 """Responsible bodies of `Tổ chức thực hiện`: one item per body, with its role and the tasks assigned to it.
 
-A body is named by a numbered sub-section's heading (`5. Báo Lào Cai, Đài Phát thanh - Truyền hình tỉnh, …`), by
+A body is named by a numbered sub-section's heading (`5. Báo Nghệ An, Đài Phát thanh - Truyền hình tỉnh, …`), by
 the subject of a numbered paragraph (`2. Giao Hội Chữ thập đỏ tỉnh … tổ chức thực hiện …`), or by a list item
 (`- Công an tỉnh (cơ quan thành viên …) xây dựng Kế hoạch …`). Lists of bodies are split where a new capitalised
 name starts; a lower-case tail (`các huyện, thị xã, thành phố`) stays with the name before it.

@@ -1,8 +1,8 @@
 """Events: campaigns, named days and months, festivals, collection drives, trainings and conferences, with dates.
 
 Three ways a plan names an event:
-- a named day, month or festival (`Ngày Toàn dân hiến máu tình nguyện (07/4/2021)`, `Ngày Quốc tế người hiến máu -
-  14/6`, `Tháng Thanh niên`, `Lễ hội Đền Hùng`), or a campaign or programme with a quoted name (`Chiến dịch
+- a named day, month or festival (`Ngày Môi trường thế giới (05/6/2024)`, `Ngày Sách Việt Nam -
+  21/4`, `Tháng Thanh niên`, `Lễ hội Đền Hùng`), or a campaign or programme with a quoted name (`Chiến dịch
   “Mùa hè xanh”`, and the themes of `chủ đề như: “…”, “…”`);
 - a section whose heading is an event and whose items give `Thời gian:` and `Mục tiêu:`;
 - a drive someone organises (`Công an tỉnh tổ chức Ngày hội hiến máu tình nguyện hưởng ứng …`).
@@ -238,13 +238,13 @@ def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[st
 
 
 _QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
-# `Các hoạt động nhân Ngày Toàn dân hiến máu tình nguyện - 7/4` is the day's own event, told another way
+# `Các hoạt động nhân Ngày Sách Việt Nam - 21/4` is the day's own event, told another way
 _ON_THE_DAY = re.compile(r"\b(?:nhan|huong ung|ky niem|chao mung)\s+(?P<day>(?:ngay|thang|tuan le)\s[^-–,;(]+)")
 
 
 def identity(name: str) -> str:
-    """What names one event however a plan words it: its quoted name (`“Những giọt máu hồng”`, with or without
-    `Chiến dịch … hè 2021`), the day its activities are held on (`Các hoạt động nhân Ngày X`), or else its whole
+    """What names one event however a plan words it: its quoted name (`“Mùa hè xanh”`, with or without
+    `Chiến dịch … hè 2024`), the day its activities are held on (`Các hoạt động nhân Ngày X`), or else its whole
     name. Only the part before `hưởng ứng` counts: `Chương trình A hưởng ứng Chiến dịch “B”` is A, not B."""
     head = re.split(r"\bhưởng ứng\b", name, maxsplit=1, flags=re.IGNORECASE)[0]
     quoted = _QUOTED_NAME.search(head)

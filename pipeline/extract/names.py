@@ -62,7 +62,7 @@ def canonical(name: str) -> str:
 
 def is_body_name(name: str) -> bool:
     """A phrase headed by a body noun (`Sở …`, `Báo …`, `UBND …`, `Các cơ quan …`). Heads are compared with their
-    marks, since toneless forms collide: `Báo Lào Cai` is a newspaper, `Bảo Yên` a district."""
+    marks, since toneless forms collide: `Báo Lâm Đồng` is a newspaper, `Bảo Lâm` a district."""
     if key(name).startswith(NOT_BODIES):
         return False
     low = " ".join(name.lower().split())

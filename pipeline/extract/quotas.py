@@ -1,7 +1,7 @@
 """Quota tables: allocation tables row by row (`no`, `group`, `unit`, `quota`, `months`), checked against their total.
 
 Columns are recognised by their headings (`TT`, `Tên đơn vị`, `Chỉ tiêu`, `Thời gian … (tháng)`) and, failing that,
-by what their cells hold. Group rows (`I  Đại học Thái Nguyên`) set the group of the rows under them; a group row
+by what their cells hold. Group rows (`II  Các trường THPT`) set the group of the rows under them; a group row
 with its own quota is a row too. The total row (`TỔNG SỐ`, `Tổng cộng`, `Cộng`) gives `total_stated`.
 """
 

@@ -184,7 +184,7 @@ def split_glued(word: str) -> str | None:
     lex = lexicon()
     low = word.lower()
     if len(word) < 4 or word.isupper() or word.isascii() or low in lex.unigrams or is_valid_syllable(low):
-        return None  # unmarked words may be foreign (`Samsung`): only marked Vietnamese is split
+        return None  # unmarked words may be foreign (`Toyota`): only marked Vietnamese is split
     # best[i] = (score, pieces) for word[:i]; a piece's score is the log of its frequency
     best: list[tuple[float, list[str]] | None] = [None] * (len(word) + 1)
     best[0] = (0.0, [])
