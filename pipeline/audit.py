@@ -24,7 +24,7 @@ from jsonschema import Draft202012Validator
 from pipeline.errors import VnplanError
 from pipeline.extract.names import is_body_name
 from pipeline.validate import schema_errors
-from pipeline.vntext import DOC_NUMBER_RE, key
+from pipeline.vntext import DOC_NUMBER_RE, format_number, key
 
 Result = dict[str, Any]
 
@@ -116,7 +116,7 @@ def load_result(path: Path) -> Result:
         raise NotAResult(f"{path}: not a readable JSON file ({e})") from e
     errors = schema_errors(data)
     if errors:
-        raise NotAResult(f"{path}: not a vnplan result ({errors[0]})")
+        raise NotAResult(f"{path} is not a vnplan result ({errors[0]})")
     result: Result = data
     return result
 
@@ -284,7 +284,7 @@ def _quota_findings(result: Result, year: int | None) -> list[Finding]:
                     value=computed,
                     page=page,
                     quote=quote,
-                    message=f"quota rows add up to {computed:,.0f}; the table states {stated:,.0f}".replace(",", "."),
+                    message=f"quota rows add up to {format_number(computed)}; the table states {format_number(stated)}",
                 )
             )
         plan_total = next(
@@ -299,8 +299,8 @@ def _quota_findings(result: Result, year: int | None) -> list[Finding]:
                     value=computed,
                     page=plan_total["source"]["page"],
                     quote=plan_total["text"],
-                    message=f"the rows' total equals the plan's target of {plan_total['value']:,} "
-                    f"{plan_total.get('unit') or ''}".replace(",", "."),
+                    message=f"the rows' total equals the plan's target of {format_number(plan_total['value'])} "
+                    f"{plan_total.get('unit') or ''}".rstrip(),
                 )
             )
         title_years = [int(y) for y in _YEAR.findall(table.get("title") or "")]

@@ -154,17 +154,25 @@ def convert(path: str, sha: str, options: Options, timeout: float) -> tuple[Outc
                           round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb())  # fmt: skip
         return outcome, result
     except MemoryError:  # the worker's --max-memory address-space limit
-        error = {"stage": "ingest", "type": "too_large", "message": "needed more memory than --max-memory allows"}
-        seconds = round(time.perf_counter() - started, 2)
-        return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error), None
+        return _failed(path, sha, "ingest", "too_large", "needed more memory than --max-memory allows", started), None
     except Exception as e:  # recorded, and the batch goes on
-        code = e.code if isinstance(e, VnplanError) else "internal"
-        message = e.message if isinstance(e, VnplanError) else f"{type(e).__name__}: {e}"
-        error = {"stage": stage_of(e), "type": code, "message": message}
-        if not isinstance(e, VnplanError):  # a defect of ours: keep where it happened for the bug report
-            error["traceback"] = traceback.format_exc()
-        seconds = round(time.perf_counter() - started, 2)
-        return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error), None
+        if isinstance(e, VnplanError):
+            return _failed(path, sha, stage_of(e), e.code, e.message, started), None
+        # a defect of ours: keep where it happened for the bug report
+        message = f"{type(e).__name__}: {e}"
+        return _failed(path, sha, "internal", "internal", message, started, traceback.format_exc()), None
+
+
+def _failed(
+    path: str, sha: str, stage: str, code: str, message: str, started: float | None = None, trace: str | None = None
+) -> Outcome:
+    """A failed document's outcome. `started` (perf_counter) when it ran in this process, which then reports its
+    time and peak memory; `trace` for a defect of ours."""
+    error = {"stage": stage, "type": code, "message": message} | ({"traceback": trace} if trace else {})
+    if started is None:
+        return Outcome(path, None, "failed", sha, error=error)
+    seconds = round(time.perf_counter() - started, 2)
+    return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error)
 
 
 Converted = tuple[Outcome, "dict[str, Any] | None"]
@@ -194,9 +202,7 @@ class LocalExecutor:
 
 def _lost(job: tuple[Any, ...], code: str, message: str) -> Converted:
     """The answer for a document whose worker was killed or died."""
-    path, sha = str(job[0]), str(job[1])
-    error = {"stage": "ingest" if code == "timeout" else "internal", "type": code, "message": message}
-    return Outcome(path, None, "failed", sha, error=error), None
+    return _failed(str(job[0]), str(job[1]), "ingest" if code == "timeout" else "internal", code, message), None
 
 
 @dataclass
@@ -291,21 +297,23 @@ def run_batch(
         stems: dict[str, str] = {}
         jobs: list[tuple[str, str, Options, float]] = []
         root = input_dir.resolve()
+
+        def record(outcome: Outcome) -> None:
+            if outcome.status == "failed":
+                _append_error(out_dir, outcome)
+            summary.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome, len(inputs))
+
         for path in inputs:
             if not path.resolve().is_relative_to(root):  # a link out of the input folder: not ours to read
-                outcome = Outcome(str(path), None, "failed", "", error=_outside(path))
-                _append_error(out_dir, outcome)
-                summary.outcomes.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome, len(inputs))
+                message = f"is a link to {path.resolve()}, outside the input folder; not read"
+                record(_failed(str(path), "", "ingest", "outside_input", message))
                 continue
             stem, sha = output_stem(input_dir, path), sha256_of(path)
             seen = docs.get(stem)
             if not force and seen and _unchanged(seen, sha, out_dir):
-                outcome = Outcome(str(path), seen["output"], "skipped", sha)
-                summary.outcomes.append(outcome)
-                if on_outcome:
-                    on_outcome(outcome, len(inputs))
+                record(Outcome(str(path), seen["output"], "skipped", sha))
             else:
                 stems[str(path)] = stem
                 jobs.append((str(path), sha, options, timeout))
@@ -319,26 +327,16 @@ def run_batch(
                               "output": outcome.output, "file": outcome.file}  # fmt: skip
             else:
                 docs.pop(stem, None)
-                _append_error(out_dir, outcome)
             write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-            summary.outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome, len(inputs))
+            record(outcome)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
 
 def _write_review(result: dict[str, Any], out_dir: Path, stem: str, source: Path) -> None:
-    from pipeline.review import build_html, page_images
+    from pipeline.review import review_page
 
-    pages = page_images(source) if result["source"]["input_kind"] == "pdf" else None
-    write_atomic(out_dir / "review" / f"{Path(stem).name}.html", build_html(result, pages))
-
-
-def _outside(path: Path) -> dict[str, str]:
-    target = path.resolve()
-    return {"stage": "ingest", "type": "outside_input",
-            "message": f"is a link to {target}, outside the input folder; not read"}  # fmt: skip
+    write_atomic(out_dir / "review" / f"{Path(stem).name}.html", review_page(result, source))
 
 
 def _unchanged(seen: dict[str, Any], sha: str, out_dir: Path) -> bool:

@@ -357,10 +357,11 @@ def review_cmd(
     ] = None,
 ) -> None:
     """A self-contained HTML page showing every fact on the page it came from (no server, no network)."""
+    from pipeline.audit import load_result
     from pipeline.review import write_review
 
     try:
-        result = _read_json(result_path)
+        result = load_result(result_path)
         audit = _read_json(audit_file) if audit_file else None
         out = write_review(result, result_path, output or result_path.with_suffix(".html"), source, audit)
     except VnplanError as e:

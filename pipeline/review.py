@@ -24,7 +24,7 @@ import pymupdf
 
 from pipeline.errors import CorruptPdf, InputError, NotFound
 from pipeline.ingest.pdf import MUPDF_ERRORS
-from pipeline.validate import schema_errors
+from pipeline.vntext import format_number
 from pipeline.write import write_atomic
 
 
@@ -92,12 +92,6 @@ def _box(source: dict[str, Any] | None) -> tuple[int | None, tuple[float, float,
     return source.get("page"), (tuple(bbox) if bbox else None)
 
 
-def _number(value: float) -> str:
-    """`24.500`, `97,5`: numbers as the plans write them."""
-    whole = f"{value:,.0f}".replace(",", ".") if value == int(value) else f"{value:,.2f}".rstrip("0")
-    return whole if value == int(value) else whole.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def _short(text: str | None, n: int = 90) -> str:
     text = text or ""
     return text if len(text) <= n else text[: n - 1] + "…"
@@ -107,9 +101,8 @@ def collect_items(result: dict[str, Any]) -> list[Item]:
     """Every fact of a result that the page can point at, in the order of the result."""
     items: list[Item] = []
     for i, t in enumerate(result["targets"]):
-        value = (
-            f"{t['comparator'] if t['comparator'] != '=' else ''} {_number(t['value'])} {t.get('unit') or ''}".strip()
-        )
+        sign = _SIGNS.get(t["comparator"], t["comparator"])
+        value = f"{sign} {format_number(t['value'])} {t.get('unit') or ''}".strip()
         cols: tuple[str, ...] = (value, t.get("metric") or "", t.get("subject") or "", t.get("period") or "")
         items.append(Item(f"target-{i}", "target", *_box(t["source"]), cols, _fields(t), t["source"]["text"]))
     for i, e in enumerate(result["events"]):
@@ -123,7 +116,7 @@ def collect_items(result: dict[str, Any]) -> list[Item]:
     for n, table in enumerate(result["quota_tables"]):
         for i, row in enumerate(table["rows"]):
             months = ", ".join(map(str, row.get("months", [])))
-            cols = (str(row.get("no") or ""), row.get("group") or "", row["unit"], _number(row["quota"]), months)
+            cols = (str(row.get("no") or ""), row.get("group") or "", row["unit"], format_number(row["quota"]), months)
             src = row["source"]
             items.append(Item(f"quota-{n}-{i}", "quota_row", *_box(src), cols, _fields(row), src["text"]))
     items += _corrections(result)
@@ -362,14 +355,19 @@ def pick_audit(data: Any, result_name: str) -> dict[str, Any] | None:
     return audits[0] if len(audits) == 1 and isinstance(audits[0], dict) else None
 
 
-def write_review(result: Any, result_path: Path, out: Path, source: Path | None = None, audit_data: Any = None) -> Path:
-    """Check the result, find and check its source, and write the page atomically."""
-    if not isinstance(result, dict) or schema_errors(result):
-        raise InputError("is not a vnplan result (it does not match the plan schema)", path=str(result_path))
-    pages = None
+def review_page(result: dict[str, Any], source: Path | None, audit: dict[str, Any] | None = None) -> str:
+    """The page of a (valid) result; `source` is the PDF it was read from, None for text input."""
+    pages = page_images(source) if result["source"]["input_kind"] == "pdf" and source else None
+    return build_html(result, pages, audit)
+
+
+def write_review(
+    result: dict[str, Any], result_path: Path, out: Path, source: Path | None = None, audit_data: Any = None
+) -> Path:
+    """Find and check the result's source, and write its page atomically."""
+    pdf = None
     if result["source"]["input_kind"] == "pdf":
         pdf = source or find_source(result, result_path)
         check_same(pdf, result)
-        pages = page_images(pdf)
     audit = pick_audit(audit_data, result_path.name) if audit_data is not None else None
-    return write_atomic(out, build_html(result, pages, audit))
+    return write_atomic(out, review_page(result, pdf, audit))

@@ -41,11 +41,17 @@ _NUMBER_RE = re.compile(rf"^(?:{NUMBER})$")
 
 
 def parse_number(text: str) -> float | None:
-    """A number written the Vietnamese way: `6.000` = 6000, `97,5` = 97.5, `02` = 2. None if it is not one."""
+    """A number written the Vietnamese way: `12.800` = 12800, `2,5` = 2.5, `02` = 2. None if it is not one."""
     text = text.strip()
     if not _NUMBER_RE.match(text):
         return None
     return float(text.replace(".", "").replace(",", "."))
+
+
+def format_number(value: float) -> str:
+    """The inverse of parse_number: 12800 -> `12.800`, 2.5 -> `2,5`, 1234567.25 -> `1.234.567,25`."""
+    whole, _, fraction = f"{value:,.6f}".rstrip("0").rstrip(".").partition(".")
+    return whole.replace(",", ".") + ("," + fraction if fraction else "")
 
 
 # ---- dates -----------------------------------------------------------------------------------------------------

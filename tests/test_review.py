@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.review import build_html, collect_items, page_images, write_review
+from pipeline.vntext import format_number
 
 from .conftest import ROOT, SAMPLES, extracted
 
@@ -76,6 +77,9 @@ def test_text_input_shows_corrected_text_with_highlights(tmp_path: Path) -> None
             assert f'id="box-{item.id}"' in html, item.id
     # the corrected text is shown, not the raw one: a fix the pipeline makes in this plan
     assert "hiến máu tình nguyện" in html
+    # values as plans write them, comparators as signs
+    at_least = next(t for t in result["targets"] if t["comparator"] == ">=")
+    assert f"≥ {format_number(at_least['value'])}" in html
 
 
 def test_review_refuses_a_changed_source(tmp_path: Path) -> None:

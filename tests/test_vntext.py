@@ -82,3 +82,17 @@ def test_toneless_is_one_char_per_char(text: str) -> None:
 def test_sentence_case_keeps_acronyms() -> None:
     assert sentence_case("PHÓ CHỦ TỊCH UBND TỈNH") == "Phó Chủ tịch UBND tỉnh"
     assert sentence_case("Already mixed") == "Already mixed"
+
+
+@given(st.integers(min_value=0, max_value=10**12) | st.decimals(min_value=0, max_value=10**9, places=2).map(float))
+def test_format_number_is_the_inverse_of_parse_number(value: float) -> None:
+    from pipeline.vntext import format_number
+
+    assert parse_number(format_number(value)) == value
+
+
+def test_sentence_case_keeps_any_acronym() -> None:
+    from pipeline.vntext import sentence_case
+
+    # not in any list: capitals that cannot be one Vietnamese syllable are an acronym
+    assert sentence_case("GIÁM ĐỐC BQL DỰ ÁN ĐHQG") == "Giám đốc BQL dự án ĐHQG"
