@@ -17,7 +17,7 @@ _EDGE_MARKS = ".,;:()[]-–—\"'“”|"
 
 
 def text_quality(text: str) -> float:
-    """The share of a text's words that read as Vietnamese syllables, acronyms (`ĐHTN`) or plain Latin names
+    """The share of a text's words that read as Vietnamese syllables, acronyms (`ĐHQG`) or plain Latin names
     (`Toyota`); OCR debris such as `k5` or `ñ»` is none of these. 1.0 for a text without words."""
     words = [w.strip(_EDGE_MARKS) for w in re.split(r"[\s\-–—/]+", text)]
     words = [w for w in words if w and not w.replace(".", "").replace(",", "").isdigit()]

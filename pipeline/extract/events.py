@@ -5,7 +5,7 @@ Three ways a plan names an event:
   21/4`, `Tháng Thanh niên`, `Lễ hội Đền Hùng`), or a campaign or programme with a quoted name (`Chiến dịch
   “Mùa hè xanh”`, and the themes of `chủ đề như: “…”, “…”`);
 - a section whose heading is an event and whose items give `Thời gian:` and `Mục tiêu:`;
-- a drive someone organises (`Công an tỉnh tổ chức Ngày hội hiến máu tình nguyện hưởng ứng …`).
+- a drive someone organises (`Tỉnh đoàn tổ chức Ngày hội việc làm hưởng ứng …`).
 Confidence: a named day with its own date is the surest (0.92); a named or quoted event without one 0.8; a
 section heading read as an event 0.7 (headings also describe activities); a drive found from `X tổ chức …` and
 a quoted theme 0.6. Dates come from the text next to the name, from `Thời gian:`, or from the period an

@@ -305,7 +305,7 @@ def contacts(doc: Document) -> dict[str, Any]:
 
 
 def appendix_reference(doc: Document, zone: list[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """`(Kèm theo Kế hoạch số: 07/KH-BCĐ ngày 20/01/2021 của UBND tỉnh Thái Nguyên)` and the appendix title."""
+    """`(Kèm theo Kế hoạch số: 45/KH-UBND ngày 12/3/2024 của UBND tỉnh Quảng Trị)` and the appendix title."""
     out: list[tuple[dict[str, Any], dict[str, Any]]] = []
     title = " ".join(doc.paragraphs[i].text for i in zone if doc.paragraphs[i].text.isupper())
     for i in zone:

@@ -10,7 +10,7 @@ from pipeline.models import Document, Paragraph
 from pipeline.structure import Layout, Section
 
 # A sentence ends at a full stop followed by a space and a capital or a list mark, or at the paragraph's end.
-# Numbers (`6.000`), dates (`07/4/2021`) and abbreviations (`TM.`) do not end one.
+# Numbers (`12.800`), dates (`15/3/2024`) and abbreviations (`TM.`) do not end one.
 _SENTENCE_END = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZĐÀ-Ỹ“\"(-])|(?<=[.!?])\s+(?=[-+•]\s)")
 _MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.:)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•*–—])\s*")
 

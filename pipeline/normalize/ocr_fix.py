@@ -7,7 +7,7 @@ letters but other marks (its toneless form is the same) only when the context cl
 - **word pairs**: syllable pairs inside Vietnamese words (Viet74K, and the words of underthesea's VLSP sample, so
   frequent words weigh more), in standard phrases of the administrative register, and, for names, in place names
   (see scripts/build_lexicon.py). Pairs across two words (`trong tình`) fit almost anything and are not used;
-- **the document itself**: a plan repeats its key phrases (`hiến máu tình nguyện` dozens of times), so a pair that
+- **the document itself**: a plan repeats its key phrases (`tiêm chủng mở rộng` dozens of times), so a pair that
   the document uses twice or more is evidence for its differently-marked twin.
 
 A change is made only when the syllable as read forms no known word or place name with either neighbour, and the
