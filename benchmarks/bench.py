@@ -27,15 +27,15 @@ import pdfplumber
 import pymupdf
 
 from pipeline import Options, __version__
-from pipeline.extract import extract_facts
-from pipeline.extract.metadata import extract_metadata
-from pipeline.ingest import IngestOptions, ingest
-from pipeline.ingest.ocr import ocr_page
-from pipeline.ingest.pdf import render_page
-from pipeline.normalize import normalize
-from pipeline.result import assemble
-from pipeline.structure import layout
-from pipeline.validate import validate
+from pipeline.stages.assemble import assemble
+from pipeline.stages.extract import extract_facts
+from pipeline.stages.extract.metadata import extract_metadata
+from pipeline.stages.ingest import IngestOptions, ingest
+from pipeline.stages.ingest.ocr import ocr_page
+from pipeline.stages.ingest.pdf import render_page
+from pipeline.stages.normalize import normalize
+from pipeline.stages.structure import layout
+from pipeline.stages.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from pipeline.ingest import ingest
-from pipeline.normalize import normalize
+from pipeline.stages.ingest import ingest
+from pipeline.stages.normalize import normalize
 
 
 def main(paths: list[str]) -> None:

@@ -23,12 +23,12 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.ingest import IngestOptions, ingest, ingest_bytes
-from pipeline.models import Document
-from pipeline.normalize import NormalizeOptions, normalize
-from pipeline.normalize.lexicon import SYLLABLE, lexicon
-from pipeline.normalize.unicode import place_tone
-from pipeline.vntext import toneless
+from pipeline.records import Document
+from pipeline.stages.ingest import IngestOptions, ingest, ingest_bytes
+from pipeline.stages.normalize import NormalizeOptions, normalize
+from pipeline.stages.normalize.unicode import place_tone
+from pipeline.vi.lexicon import SYLLABLE, lexicon
+from pipeline.vi.text import toneless
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -14,23 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import VnplanError
-from pipeline.extract import extract_facts
-from pipeline.extract.metadata import extract_metadata
-from pipeline.ingest import IngestOptions, ingest
-from pipeline.ingest.options import check_deadline
-from pipeline.normalize import NormalizeOptions, normalize
-from pipeline.normalize.language import require_vietnamese
-from pipeline.result import assemble
-from pipeline.structure import layout
-from pipeline.validate import validate
+from pipeline.stages.assemble import assemble
+from pipeline.stages.extract import extract_facts
+from pipeline.stages.extract.metadata import extract_metadata
+from pipeline.stages.ingest import IngestOptions, ingest
+from pipeline.stages.ingest.options import check_deadline
+from pipeline.stages.normalize import NormalizeOptions, normalize
+from pipeline.stages.normalize.language import require_vietnamese
+from pipeline.stages.structure import layout
+from pipeline.stages.validate import validate
 
 __version__ = "0.1.0"
 __all__ = ["Options", "VnplanError", "__version__", "extract_file", "load_results"]
 
 
 def load_results(folder: str | Path) -> Any:
-    """Every result in a folder as flat pandas tables (see pipeline.export)."""
-    from pipeline.export import load_results as load
+    """Every result in a folder as flat pandas tables (see pipeline.tools.export)."""
+    from pipeline.tools.export import load_results as load
 
     return load(folder)
 

@@ -22,7 +22,7 @@ from collections import Counter
 from importlib import resources
 from pathlib import Path
 
-from pipeline.normalize.unicode import place_tone
+from pipeline.stages.normalize.unicode import place_tone
 
 DATA = Path(__file__).resolve().parents[1] / "pipeline" / "data"
 OUT = DATA / "lexicon.json.gz"

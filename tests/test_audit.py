@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.audit import ProfileError, audit, load_profile
-from pipeline.cli import app
+from pipeline.tools.audit import ProfileError, audit, load_profile
+from pipeline.tools.cli import app
 
 from .conftest import SAMPLES, extracted
 

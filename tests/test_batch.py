@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.batch import BatchLocked, locked, output_stem, run_batch
-from pipeline.cli import app
-from pipeline.validate import schema_errors
+from pipeline.stages.validate import schema_errors
+from pipeline.tools.batch import BatchLocked, locked, output_stem, run_batch
+from pipeline.tools.cli import app
 
 from .conftest import SAMPLES
 
@@ -90,7 +90,7 @@ def test_dask_cluster_gives_the_local_results(inputs: Path, tmp_path: Path) -> N
     """The same documents through a real dask.distributed cluster (worker processes, a TCP scheduler)."""
     from distributed import LocalCluster
 
-    from pipeline.batch import DaskExecutor
+    from pipeline.tools.batch import DaskExecutor
 
     local = run_batch(inputs, tmp_path / "local", workers=2)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
@@ -107,7 +107,7 @@ def test_dask_timeout_holds_on_worker_threads(tmp_path: Path) -> None:
     """dask runs tasks on threads, where SIGALRM cannot fire: the deadline in the options must still stop OCR."""
     from distributed import LocalCluster
 
-    from pipeline.batch import DaskExecutor
+    from pipeline.tools.batch import DaskExecutor
 
     folder = tmp_path / "in"
     folder.mkdir()
@@ -120,7 +120,7 @@ def test_dask_timeout_holds_on_worker_threads(tmp_path: Path) -> None:
 
 
 def test_unreachable_scheduler_is_a_clear_error(inputs: Path, tmp_path: Path) -> None:
-    from pipeline.batch import DaskExecutor, ExecutorUnavailable
+    from pipeline.tools.batch import DaskExecutor, ExecutorUnavailable
 
     with pytest.raises(ExecutorUnavailable, match=r"cannot reach the dask scheduler at tcp://127\.0\.0\.1:9"):
         run_batch(inputs, tmp_path / "out", executor=DaskExecutor("tcp://127.0.0.1:9", connect_timeout=2))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pipeline.cli import app, output_names
+from pipeline.tools.cli import app, output_names
 
 from .conftest import SAMPLES
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import run_batch
-from pipeline.validate import schema_errors
+from pipeline.stages.validate import schema_errors
+from pipeline.tools.batch import run_batch
 
 from .conftest import ROOT, SAMPLES
 

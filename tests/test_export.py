@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline import load_results
-from pipeline.cli import app
-from pipeline.export import TABLES, export
+from pipeline.tools.cli import app
+from pipeline.tools.export import TABLES, export
 
 runner = CliRunner()
 

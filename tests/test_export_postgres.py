@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from pipeline import load_results
-from pipeline.cli import app
-from pipeline.export import TABLES
-from pipeline.export_postgres import DatabaseError, engine_url, export_postgres, redact
+from pipeline.tools.cli import app
+from pipeline.tools.export import TABLES
+from pipeline.tools.export_postgres import DatabaseError, engine_url, export_postgres, redact
 
 from .postgres import postgres_url  # noqa: F401  # the fixture
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from pipeline import extract_file
-from pipeline.extract.quantities import find_quantities
-from pipeline.vntext import key
+from pipeline.stages.extract.quantities import find_quantities
+from pipeline.vi.text import key
 
 HEADER = """UBND TỈNH NGHỆ AN
 
@@ -319,7 +319,7 @@ def test_summer_campaign_dates(tmp_path: Path) -> None:
 
 
 def test_text_quality_tells_words_from_ocr_debris() -> None:
-    from pipeline.extract.confidence import text_quality
+    from pipeline.stages.extract.confidence import text_quality
 
     assert text_quality("Trường Cao đẳng Kinh tế - Tài Chính TN") == 1.0
     assert text_quality("Công ty TNHH Samsung Electronics Việt Nam") == 1.0  # acronyms and Latin names are words
@@ -343,7 +343,7 @@ def _ev(name: str, start: str | None = None, end: str | None = None, period: str
 
 
 def test_mentions_of_one_event_are_one_event() -> None:
-    from pipeline.extract.events import identity, merge
+    from pipeline.stages.extract.events import identity, merge
 
     assert identity("Chiến dịch “Mùa hè xanh” năm 2024") == identity("Chiến dịch “Mùa hè xanh”")
     assert identity("Các hoạt động nhân Ngày Môi trường thế giới - 5/6") == identity("Ngày Môi trường thế giới")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.evaluate import Score, evaluate
-from pipeline.vntext import key
+from pipeline.tools.evaluate import Score, evaluate
+from pipeline.vi.text import key
 
 from .conftest import SAMPLE_FILES, extracted, gold_for
 

@@ -19,17 +19,17 @@ from hypothesis import strategies as st
 
 from pipeline import __version__
 from pipeline.errors import InputError
-from pipeline.extract import extract_facts
-from pipeline.extract.metadata import extract_metadata
-from pipeline.extract.quantities import find_quantities
-from pipeline.ingest import IngestOptions, ingest_bytes
-from pipeline.models import RawDocument
-from pipeline.normalize import normalize
-from pipeline.normalize.language import require_vietnamese
-from pipeline.result import assemble
-from pipeline.structure import layout
-from pipeline.validate import schema_errors
-from pipeline.vntext import DOC_NUMBER_RE, clean_doc_number, parse_date, parse_number, sentence_case
+from pipeline.records import RawDocument
+from pipeline.stages.assemble import assemble
+from pipeline.stages.extract import extract_facts
+from pipeline.stages.extract.metadata import extract_metadata
+from pipeline.stages.extract.quantities import find_quantities
+from pipeline.stages.ingest import IngestOptions, ingest_bytes
+from pipeline.stages.normalize import normalize
+from pipeline.stages.normalize.language import require_vietnamese
+from pipeline.stages.structure import layout
+from pipeline.stages.validate import schema_errors
+from pipeline.vi.text import DOC_NUMBER_RE, clean_doc_number, parse_date, parse_number, sentence_case
 
 from .conftest import SAMPLES
 

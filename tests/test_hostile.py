@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.ingest import IngestOptions, ingest
+from pipeline.stages.ingest import IngestOptions, ingest
+from pipeline.tools.cli import app
 
 from .conftest import ROOT
 from .hostile import Case, build
@@ -85,7 +85,7 @@ def test_batch_records_every_bad_file_and_writes_only_into_its_folder(
 
 
 def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path: Path) -> None:
-    from pipeline.write import write_result
+    from pipeline.stages.write import write_result
 
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
@@ -99,7 +99,7 @@ def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path: Path) ->
 
 @pytest.mark.parametrize("stem", ["../../x", "/etc/passwd", "..", ""])
 def test_output_names_cannot_leave_the_folder(tmp_path: Path, stem: str) -> None:
-    from pipeline.write import write_result
+    from pipeline.stages.write import write_result
 
     out = tmp_path / "a" / "b"
     if Path(stem).name in {"", ".."}:

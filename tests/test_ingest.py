@@ -6,9 +6,9 @@ import pymupdf
 import pytest
 
 from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, NotFound, NotPdf, TooLarge, UnsupportedInput
-from pipeline.ingest import IngestOptions, ingest, ingest_bytes
-from pipeline.ingest.ocr import parse_tsv, words_to_lines
-from pipeline.ingest.text import read_text, strip_markup
+from pipeline.stages.ingest import IngestOptions, ingest, ingest_bytes
+from pipeline.stages.ingest.ocr import parse_tsv, words_to_lines
+from pipeline.stages.ingest.text import read_text, strip_markup
 
 from .conftest import SAMPLES
 
@@ -146,12 +146,12 @@ def test_bad_options_are_refused() -> None:
 
 def test_legacy_8bit_text_is_read_with_a_warning() -> None:
     # Windows-1258 has letters like `ô` but writes most tone marks as combining characters
-    from pipeline.normalize.unicode import _split_tone
+    from pipeline.stages.normalize.unicode import _split_tone
 
     text = "".join(base + tone for base, tone in map(_split_tone, "Kế hoạch tại Hà Nội"))
     raw = ingest_bytes(text.encode("cp1258"), "old.txt")
     assert raw.warnings[0].code == "legacy_encoding"
-    from pipeline.normalize import normalize
+    from pipeline.stages.normalize import normalize
 
     (p,) = normalize(raw).paragraphs
     assert p.text == "Kế hoạch tại Hà Nội"  # decoded and composed to NFC

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from pipeline.ingest import ingest_bytes
-from pipeline.normalize import normalize, normalize_text
-from pipeline.normalize.legacy import legacy_edits, tables
+from pipeline.stages.ingest import ingest_bytes
+from pipeline.stages.normalize import normalize, normalize_text
+from pipeline.stages.normalize.legacy import legacy_edits, tables
 
 from .conftest import ROOT
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.vntext import key
+from pipeline.vi.text import key
 
 from .conftest import SAMPLES, extracted
 

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.models import Line
-from pipeline.normalize import normalize_text
-from pipeline.normalize.edits import Edit, TrackedText, apply_edits
-from pipeline.normalize.paragraphs import group_lines
+from pipeline.records import Line
+from pipeline.stages.normalize import normalize_text
+from pipeline.stages.normalize.edits import Edit, TrackedText, apply_edits
+from pipeline.stages.normalize.paragraphs import group_lines
 
 
 def test_apply_edits_maps_offsets_back() -> None:
@@ -60,7 +60,7 @@ def test_stray_and_lookalike_characters(raw: str, fixed: str) -> None:
 
 
 def test_no_correct_keeps_tone_placement() -> None:
-    from pipeline.normalize import NormalizeOptions
+    from pipeline.stages.normalize import NormalizeOptions
 
     assert normalize_text("hoà", NormalizeOptions(correct=False)).text == "hoà"
 
@@ -101,8 +101,8 @@ def test_lines_group_into_items_and_rejoin_across_pages() -> None:
 
 
 def test_words_broken_at_line_ends_are_rejoined() -> None:
-    from pipeline.models import RawDocument
-    from pipeline.normalize import normalize
+    from pipeline.records import RawDocument
+    from pipeline.stages.normalize import normalize
 
     lines = (
         Line(page=1, text="Căn cứ Quyết định số 103/QĐ-", block=0),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalize import NormalizeOptions, normalize_text
+from pipeline.stages.normalize import NormalizeOptions, normalize_text
 
 from .conftest import ROOT
 

@@ -6,7 +6,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from pipeline.validate import schema_errors
+from pipeline.stages.validate import schema_errors
 
 Sample = tuple[Path, dict[str, Any], dict[str, Any]]
 

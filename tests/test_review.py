@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.review import build_html, collect_items, page_images, write_review
-from pipeline.vntext import format_number
+from pipeline.tools.cli import app
+from pipeline.tools.review import build_html, collect_items, page_images, write_review
+from pipeline.vi.text import format_number
 
 from .conftest import ROOT, SAMPLES, extracted
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from pipeline.ingest import ingest_bytes
-from pipeline.normalize import normalize
-from pipeline.structure import is_person_name, is_stamp, layout, marker
+from pipeline.stages.ingest import ingest_bytes
+from pipeline.stages.normalize import normalize
+from pipeline.stages.structure import is_person_name, is_stamp, layout, marker
 
 PLAN = """UBND TỈNH HÀ GIANG
 BAN CHỈ ĐẠO TIÊM CHỦNG
@@ -86,7 +86,7 @@ def test_stamp_and_names() -> None:
 
 
 def test_header_issuer_and_metadata_of_another_plan() -> None:
-    from pipeline.extract.metadata import extract_metadata
+    from pipeline.stages.extract.metadata import extract_metadata
 
     doc, lay = _layout()
     meta = extract_metadata(doc, lay)

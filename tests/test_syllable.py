@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalize.syllable import is_valid_syllable
+from pipeline.vi.syllable import is_valid_syllable
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import InvalidOutput
-from pipeline.validate import schema_errors, validate
-from pipeline.write import write_result
+from pipeline.stages.validate import schema_errors, validate
+from pipeline.stages.write import write_result
 
 from .conftest import SAMPLES, extracted
 
@@ -21,7 +21,7 @@ def test_invalid_result_is_refused_with_paths() -> None:
 
 
 def test_schema_has_versioned_id() -> None:
-    from pipeline.validate import plan_validator
+    from pipeline.stages.validate import plan_validator
 
     assert "/1.0.0/" in plan_validator().schema["$id"]
     assert schema_errors({}) != []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.vntext import (
+from pipeline.vi.text import (
     DOC_NUMBER_RE,
     clean_doc_number,
     key,
@@ -86,13 +86,13 @@ def test_sentence_case_keeps_acronyms() -> None:
 
 @given(st.integers(min_value=0, max_value=10**12) | st.decimals(min_value=0, max_value=10**9, places=2).map(float))
 def test_format_number_is_the_inverse_of_parse_number(value: float) -> None:
-    from pipeline.vntext import format_number
+    from pipeline.vi.text import format_number
 
     assert parse_number(format_number(value)) == value
 
 
 def test_sentence_case_keeps_any_acronym() -> None:
-    from pipeline.vntext import sentence_case
+    from pipeline.vi.text import sentence_case
 
     # not in any list: capitals that cannot be one Vietnamese syllable are an acronym
     assert sentence_case("GIÁM ĐỐC BQL DỰ ÁN ĐHQG") == "Giám đốc BQL dự án ĐHQG"

@@ -7,7 +7,7 @@ import signal
 import time
 from typing import Any
 
-from pipeline.workers import Supervisor
+from pipeline.tools.workers import Supervisor
 
 
 def work(kind: str, seconds: float) -> tuple[str, str]:

@@ -1,0 +1,1 @@
+"""The stages of the flow, in order: ingest -> normalize -> structure -> extract -> validate -> write."""

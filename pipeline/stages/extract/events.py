@@ -1,0 +1,285 @@
+"""Events: campaigns, named days and months, festivals, collection drives, trainings and conferences, with dates.
+
+Three ways a plan names an event:
+- a named day, month or festival (`Ngày Môi trường thế giới (05/6/2024)`, `Ngày Sách Việt Nam -
+  21/4`, `Tháng Thanh niên`, `Lễ hội Đền Hùng`), or a campaign or programme with a quoted name (`Chiến dịch
+  “Mùa hè xanh”`, and the themes of `chủ đề như: “…”, “…”`);
+- a section whose heading is an event and whose items give `Thời gian:` and `Mục tiêu:`;
+- a drive someone organises (`Tỉnh đoàn tổ chức Ngày hội việc làm hưởng ứng …`).
+Confidence: a named day with its own date is the surest (0.92); a named or quoted event without one 0.8; a
+section heading read as an event 0.7 (headings also describe activities); a drive found from `X tổ chức …` and
+a quoted theme 0.6. Dates come from the text next to the name, from `Thời gian:`, or from the period an
+enclosing item sets (`Quý II năm 2021:`). The plan year fills in dates that omit it; month or quarter precision
+is kept as `YYYY-MM`. Mentions of one event are merged into one item (`identity`, `merge`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.records import Document
+from pipeline.stages.extract.confidence import evidence_confidence
+from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.spans import Sentence, body_sentences
+from pipeline.stages.extract.targets import subject_of
+from pipeline.stages.structure import Layout, Section
+from pipeline.vi.names import names_in
+from pipeline.vi.text import key, make_date
+
+KINDS = (
+    ("ngay hoi", "collection_drive"), ("le hoi", "festival"), ("chien dich", "campaign"), ("chuong trinh", "programme"),
+    ("hanh trinh", "programme"), ("hoi nghi", "conference"), ("hoi thao", "conference"), ("hoi thi", "contest"),
+    ("cuoc thi", "contest"), ("tap huan", "training"), ("tuan le", "week"), ("thang", "month"), ("ngay", "day"),
+    ("tet", "holiday"), ("dot", "collection_drive"), ("chu de", "theme"),
+)  # fmt: skip
+_EVENT_NOUN = (
+    r"(?:[Cc]hiến dịch|[Cc]hương trình|[Nn]gày hội|[Ll]ễ hội|[Hh]ội thi|[Cc]uộc thi|[Hh]ội nghị|[Hh]ội thảo|"
+    r"[Tt]uần lễ|[Hh]ành trình)"
+)
+# A quoted name after an event noun, or in a list of themes.
+_QUOTED = re.compile(rf"(?P<noun>{_EVENT_NOUN}\s+(?:[^“”\"]{{0,40}}?\s)?)?[“\"](?P<name>[^”\"]{{3,80}})[”\"]")
+# A capitalised name after Ngày / Tháng / Lễ hội / Tết, up to punctuation or a linking word.
+_NAMED = re.compile(
+    r"(?P<name>(?:[Nn]gày|[Tt]háng|[Tt]uần lễ|[Ll]ễ hội|Tết)\s+(?!hội\b)[^\W\d_][^\s,;.()“”\"]*"
+    r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\s+(?:dịp|ngày|kỷ)\b|dịp\b|từ\b|đến\b|[-–])"
+    r"[^\s,;.()“”\"]+){0,9})"
+)
+_DAY_MONTH = re.compile(r"^\s*(?:\(\s*|-\s*|–\s*)(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
+_QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b(?:\s+năm\s+(\d{4}))?", re.IGNORECASE)
+_MONTH_RANGE = re.compile(
+    r"từ\s+tháng\s+(\d{1,2})(?:\s*/\s*(\d{4}))?\s+(?:đến|tới)\s+tháng\s+(\d{1,2})(?:\s*/\s*(\d{4}))?", re.IGNORECASE
+)
+_ONE_MONTH = re.compile(r"(?:trong\s+)?tháng\s+(\d{1,2})\s*/\s*(\d{4})", re.IGNORECASE)
+_TIME_ITEM = re.compile(r"^\s*(?:thời gian|thời điểm)\s*:", re.IGNORECASE)
+_TARGET_ITEM = re.compile(r"^\s*(?:mục tiêu|chỉ tiêu)\s*:\s*(?P<text>.+)$", re.IGNORECASE)
+_ORGANISE = re.compile(
+    r"\btổ chức\s+(?P<what>(?:các\s+)?(?:[Nn]gày hội|đợt|[Cc]hương trình|[Hh]ội nghị|lớp|Lễ|Hội thi|Chiến dịch)[^;:.]*)"
+)
+_SUMMER = re.compile(r"\s*hè\s+(?:năm\s+)?(\d{4})")
+QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def kind_of(name: str) -> str:
+    k = key(name)
+    return next((kind for word, kind in KINDS if k.startswith(word) or f" {word} " in f" {k} "), "event")
+
+
+def period_of(text: str, year: int | None) -> tuple[str | None, str | None, str | None]:
+    """(start, end, the words) of a period stated in a text: a quarter, a month range or one month."""
+    m = _MONTH_RANGE.search(text)
+    if m:
+        y1 = int(m.group(2) or m.group(4) or year or 0)
+        y2 = int(m.group(4) or m.group(2) or year or 0)
+        if y1 and y2:
+            return f"{y1}-{int(m.group(1)):02d}", f"{y2}-{int(m.group(3)):02d}", m.group(0)
+    m = _QUARTER.search(text)
+    if m:
+        q, y = QUARTERS[m.group(1).upper()], int(m.group(2) or year or 0)
+        if y:
+            return f"{y}-{3 * q - 2:02d}", f"{y}-{3 * q:02d}", m.group(0)
+    m = _ONE_MONTH.search(text)
+    if m:
+        month = f"{int(m.group(2))}-{int(m.group(1)):02d}"
+        return month, month, m.group(0)
+    return None, None, None
+
+
+def _date_after(text: str, at: int, year: int | None) -> str | None:
+    m = _DAY_MONTH.match(text[at:])
+    if not m:
+        return None
+    y = int(m.group(3) or year or 0)
+    d = make_date(int(m.group(1)), int(m.group(2)), y) if y else None
+    return d.isoformat() if d else None
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" -–,:;")
+    return name[:1].upper() + name[1:]
+
+
+def _event(
+    name: str, s: Sentence, doc: Document, start: int, end: int, certainty: float, **fields: Any
+) -> dict[str, Any]:
+    p = doc.paragraphs[s.paragraph]
+    a, b = s.start + start, s.start + end
+    return {
+        "name": _clean(name),
+        "kind": kind_of(name),
+        "date_start": fields.get("date_start"),
+        "date_end": fields.get("date_end"),
+        "period_text": fields.get("period_text"),
+        "organizers": fields.get("organizers", []),
+        "location": fields.get("location"),
+        "target": fields.get("target"),
+        "text": s.text,
+        "source": source(p, a, b),
+        "confidence": round(certainty * evidence_confidence(p, a, b), 3),
+    }
+
+
+Period = tuple[str | None, str | None, str | None]
+
+
+def events_in(
+    s: Sentence, doc: Document, year: int | None, period: tuple[str | None, str | None, str | None]
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    text = s.text
+    taken: list[tuple[int, int]] = []
+    organise = _ORGANISE.search(text)
+    organised_at = organise.start("what") if organise else -1
+
+    # the period an item sets belongs to what it organises, not to every event it names
+    def own(at: int) -> Period:
+        return period if abs(at - organised_at) <= 3 else (None, None, None)
+
+    for m in _NAMED.finditer(text):
+        words = m.group("name").split()
+        head = 2 if key(" ".join(words[:2])) in ("le hoi", "tuan le") else 1
+        capitalised_head = words[0][:1].isupper() and m.start() > 0  # `… và Tháng hành động vì môi trường`
+        if len(words) <= head or not (words[head][:1].isupper() or words[0] == "Tết" or capitalised_head):
+            continue  # `tháng đầu`: a name must follow, or the head word itself be capitalised mid-sentence
+        when = _date_after(text, m.end(), year)
+        start, end, words_ = (when, when, None) if when else own(m.start())
+        certainty = 0.92 if when else 0.8
+        out.append(_event(m.group("name"), s, doc, m.start(), m.end(), certainty, date_start=start, date_end=end,
+                          period_text=words_))  # fmt: skip
+        taken.append((m.start(), m.end()))
+    themes = bool(re.search(r"chủ đề", text, re.IGNORECASE))
+    for m in _QUOTED.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()].lower()
+        if "thông điệp" in before or "khẩu hiệu" in before:
+            continue  # a slogan, not an event
+        if not m.group("noun") and not themes:
+            continue
+        name = f"{m.group('noun') or ''}“{m.group('name')}”"
+        if any(a <= m.start("name") < b for a, b in taken):
+            continue
+        p_start, p_end, p_text = own(m.start())
+        summer = _SUMMER.match(text[m.end() :])
+        if summer and p_start is None:  # `Chiến dịch “…” hè 2021`: the summer holidays, June to August
+            y = summer.group(1)
+            p_start, p_end, p_text = f"{y}-06", f"{y}-08", summer.group().strip()
+        out.append(_event(name, s, doc, m.start(), m.end(), 0.8 if m.group("noun") else 0.6,
+                          date_start=p_start, date_end=p_end, period_text=p_text))  # fmt: skip
+    if organise:
+        subject = subject_of(text, organise.start())
+        what = organise.group("what")
+        location = None
+        at = re.search(r"\s+tại\s+(.+)$", what)
+        if at:
+            location, what = at.group(1).strip(), what[: at.start()]
+        dated = re.search(r"\s+(?:vào|trong|từ)\s+((?:tháng|quý|ngày).+)$", what, re.IGNORECASE)
+        if dated:
+            found = period_of(dated.group(1), year)
+            what = what[: dated.start()]
+            if found[0]:
+                period = found  # its own date wins over the enclosing item's period
+        organizers = names_in(re.sub(r"\s*\([^)]*\)", "", subject)) if subject else []
+        if organizers:
+            out.append(_event(what, s, doc, organise.start("what"), organise.end("what"), 0.6,
+                              date_start=period[0], date_end=period[1], period_text=period[2],
+                              organizers=organizers, location=location))  # fmt: skip
+    return out
+
+
+def section_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
+    """Sections headed by an event, whose items say `Thời gian:` (and perhaps `Mục tiêu:`)."""
+    out: list[dict[str, Any]] = []
+    for section in (s for top in lay.sections for s in top.walk()):
+        items = [doc.paragraphs[i] for i in section.paragraphs[1:]] + [
+            doc.paragraphs[c.paragraphs[0]] for c in section.children
+        ]
+        texts = [re.sub(r"^\s*[-+•]\s*", "", p.text) for p in items]
+        when = next((t for t in texts if _TIME_ITEM.match(t)), None)
+        if not when or not section.heading:
+            continue
+        start, end, words = period_of(when, year)
+        target = next((m.group("text") for t in texts if (m := _TARGET_ITEM.match(t))), None)
+        first = doc.paragraphs[section.paragraphs[0]]
+        s = Sentence(section.paragraphs[0], 0, len(first.text), first.text, section, (section.heading,))
+        name = re.sub(r"\s*\((?:theo|kèm|căn cứ)[^)]*\)\s*$", "", section.heading)  # a reference, not the name
+        event = _event(name, s, doc, 0, section.heading_end, 0.7, date_start=start, date_end=end,
+                       period_text=words or when.split(":", 1)[-1].strip())  # fmt: skip
+        event["target"] = {"text": target} if target else None
+        out.append(event)
+    return out
+
+
+def _period_marker(text: str, year: int | None) -> tuple[str | None, str | None, str | None] | None:
+    """A list item that opens with a period (`Quý II năm 2021:`) sets it for the items under it."""
+    head = re.sub(r"^\s*[-+•]\s*", "", text)[:40]
+    if re.match(r"^(quý|từ tháng|trong tháng|tháng)\s", head, re.IGNORECASE) and ":" in text[:60]:
+        found = period_of(head, year)
+        return found if found[0] else None
+    return None
+
+
+def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
+    found = section_events(doc, lay, year)
+    current: Section | None = None
+    paragraph = -1
+    period: tuple[str | None, str | None, str | None] = (None, None, None)
+    for s in body_sentences(doc, lay):
+        if s.section is not current:
+            current, period = s.section, (None, None, None)
+        if s.paragraph != paragraph:
+            paragraph = s.paragraph
+            text = doc.paragraphs[paragraph].text
+            marker = _period_marker(text, year)
+            if marker:
+                period = marker
+            elif re.match(r"^\s*[-•–]\s", text):
+                period = (None, None, None)  # a new item at the marker's level ends its period (`+` items stay)
+        found.extend(events_in(s, doc, year, period))
+    return merge(found)
+
+
+_QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
+# `Các hoạt động nhân Ngày Sách Việt Nam - 21/4` is the day's own event, told another way
+_ON_THE_DAY = re.compile(r"\b(?:nhan|huong ung|ky niem|chao mung)\s+(?P<day>(?:ngay|thang|tuan le)\s[^-–,;(]+)")
+
+
+def identity(name: str) -> str:
+    """What names one event however a plan words it: its quoted name (`“Mùa hè xanh”`, with or without
+    `Chiến dịch … hè 2024`), the day its activities are held on (`Các hoạt động nhân Ngày X`), or else its whole
+    name. Only the part before `hưởng ứng` counts: `Chương trình A hưởng ứng Chiến dịch “B”` is A, not B."""
+    head = re.split(r"\bhưởng ứng\b", name, maxsplit=1, flags=re.IGNORECASE)[0]
+    quoted = _QUOTED_NAME.search(head)
+    if quoted:
+        return "q:" + " ".join(re.sub(r"[^\w ]", " ", key(quoted.group(1))).split())
+    on_day = _ON_THE_DAY.search(" ".join(key(head).split()))
+    plain = on_day.group("day") if on_day else key(name)
+    plain = re.sub(r"\b(?:he\s+)?(?:nam\s+)?(?:19|20)\d{2}\b", " ", plain)  # `… năm 2021` is the same event
+    return " ".join(re.sub(r"[^\w ]", " ", plain).split())
+
+
+def _dates_rank(e: dict[str, Any]) -> int:
+    """How much a mention's dates can be trusted: a day's own date, then a stated period, then one inferred from a
+    season (`hè 2021` read as June to August), then none."""
+    start = e["date_start"] or ""
+    if len(start) == 10:
+        return 3
+    if start and not _SUMMER.match(" " + (e["period_text"] or "")):
+        return 2
+    return 1 if start else 0
+
+
+def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One item per event: dates (the surest mention's), organisers and target gathered from every mention."""
+    seen: dict[str, dict[str, Any]] = {}
+    for e in events:
+        k = identity(e["name"])
+        if k not in seen:
+            seen[k] = e
+            continue
+        kept = seen[k]
+        if _dates_rank(e) > _dates_rank(kept):
+            kept.update(date_start=e["date_start"], date_end=e["date_end"], period_text=e["period_text"])
+        kept["organizers"] += [o for o in e["organizers"] if o not in kept["organizers"]]
+        kept["target"] = kept["target"] or e["target"]
+        kept["location"] = kept["location"] or e["location"]
+        kept["confidence"] = max(kept["confidence"], e["confidence"])  # named again elsewhere: surer it is one
+    return list(seen.values())

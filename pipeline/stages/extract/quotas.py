@@ -1,0 +1,195 @@
+"""Quota tables: allocation tables row by row (`no`, `group`, `unit`, `quota`, `months`), checked against their total.
+
+Columns are recognised by their headings (`TT`, `Tên đơn vị`, `Chỉ tiêu`, `Thời gian … (tháng)`) and, failing that,
+by what their cells hold. Group rows (`II  Các trường THPT`) set the group of the rows under them; a group row
+with its own quota is a row too. The total row (`TỔNG SỐ`, `Tổng cộng`, `Cộng`) gives `total_stated`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.records import BBox, Cell, Document, Table
+from pipeline.stages.extract.confidence import text_quality
+from pipeline.stages.structure import ROMAN
+from pipeline.vi.text import NUMBER, key, parse_number
+
+_LEADING_NUMBER = re.compile(rf"^\s*({NUMBER})")
+_TOTAL = re.compile(r"(tổng( số| cộng)?|cộng)\s*:?", re.IGNORECASE)
+_YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Columns:
+    no: int | None
+    unit: int | None
+    quota: int | None
+    months: int | None
+    names: tuple[str, ...]
+
+
+def _texts(row: tuple[Cell, ...]) -> list[str]:
+    return [c.text.strip() for c in row]
+
+
+def is_total(text: str) -> bool:
+    """`TỔNG SỐ`, `Tổng cộng`, `Cộng:` (OCR may lose the marks of `TỔNG`, never those of a unit's name)."""
+    return bool(_TOTAL.fullmatch(text.strip())) or key(text).startswith(("tong so", "tong cong"))
+
+
+def leading_number(text: str) -> float | None:
+    """`12.500 đơn vị máu` -> 12500; None when the cell does not start with a number. In a quota cell `2,900` is
+    OCR's comma for the thousands dot: a comma followed by exactly three digits is read as one."""
+    text = re.sub(r"^(\d{1,3}),(\d{3})(?!\d)", r"\1.\2", text.strip())
+    m = _LEADING_NUMBER.match(text)
+    return parse_number(m.group(1)) if m else None
+
+
+def find_columns(rows: list[list[str]], header_rows: int) -> Columns:
+    heads = [" ".join(r[i] for r in rows[:header_rows] if i < len(r)) for i in range(max(len(r) for r in rows))]
+    keys = [key(h) for h in heads]
+    body = rows[header_rows:]
+
+    def numeric_share(i: int) -> float:
+        cells = [r[i] for r in body if i < len(r) and r[i]]
+        return sum(leading_number(c) is not None for c in cells) / len(cells) if cells else 0.0
+
+    def first(pred: Any) -> int | None:
+        return next((i for i, k in enumerate(keys) if pred(i, k)), None)
+
+    no = first(lambda i, k: k in ("tt", "stt", "so tt", "so thu tu"))
+    months = first(lambda i, k: "thang" in k and ("thoi gian" in k or k.endswith("(thang)") or k.startswith("thang")))
+    quota = first(lambda i, k: i != months and ("chi tieu" in k or "so luong" in k or "ke hoach" in k))
+    if quota is None:
+        numeric = [i for i in range(len(keys)) if i not in (no, months) and numeric_share(i) > 0.6]
+        quota = numeric[0] if numeric else None
+    unit = first(lambda i, k: i not in (no, quota, months) and ("ten" in k or "don vi" in k or "dia phuong" in k))
+    if unit is None:
+        unit = next((i for i in range(len(keys)) if i not in (no, quota, months)), None)
+    return Columns(no, unit, quota, months, tuple(heads))
+
+
+def header_row_count(rows: list[list[str]]) -> int:
+    """Heading rows come before the first row whose first cell is a number or a Roman numeral."""
+    for n, row in enumerate(rows):
+        first = row[0] if row else ""
+        if first.isdigit() or first.upper() in ROMAN:
+            return max(n, 1)
+    return 1
+
+
+def months_of(text: str) -> list[int]:
+    """`1, 5, 11` -> [1, 5, 11]. Each comma-separated part gives its first number (OCR may add a stray digit from a
+    cell's border: `3, 6,7 3`)."""
+    months = []
+    for part in re.split(r"[,;.]", text):
+        m = re.search(r"\d{1,2}", part)
+        if m and 1 <= int(m.group()) <= 12:
+            months.append(int(m.group()))
+    return months
+
+
+def _bbox(cells: tuple[Cell, ...]) -> list[float] | None:
+    boxes: list[BBox] = [c.bbox for c in cells if c.bbox is not None]
+    if not boxes:
+        return None
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def _source(row: tuple[Cell, ...], page: int) -> dict[str, Any]:
+    return {
+        "page": page,
+        "bbox": _bbox(row),
+        "text": " | ".join(c.text for c in row),
+        "raw_text": " | ".join(c.raw or c.text for c in row),
+    }
+
+
+def quota_table(table: Table, title: str | None, confidence: float) -> dict[str, Any] | None:
+    """The table as a quota table, or None when it holds no quotas."""
+    rows = [_texts(r) for r in table.rows]
+    if len(rows) < 3:
+        return None
+    head_n = header_row_count(rows)
+    cols = find_columns(rows, head_n)
+    if cols.quota is None or cols.unit is None:
+        return None
+    out_rows: list[dict[str, Any]] = []
+    group: str | None = None
+    total: float | None = None
+    total_source: dict[str, Any] | None = None
+    for cells, texts in zip(table.rows[head_n:], rows[head_n:], strict=True):
+        first = _cell(texts, cols.no) if cols.no is not None else texts[0]
+        name, quota_text = _cell(texts, cols.unit), _cell(texts, cols.quota)
+        quota = leading_number(quota_text)
+        if is_total(name) or is_total(first):
+            total, total_source = quota, _source(cells, table.page)
+            continue
+        numbered = bool(re.match(r"^\d+", first))
+        if first.upper() in ROMAN or (not numbered and quota is None and name):  # a group row
+            group = name or group
+            if quota is None:
+                continue
+        if quota is None:
+            continue
+        row: dict[str, Any] = {
+            "no": int(re.match(r"\d+", first).group()) if numbered else None,  # type: ignore[union-attr]
+            "group": group,
+            "unit": name,
+            "quota": int(quota) if quota == int(quota) else quota,
+            "months": months_of(_cell(texts, cols.months)) if cols.months is not None else [],
+            "source": _source(cells, table.page),
+            # a row whose name OCR garbled is still a row, but the reviewer should look at it first
+            "confidence": round(confidence * text_quality(name), 2),
+        }
+        extra = {
+            cols.names[i]: t for i, t in enumerate(texts) if i not in (cols.no, cols.unit, cols.quota, cols.months)
+        }
+        if extra:
+            row["other"] = extra
+        out_rows.append(row)
+    if len(out_rows) < 2:
+        return None
+    computed = sum(r["quota"] for r in out_rows)
+    year = _YEAR.search(key(cols.names[cols.quota])) if cols.quota is not None else None
+    return {
+        "title": title,
+        "columns": list(cols.names),
+        "quota_column_year": int(year.group(1)) if year else None,
+        "rows": out_rows,
+        "total_stated": total,
+        "total_computed": computed,
+        "pages": list(table.pages or (table.page,)),
+        "source": total_source or out_rows[0]["source"],
+        "confidence": confidence,
+    }
+
+
+def _cell(texts: list[str], i: int | None) -> str:
+    return texts[i] if i is not None and i < len(texts) else ""
+
+
+def extract_quota_tables(
+    doc: Document, appendix_titles: list[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(quota tables, warnings): a warning wherever the rows do not add up to the stated total."""
+    tables: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    for n, table in enumerate(doc.tables):
+        title = appendix_titles[n] if n < len(appendix_titles) else (appendix_titles[-1] if appendix_titles else None)
+        found = quota_table(table, title, confidence=0.95)
+        if found is None:
+            continue
+        tables.append(found)
+        stated, computed = found["total_stated"], found["total_computed"]
+        if stated is not None and abs(stated - computed) > 1e-6:
+            warnings.append(
+                {
+                    "code": "quota_total_mismatch",
+                    "message": f"quota rows add up to {computed:,.0f}, the table states {stated:,.0f}",
+                    "page": found["pages"][0],
+                }
+            )
+    return tables, warnings

@@ -1,0 +1,108 @@
+"""Ingest: any supported input file to a RawDocument of lines (with positions) and tables.
+
+Input is triaged before parsing: by its first bytes, not its name, so a renamed file gets a clear error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from pathlib import Path
+
+from pipeline.errors import NotFound, NotPdf, TooLarge, UnsupportedInput
+from pipeline.records import RawDocument, WarningRecord
+from pipeline.stages.ingest.options import IngestOptions
+from pipeline.stages.ingest.pdf import read_pdf
+from pipeline.stages.ingest.text import read_text
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES
+
+__all__ = ["SUPPORTED", "IngestOptions", "ingest", "ingest_bytes"]
+
+
+def ingest(path: str | Path, options: IngestOptions | None = None) -> RawDocument:
+    """Read one file. Raises an InputError subclass for anything that is not a readable plan document."""
+    options = options or IngestOptions()
+    path = Path(path)
+    if not path.is_file():
+        raise NotFound("no such file", path=str(path))
+    size = path.stat().st_size
+    if size > options.max_bytes:
+        raise TooLarge(f"is {size:,} bytes, more than --max-bytes {options.max_bytes:,}", path=str(path))
+    try:
+        return ingest_bytes(path.read_bytes(), str(path), options)
+    except (NotPdf, UnsupportedInput, TooLarge) as e:
+        e.path = e.path or str(path)
+        raise
+
+
+def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -> RawDocument:
+    options = options or IngestOptions()
+    suffix = Path(name).suffix.lower()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if _looks_like_pdf(data):
+            lines, tables, ocr_pages, sizes, warnings, pages = read_pdf(data, options)
+            return RawDocument(
+                path=name,
+                sha256=digest,
+                input_kind="pdf",
+                pages=pages,
+                lines=tuple(lines),
+                tables=tuple(tables),
+                ocr_pages=tuple(ocr_pages),
+                page_sizes=tuple(sizes),
+                warnings=tuple(warnings),
+            )
+        if suffix in PDF_SUFFIXES:
+            raise NotPdf(f"is named .pdf but is not a PDF (it starts with {_describe(data)})")
+        if suffix in TEXT_SUFFIXES:
+            text, warning = decode_text(data)
+            text_lines, text_tables = read_text(text)
+            return RawDocument(
+                path=name,
+                sha256=digest,
+                input_kind="text",
+                pages=1,
+                lines=tuple(text_lines),
+                tables=tuple(text_tables),
+                warnings=(warning,) if warning else (),
+            )
+        raise UnsupportedInput(f"has an unsupported type {suffix or '(no suffix)'}; vnplan reads .pdf, .txt and .md")
+    except Exception as e:
+        if hasattr(e, "path") and getattr(e, "path", None) is None:
+            e.path = name
+        raise
+
+
+def _looks_like_pdf(data: bytes) -> bool:
+    # The PDF header may follow some junk bytes; readers accept it within the first KiB.
+    return b"%PDF-" in data[:1024]
+
+
+def _describe(data: bytes) -> str:
+    head = data[:64].lstrip().lower()
+    if not data:
+        return "nothing: the file is empty"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page"
+    if data[:4] == b"PK\x03\x04":
+        return "a ZIP archive (a DOCX or XLSX?)"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "an old Office file (DOC/XLS?)"
+    return repr(data[:8])
+
+
+def decode_text(data: bytes) -> tuple[str, WarningRecord | None]:
+    """UTF-8 (with or without BOM) or UTF-16. Any other file is 8-bit: it is read byte for byte as Latin-1, which
+    loses nothing, and normalize decodes each paragraph as TCVN3, VNI or Windows-1258, whichever it is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicodedata.normalize("NFC", data.decode("utf-16")), None
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-8-sig")), None
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), WarningRecord(
+            "legacy_encoding", "the text file is not UTF-8; its 8-bit encoding (TCVN3, VNI, Windows-1258) is decoded"
+        )

@@ -1,0 +1,412 @@
+"""Audit: does a plan state what a requirements profile asks, and does it agree with itself?
+
+Audits read vnplan results (never PDFs) and validate them against the plan schema first. A requirement is `stated`
+(with the item that satisfies it: value, page, quoted text), `unclear` (its words are there, without a number) or
+`missing`. Consistency checks need no profile: quota rows against the stated total and the plan's own target, years
+in headings and the preamble against the plan year, event dates outside the plan year, campaign shares of the
+yearly plan over 100%, a number or date that does not parse, bodies given targets but not named in `Tổ chức thực
+hiện`, and targets with no subject.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from pipeline.errors import VnplanError
+from pipeline.stages.validate import schema_errors
+from pipeline.vi.names import is_body_name
+from pipeline.vi.text import DOC_NUMBER_RE, format_number, key
+
+Result = dict[str, Any]
+
+
+class ProfileError(VnplanError):
+    code = "bad_profile"
+    exit_code = 2
+
+
+class NotAResult(VnplanError):
+    code = "not_a_result"
+    exit_code = 2
+
+
+@dataclass
+class Finding:
+    requirement: str
+    title: str
+    status: str  # stated | unclear | missing | ok | inconsistent | info
+    mandatory: bool = False
+    value: Any = None
+    page: int | None = None
+    quote: str | None = None
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class PlanAudit:
+    file: str
+    document: dict[str, Any]
+    profiles: list[str]
+    requirements: list[Finding] = field(default_factory=list)
+    consistency: list[Finding] = field(default_factory=list)
+
+    def missing_mandatory(self) -> list[Finding]:
+        return [f for f in self.requirements if f.mandatory and f.status == "missing"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "document": self.document,
+            "profiles": self.profiles,
+            "requirements": [f.as_dict() for f in self.requirements],
+            "consistency": [f.as_dict() for f in self.consistency],
+        }
+
+
+# ---- profiles ------------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _profile_validator() -> Draft202012Validator:
+    schema = json.loads((resources.files("pipeline") / "schemas" / "profile.schema.json").read_text("utf-8"))
+    return Draft202012Validator(schema)
+
+
+def builtin_profiles() -> dict[str, Path]:
+    folder = resources.files("pipeline") / "profiles"
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml"))}
+
+
+def load_profile(name_or_path: str) -> dict[str, Any]:
+    """A shipped profile by name (`plan-basics`, `blood-donation`) or a YAML file by path, validated."""
+    path = Path(name_or_path)
+    if not path.is_file():
+        shipped = builtin_profiles()
+        if name_or_path not in shipped:
+            raise ProfileError(f"no profile {name_or_path!r}: give a YAML file or one of {', '.join(sorted(shipped))}")
+        path = shipped[name_or_path]
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except yaml.YAMLError as e:
+        raise ProfileError(f"{path}: not valid YAML ({e})") from e
+    errors = sorted(_profile_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        raise ProfileError(f"{path}: [{first.json_path}] {first.message}")
+    profile: dict[str, Any] = data
+    return profile
+
+
+def load_result(path: Path) -> Result:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise NotAResult(f"{path}: not a readable JSON file ({e})") from e
+    errors = schema_errors(data)
+    if errors:
+        raise NotAResult(f"{path} is not a vnplan result ({errors[0]})")
+    result: Result = data
+    return result
+
+
+# ---- requirements --------------------------------------------------------------------------------------------------
+
+
+def _get(result: Result, dotted: str) -> Any:
+    value: Any = result
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _evidence_of(value: Any) -> tuple[int | None, str | None]:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict) and isinstance(value.get("source"), dict):
+        return value["source"].get("page"), value["source"].get("text")
+    return None, None
+
+
+def check_field(result: Result, req: dict[str, Any], path: str) -> Finding:
+    value = _get(result, path)
+    base = Finding(req["id"], req["title"], "missing", req["mandatory"])
+    if value in (None, "", [], {}):
+        return base
+    page, quote = _evidence_of(value)
+    if page is None:
+        src = result["document"].get("sources", {}).get(path.split(".")[1]) if path.startswith("document.") else None
+        page, quote = (src["page"], src["text"]) if src else (None, None)
+    shown = (
+        value
+        if not isinstance(value, list | dict)
+        else (f"{len(value)} item(s)" if isinstance(value, list) else "present")
+    )
+    return Finding(req["id"], req["title"], "stated", req["mandatory"], shown, page, quote)
+
+
+def check_section(result: Result, req: dict[str, Any], topic: str) -> Finding:
+    def walk(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [s for sec in sections for s in [sec, *walk(sec.get("children", []))]]
+
+    found = next((s for s in walk(result["sections"]) if s.get("topic") == topic), None)
+    if found is None:
+        return Finding(req["id"], req["title"], "missing", req["mandatory"])
+    return Finding(
+        req["id"],
+        req["title"],
+        "stated",
+        req["mandatory"],
+        found["heading"] or found["number"],
+        found["page"],
+        found["heading"] or found["text"][:200],
+    )
+
+
+def _mentions(text: str, words: list[str]) -> bool:
+    k = key(text)
+    return any(key(w) in k for w in words)
+
+
+def check_target(result: Result, req: dict[str, Any], spec: dict[str, Any]) -> Finding:
+    words, units = spec["metric_words"], [key(u) for u in spec.get("units", [])]
+    in_targets = spec.get("where", "any") == "targets"
+    candidates = [
+        t
+        for t in sorted(result["targets"], key=lambda t: -t.get("confidence", 0))
+        if not (units and key(t.get("unit") or "") not in units)
+        and not (in_targets and not re.search(r"muc tieu|chi tieu", key(t.get("section", ""))))
+    ]
+    # the target's own metric first; its sentence, which may hold several targets, only after
+    ordered = [t for t in candidates if _mentions(f"{t.get('metric') or ''} {t.get('unit') or ''}", words)]
+    ordered += [t for t in candidates if t not in ordered and _mentions(t.get("text") or "", words)]
+    for t in ordered:
+        shown = f"{t['comparator'] if t['comparator'] != '=' else ''}{t['value']} {t.get('unit') or ''}".strip()
+        return Finding(
+            req["id"], req["title"], "stated", req["mandatory"], shown, t["source"]["page"], t["source"]["text"]
+        )
+    for p in result.get("paragraphs", []):
+        if _mentions(p["text"], words):
+            return Finding(
+                req["id"],
+                req["title"],
+                "unclear",
+                req["mandatory"],
+                None,
+                p["page"],
+                p["text"][:300],
+                "mentioned without a number",
+            )
+    return Finding(req["id"], req["title"], "missing", req["mandatory"])
+
+
+def check_requirement(result: Result, req: dict[str, Any]) -> Finding:
+    check = req["check"]
+    if "field" in check:
+        return check_field(result, req, check["field"])
+    if "section" in check:
+        return check_section(result, req, check["section"])
+    return check_target(result, req, check["target"])
+
+
+# ---- consistency ---------------------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"\b(?:năm|NĂM)\s+((?:19|20)\d{2})\b")
+_RESULTS_OF = re.compile(r"kết quả[^.;]{0,80}?năm\s+((?:19|20)\d{2})", re.IGNORECASE)
+
+
+def check_consistency(result: Result) -> list[Finding]:
+    out: list[Finding] = []
+    doc = result["document"]
+    year = doc.get("plan_year")
+    out += _quota_findings(result, year)
+    if year:
+        out += _year_findings(result, year)
+        out += _event_date_findings(result, year)
+    shares = [t for t in result["targets"] if t.get("kind") == "share_of_plan"]
+    if shares:
+        total = sum(t["value"] for t in shares)
+        status = "inconsistent" if total > 100 else "ok"
+        out.append(
+            Finding(
+                "campaign_shares",
+                "Campaign shares of the yearly plan",
+                status,
+                value=total,
+                page=shares[0]["source"]["page"],
+                quote="; ".join(t["text"] for t in shares)[:300],
+                message=f"campaign shares add up to {total}% of the yearly plan",
+            )
+        )
+    number, date = doc.get("number"), doc.get("date")
+    if not number or not DOC_NUMBER_RE.fullmatch(number):
+        out.append(
+            Finding(
+                "number_parses",
+                "Document number",
+                "inconsistent",
+                value=number,
+                message="the document number is missing or is not of the form 33/KH-BCĐ",
+            )
+        )
+    if not date:
+        out.append(Finding("date_parses", "Date of issue", "inconsistent", message="the date of issue was not found"))
+    out += _body_findings(result)
+    unique: dict[tuple[str, str, int | None], Finding] = {}
+    for f in out:  # two targets of one sentence give the same finding once
+        unique.setdefault((f.requirement, str(f.value), f.page), f)
+    return list(unique.values())
+
+
+def _quota_findings(result: Result, year: int | None) -> list[Finding]:
+    out: list[Finding] = []
+    for table in result.get("quota_tables", []):
+        stated, computed = table.get("total_stated"), table.get("total_computed")
+        page, quote = table["source"]["page"], table["source"]["text"]
+        if stated is not None:
+            same = abs(stated - computed) < 1e-6
+            out.append(
+                Finding(
+                    "quota_total",
+                    "Quota rows against the stated total",
+                    "ok" if same else "inconsistent",
+                    value=computed,
+                    page=page,
+                    quote=quote,
+                    message=f"quota rows add up to {format_number(computed)}; the table states {format_number(stated)}",
+                )
+            )
+        plan_total = next(
+            (t for t in result["targets"] if t.get("kind") == "goal" and abs(t["value"] - computed) < 1e-6), None
+        )
+        if plan_total is not None:
+            out.append(
+                Finding(
+                    "quota_target",
+                    "Quota rows against the plan's own target",
+                    "ok",
+                    value=computed,
+                    page=plan_total["source"]["page"],
+                    quote=plan_total["text"],
+                    message=f"the rows' total equals the plan's target of {format_number(plan_total['value'])} "
+                    f"{plan_total.get('unit') or ''}".rstrip(),
+                )
+            )
+        title_years = [int(y) for y in _YEAR.findall(table.get("title") or "")]
+        for y in title_years:
+            if year and y != year:
+                out.append(
+                    Finding(
+                        "table_year",
+                        "Year in the quota table's heading",
+                        "inconsistent",
+                        value=y,
+                        page=page,
+                        quote=table.get("title"),
+                        message=f"the table's heading says {y}; the plan is for {year}",
+                    )
+                )
+    return out
+
+
+def _year_findings(result: Result, year: int) -> list[Finding]:
+    out: list[Finding] = []
+
+    def walk(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [s for sec in sections for s in [sec, *walk(sec.get("children", []))]]
+
+    for s in walk(result["sections"]):
+        for y in (int(v) for v in _YEAR.findall(s.get("heading") or "")):
+            if y not in (year, year - 1, year + 1):
+                out.append(
+                    Finding(
+                        "heading_year",
+                        "Year in a heading",
+                        "inconsistent",
+                        value=y,
+                        page=s["page"],
+                        quote=s["heading"],
+                        message=f"a heading names {y}; the plan is for {year}",
+                    )
+                )
+    for p in result.get("paragraphs", []):
+        for m in _RESULTS_OF.finditer(p["text"]):
+            y = int(m.group(1))
+            if y >= year:
+                out.append(
+                    Finding(
+                        "basis_year",
+                        "Year of the results the plan builds on",
+                        "inconsistent",
+                        value=y,
+                        page=p["page"],
+                        quote=m.group(0),
+                        message=f"the plan for {year} builds on the results of {y}; "
+                        f"those of {year - 1} are probably meant",
+                    )
+                )
+    return out
+
+
+def _on(item: dict[str, Any], requirement: str, title: str, status: str, value: Any, message: str) -> Finding:
+    """A finding about one extracted item, quoting the item's evidence."""
+    return Finding(requirement, title, status, value=value, page=item["source"]["page"], quote=item["text"][:300],
+                   message=message)  # fmt: skip
+
+
+def _event_date_findings(result: Result, year: int) -> list[Finding]:
+    out = []
+    for e in result["events"]:
+        for d in (e.get("date_start"), e.get("date_end")):
+            if d and int(d[:4]) not in (year,):
+                message = f"{e['name']}: {d} is outside {year}"
+                out.append(_on(e, "event_date", "Event date outside the plan year", "inconsistent", d, message))
+                break
+    return out
+
+
+def _body_findings(result: Result) -> list[Finding]:
+    out = []
+    named = {key(b["name"]) for b in result["responsible_bodies"]} | {
+        key(b["canonical_name"]) for b in result["responsible_bodies"]
+    }
+    for t in result["targets"]:
+        if t.get("subject") is None and t.get("kind") == "quota":
+            message = "a quota that names no one to meet it"
+            out.append(_on(t, "target_subject", "Target without a subject", "info", t["value"], message))
+        if t.get("kind") == "share_of_plan":
+            continue  # its subject is a campaign, not a body
+        for s in t.get("subjects", []):
+            k = key(s)
+            if is_body_name(s) and not any(k in n or n in k for n in named):
+                title = "Body given a target but not named in Tổ chức thực hiện"
+                message = f"{s} is given a target but no task in Tổ chức thực hiện"
+                out.append(_on(t, "target_body", title, "info", s, message))
+    return out
+
+
+# ---- the audit -----------------------------------------------------------------------------------------------------
+
+
+def audit(result: Result, profiles: list[dict[str, Any]], file: str = "") -> PlanAudit:
+    doc = result["document"]
+    summary = {k: doc.get(k) for k in ("number", "date", "province", "plan_year", "title", "issuer")}
+    out = PlanAudit(file=file, document=summary, profiles=[p["id"] for p in profiles])
+    for profile in profiles:
+        for req in profile["requirements"]:
+            finding = check_requirement(result, req)
+            finding.requirement = f"{profile['id']}.{req['id']}"
+            out.requirements.append(finding)
+    out.consistency = check_consistency(result)
+    return out

@@ -1,0 +1,130 @@
+"""Export to PostgreSQL: the export tables (see export.py), upserted on their stable keys, one document at a time.
+
+- Tables are created when missing, with the documented columns and a primary key on each table's stable key.
+- Each document is written in one transaction: its rows are inserted or updated, and its rows that a new extraction
+  no longer has are deleted, so a reader sees the old version or the new one, never a mix.
+- A row whose values did not change is not written at all (`IS DISTINCT FROM`), so exporting the same results twice
+  changes nothing, not even the rows' versions.
+- Documents absent from the results folder are left alone: an export adds and replaces, it never prunes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from pipeline.errors import VnplanError
+from pipeline.tools.export import COLUMNS, TABLES, key_of
+
+
+class DatabaseError(VnplanError):
+    code = "database"
+    exit_code = 3
+
+
+@dataclass
+class PgReport:
+    """How many rows each table had written (inserted or changed) and deleted."""
+
+    written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
+    deleted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TABLES, 0))
+    documents: int = 0
+
+
+def engine_url(url: str) -> str:
+    """`postgresql://…` with the psycopg 3 driver (SQLAlchemy's default for a bare URL is psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if url.startswith("postgresql+"):
+        return url
+    raise DatabaseError(f"not a PostgreSQL URL: {redact(url)} (expected postgresql://USER@HOST:PORT/DB)")
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    head, sep, tail = url.rpartition("@")
+    if not sep or ":" not in head.split("//", 1)[-1]:
+        return url
+    scheme, _, creds = head.partition("//")
+    return f"{scheme}//{creds.split(':', 1)[0]}:***@{tail}"
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as a value the driver takes: <NA>/NaN as NULL, numpy scalars as Python ones."""
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def export_postgres(frames: dict[str, pd.DataFrame], url: str) -> PgReport:
+    """Upsert every document of `frames` (as load_results gives them) into the database at `url`."""
+    try:
+        import sqlalchemy as sa
+        from sqlalchemy.dialects.postgresql import insert
+    except ImportError as e:
+        raise DatabaseError("--to postgresql:// needs SQLAlchemy and psycopg: pip install 'vnplan[postgres]'") from e
+
+    meta = sa.MetaData()
+    tables = {name: _table(sa, meta, name) for name in TABLES}
+    report = PgReport()
+    try:
+        engine = sa.create_engine(engine_url(url))
+        with engine.begin() as conn:
+            meta.create_all(conn)
+            _check_columns(conn, sa.inspect(conn))
+        by_doc = {name: dict(tuple(frame.groupby("doc_id", sort=False))) for name, frame in frames.items()}
+        for doc_id in frames["documents"]["doc_id"]:
+            with engine.begin() as conn:  # one document, one transaction
+                for name in TABLES:
+                    table, key = tables[name], key_of(name)
+                    rows = _records(by_doc[name].get(doc_id, frames[name].iloc[:0]))
+                    if rows:
+                        stmt = insert(table).values(rows)
+                        changed = [table.c[c].is_distinct_from(stmt.excluded[c]) for c in COLUMNS[name] if c != key]
+                        stmt = stmt.on_conflict_do_update(
+                            index_elements=[key],
+                            set_={c: stmt.excluded[c] for c in COLUMNS[name] if c != key},
+                            where=sa.or_(*changed),
+                        )
+                        report.written[name] += len(conn.execute(stmt.returning(table.c[key])).all())
+                    if name != "documents":
+                        gone = table.delete().where(
+                            table.c.doc_id == doc_id, table.c[key].not_in([r[key] for r in rows])
+                        )
+                        report.deleted[name] += conn.execute(gone).rowcount
+            report.documents += 1
+        engine.dispose()
+    except sa.exc.SQLAlchemyError as e:
+        raise DatabaseError(
+            f"PostgreSQL at {redact(url)}: {str(getattr(e, 'orig', None) or e).strip().splitlines()[0]}"
+        ) from e
+    return report
+
+
+def _table(sa: Any, meta: Any, name: str) -> Any:
+    types = {"text": sa.Text, "int": sa.BigInteger, "float": sa.Float}
+    columns = [sa.Column(col, types[kind](), primary_key=col == key_of(name)) for col, kind in COLUMNS[name].items()]
+    return sa.Table(name, meta, *columns)
+
+
+def _check_columns(conn: Any, inspector: Any) -> None:
+    """Refuse to write into tables of the same names made by something else (or by another vnplan schema)."""
+    for name in TABLES:
+        have = {c["name"] for c in inspector.get_columns(name)}
+        if have != set(COLUMNS[name]):
+            raise DatabaseError(
+                f"table {name!r} exists with other columns ({', '.join(sorted(have ^ set(COLUMNS[name])))} differ); "
+                "export into another database or schema"
+            )

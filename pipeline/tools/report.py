@@ -1,0 +1,152 @@
+"""Audit reports: JSON for systems, Markdown and HTML for people, CSV (plans × requirements) for spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+
+from pipeline.tools.audit import Finding, PlanAudit
+
+MARK = {
+    "stated": "✔ stated",
+    "missing": "✘ missing",
+    "unclear": "? unclear",
+    "ok": "✔ ok",
+    "inconsistent": "⚠",
+    "info": "ℹ",
+}
+
+
+def to_json(audits: list[PlanAudit]) -> str:
+    data = [a.as_dict() for a in audits]
+    return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(f: Finding) -> str:
+    return f"{f.status}" + (f" ({f.value})" if f.value not in (None, "") and f.status == "stated" else "")
+
+
+def requirement_ids(audits: list[PlanAudit]) -> list[str]:
+    seen: dict[str, None] = {}
+    for a in audits:
+        for f in a.requirements:
+            seen.setdefault(f.requirement, None)
+    return list(seen)
+
+
+def to_csv(audits: list[PlanAudit]) -> str:
+    """One row a plan, one column a requirement (its status and value), then a row of totals."""
+    ids = requirement_ids(audits)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["file", "number", "province", "plan_year", *ids, "inconsistencies"])
+    for a in audits:
+        by_id = {f.requirement: f for f in a.requirements}
+        w.writerow(
+            [
+                a.file,
+                a.document.get("number"),
+                a.document.get("province"),
+                a.document.get("plan_year"),
+                *[_cell(by_id[i]) if i in by_id else "" for i in ids],
+                sum(f.status == "inconsistent" for f in a.consistency),
+            ]
+        )
+    totals = [
+        sum(1 for a in audits for f in a.requirements if f.requirement == i and f.status == "stated") for i in ids
+    ]
+    w.writerow(["TOTAL stated", "", "", "", *[f"{n}/{len(audits)}" for n in totals], ""])
+    return buf.getvalue()
+
+
+def _md_finding(f: Finding) -> str:
+    where = f"p. {f.page}" if f.page else ""
+    quote = (f.quote or "").replace("\n", " ").replace("|", "\\|")
+    quote = quote[:160] + ("…" if len(quote) > 160 else "")
+    value = "" if f.value is None else str(f.value).replace("|", "\\|")
+    return f"| {MARK.get(f.status, f.status)} | {f.title} | {value} | {where} | {quote} |"
+
+
+def to_markdown(audits: list[PlanAudit]) -> str:
+    out: list[str] = []
+    if len(audits) > 1:
+        ids = requirement_ids(audits)
+        out += [
+            "# Audit of " + f"{len(audits)} plans",
+            "",
+            "| plan | " + " | ".join(ids) + " |",
+            "|---|" + "---|" * len(ids),
+        ]
+        for a in audits:
+            by_id = {f.requirement: f for f in a.requirements}
+            out.append(f"| {a.file} | " + " | ".join(by_id[i].status if i in by_id else "" for i in ids) + " |")
+        out.append("")
+    for a in audits:
+        d = a.document
+        out += [
+            f"## {a.file}: {d.get('number') or '(no number)'}, {d.get('province') or ''} {d.get('plan_year') or ''}",
+            "",
+            f"*{d.get('title') or ''}*, issued {d.get('date') or '(no date)'} by {d.get('issuer') or '?'}",
+            "",
+            f"### Requirements ({', '.join(a.profiles)})",
+            "",
+            "| status | requirement | value | page | evidence |",
+            "|---|---|---|---|---|",
+        ]
+        out += [_md_finding(f) for f in a.requirements]
+        missing = a.missing_mandatory()
+        out += [
+            "",
+            f"**Mandatory requirements missing: {len(missing)}**"
+            + (": " + ", ".join(f.title for f in missing) if missing else ""),
+            "",
+        ]
+        out += ["### Consistency", "", "| status | check | value | page | evidence |", "|---|---|---|---|---|"]
+        out += [_md_finding(f).replace(f"| {f.title} |", f"| {f.message or f.title} |") for f in a.consistency]
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+_CSS = """body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top;font-size:14px}.stated,.ok{background:#e3f5e1}
+.missing,.inconsistent{background:#fbe3e1}.unclear,.info{background:#fff6d6}blockquote{margin:0;color:#444}"""
+
+
+def to_html(audits: list[PlanAudit]) -> str:
+    e = html.escape
+    parts = [f"<!doctype html><html lang='vi'><meta charset='utf-8'><title>vnplan audit</title><style>{_CSS}</style>"]
+    if len(audits) > 1:
+        ids = requirement_ids(audits)
+        parts.append(f"<h1>Audit of {len(audits)} plans</h1><table><tr><th>plan</th>")
+        parts += [f"<th>{e(i)}</th>" for i in ids] + ["</tr>"]
+        for n, a in enumerate(audits):
+            by_id = {f.requirement: f for f in a.requirements}
+            parts.append(f"<tr><td><a href='#plan{n}'>{e(a.file)}</a></td>")
+            for i in ids:
+                f = by_id.get(i)
+                cell = f"<a href='#plan{n}-{e(i)}'>{e(f.status)}</a>" if f else ""
+                parts.append(f"<td class='{e(f.status) if f else ''}'>{cell}</td>")
+            parts.append("</tr>")
+        totals = [
+            sum(1 for a in audits for f in a.requirements if f.requirement == i and f.status == "stated") for i in ids
+        ]
+        parts.append("<tr><th>stated</th>" + "".join(f"<th>{n}/{len(audits)}</th>" for n in totals) + "</tr></table>")
+    for n, a in enumerate(audits):
+        d = a.document
+        parts.append(f"<h2 id='plan{n}'>{e(a.file)}: {e(str(d.get('number')))} — {e(str(d.get('title')))}</h2>")
+        parts.append("<table><tr><th>status</th><th>requirement</th><th>value</th><th>page</th><th>evidence</th></tr>")
+        for f in [*a.requirements, *a.consistency]:
+            anchor = f"plan{n}-{e(f.requirement)}"
+            parts.append(
+                f"<tr id='{anchor}' class='{e(f.status)}'><td>{e(f.status)}</td><td>{e(f.message or f.title)}</td>"
+                f"<td>{e('' if f.value is None else str(f.value))}</td><td>{f.page or ''}</td>"
+                f"<td><blockquote>{e(f.quote or '')}</blockquote></td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</html>")
+    return "\n".join(parts) + "\n"
+
+
+RENDERERS = {"json": to_json, "md": to_markdown, "html": to_html, "csv": to_csv}

@@ -1,0 +1,1 @@
+"""Vietnamese text helpers shared by the stages: toneless keys, syllables, lexicon, names, gazetteer."""
