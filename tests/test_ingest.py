@@ -156,3 +156,21 @@ def test_legacy_8bit_text_is_read_with_a_warning() -> None:
     (p,) = normalize(raw).paragraphs
     assert p.text == "Kế hoạch tại Hà Nội"  # decoded and composed to NFC
     assert {f.rule for f in p.fixes} == {"legacy.cp1258.v1"}
+
+
+def test_ocr_cache_answers_the_second_call_without_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.stages.ingest import ocr
+
+    page = pymupdf.open()
+    page.new_page(width=200, height=60).insert_text((10, 40), "Số: 33/KH-BCĐ", fontsize=14)
+    image = page[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY).tobytes("pnm")
+    monkeypatch.setenv(ocr.CACHE_ENV, str(tmp_path))
+    first = ocr.run_tesseract(image, "vie", 60, 150)
+    assert len(list(tmp_path.rglob("*.tsv"))) == 1
+
+    def no_tesseract(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Tesseract ran although the cache holds the answer")
+
+    monkeypatch.setattr(ocr.subprocess, "run", no_tesseract)
+    assert ocr.run_tesseract(image, "vie", 60, 150) == first
+    assert "33/KH" in " ".join(w.text for w in ocr.parse_tsv(first))

@@ -8,6 +8,7 @@ Vietnamese letters (`Kếhoạch`), while Tesseract's own TSV keeps it and gives
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import os
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -56,16 +58,50 @@ def check_language(lang: str) -> None:
 def run_tesseract(image: bytes, lang: str, timeout: float, dpi: int, psm: int = 3) -> str:
     """OCR one image (any format Leptonica reads: PGM, PNG); return Tesseract's TSV. `psm` 3 lays out a page;
     6 reads one block (a table)."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     cmd = [tesseract_binary(), "stdin", "stdout", "-l", lang, "--dpi", str(dpi), "--psm", str(psm), "tsv"]
+    cached = _cache_get(cmd, image)
+    if cached is not None:
+        return cached
     try:
-        done = subprocess.run(cmd, input=image, capture_output=True, timeout=timeout, env=env, check=False)
+        done = subprocess.run(cmd, input=image, capture_output=True, timeout=timeout, env=_env(), check=False)
     except subprocess.TimeoutExpired as e:
         raise Timeout(f"OCR of one page took longer than {timeout:.0f} s") from e
     if done.returncode != 0:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OcrFailed(f"Tesseract failed: {detail[-1] if detail else 'exit code ' + str(done.returncode)}")
-    return done.stdout.decode("utf-8", "replace")
+    return _cache_put(cmd, image, done.stdout.decode("utf-8", "replace"))
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+CACHE_ENV = "VNPLAN_OCR_CACHE"
+
+
+def _cache_path(cmd: list[str], image: bytes) -> Path | None:
+    """Where Tesseract's answer for this image and command is kept, when the developer cache is on: a folder named
+    by VNPLAN_OCR_CACHE. For re-running the later stages on many scans while working on them; off by default."""
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return None
+    digest = hashlib.sha256(image + "\0".join(cmd[1:]).encode()).hexdigest()
+    return Path(folder) / digest[:2] / f"{digest}.tsv"
+
+
+def _cache_get(cmd: list[str], image: bytes) -> str | None:
+    path = _cache_path(cmd, image)
+    return path.read_text("utf-8") if path is not None and path.is_file() else None
+
+
+def _cache_put(cmd: list[str], image: bytes, tsv: str) -> str:
+    path = _cache_path(cmd, image)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(tsv, "utf-8")
+        tmp.replace(path)
+    return tsv
 
 
 DIGITS = "0123456789,. "
@@ -89,16 +125,19 @@ def read_digit_cells(cells: list[Image.Image], timeout: float) -> list[str]:
         sheet.paste(cell.convert("L"), (pad, top))
     buf = io.BytesIO()
     sheet.save(buf, format="PPM")
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    sheet_bytes = buf.getvalue()
     cmd = [tesseract_binary(), "stdin", "stdout", "-l", "eng", "--psm", "6",
            "-c", f"tessedit_char_whitelist={DIGITS}", "tsv"]  # fmt: skip
-    try:
-        done = subprocess.run(cmd, input=buf.getvalue(), capture_output=True, timeout=timeout, env=env, check=False)
-    except subprocess.TimeoutExpired as e:
-        raise Timeout(f"OCR of table cells took longer than {timeout:.0f} s") from e
-    if done.returncode != 0:
-        return [""] * len(cells)
-    words = parse_tsv(done.stdout.decode("utf-8", "replace"))
+    tsv = _cache_get(cmd, sheet_bytes)
+    if tsv is None:
+        try:
+            done = subprocess.run(cmd, input=sheet_bytes, capture_output=True, timeout=timeout, env=_env(), check=False)
+        except subprocess.TimeoutExpired as e:
+            raise Timeout(f"OCR of table cells took longer than {timeout:.0f} s") from e
+        if done.returncode != 0:
+            return [""] * len(cells)
+        tsv = _cache_put(cmd, sheet_bytes, done.stdout.decode("utf-8", "replace"))
+    words = parse_tsv(tsv)
     if words:  # a rule's remains at a cell's edge reads as a flat `4` or `,` a few pixels high: no digit is that flat
         median = sorted(w.height for w in words)[len(words) // 2]
         words = [w for w in drop_specks(words) if w.height >= 0.4 * median]
