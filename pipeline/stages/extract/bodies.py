@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.records import Document, Paragraph
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.spans import fact_sections
 from pipeline.stages.extract.targets import SUBJECT_END
 from pipeline.stages.structure import Layout, Section
 from pipeline.vi.names import BULLET, LEADING, PAREN, canonical, names_in
@@ -130,7 +131,7 @@ def _marker_end(text: str) -> int:
 
 def extract_bodies(doc: Document, lay: Layout) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for top in lay.sections:
+    for top in fact_sections(doc, lay):
         if top.topic != "implementation":
             continue
         sections = top.children or [top]

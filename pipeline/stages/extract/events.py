@@ -21,7 +21,7 @@ from typing import Any
 from pipeline.records import Document
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
-from pipeline.stages.extract.spans import Sentence, body_sentences
+from pipeline.stages.extract.spans import Sentence, body_sentences, fact_sections
 from pipeline.stages.extract.targets import subject_of
 from pipeline.stages.structure import Layout, Section
 from pipeline.vi.names import names_in
@@ -188,7 +188,7 @@ def events_in(
 def section_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
     """Sections headed by an event, whose items say `Thời gian:` (and perhaps `Mục tiêu:`)."""
     out: list[dict[str, Any]] = []
-    for section in (s for top in lay.sections for s in top.walk()):
+    for section in (s for top in fact_sections(doc, lay) for s in top.walk()):
         items = [doc.paragraphs[i] for i in section.paragraphs[1:]] + [
             doc.paragraphs[c.paragraphs[0]] for c in section.children
         ]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pipeline.records import Document, Paragraph
-from pipeline.stages.structure import Layout, Section
+from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, Section, keys, section_tree
 
 # A sentence ends at a full stop followed by a space and a capital or a list mark, or at the paragraph's end.
 # Numbers (`12.800`), dates (`15/3/2024`) and abbreviations (`TM.`) do not end one.
@@ -42,8 +42,38 @@ def sentences_of(p: Paragraph, index: int, section: Section | None, headings: tu
         start = at + len(part)
 
 
+# Where one document of a bundle ends and the next begins: its closing remarks, `Nơi nhận`, its signing authority,
+# the national motto or the type heading of the next one.
+_BREAK = re.compile(r"^(?:tren day la|noi nhan|cong hoa xa hoi chu nghia)\b")
+
+
+def _is_break(doc: Document, i: int, k: str) -> bool:
+    p = doc.paragraphs[i]
+    if _BREAK.match(k) or (AUTHORITY.match(p.text) and p.text[:6].isupper()):
+        return True
+    return any(k.startswith(t) for t in DOC_TYPES) and p.text[:8].isupper() and len(k) < 200
+
+
+def fact_sections(doc: Document, lay: Layout) -> list[Section]:
+    """The numbered sections facts are read from: the body's, then those of every document attached after it (the
+    plan a decision issues, the draft a Tờ trình submits, an appendix), each read as its own section tree."""
+    out = list(lay.sections)
+    covered = [i for s in lay.all_sections() for i in s.paragraphs]
+    start = max(covered) + 1 if covered else (lay.preamble[-1] + 1 if lay.preamble else 0)
+    ks = keys(doc)
+    zone_start = start
+    for i in range(start, len(ks) + 1):
+        if i < len(ks) and not _is_break(doc, i, ks[i]):
+            continue
+        if i > zone_start:
+            out.extend(section_tree(doc, ks, zone_start, i))
+        zone_start = i + 1
+    return out
+
+
 def body_sentences(doc: Document, lay: Layout) -> Iterator[Sentence]:
-    """Every sentence of the numbered body (headings included), in reading order, with its section."""
+    """Every sentence of the numbered body and of attached documents (headings included), in reading order, with
+    its section."""
 
     def walk(section: Section, headings: tuple[str, ...]) -> Iterator[tuple[int, Section, tuple[str, ...]]]:
         here = (*headings, section.heading)
@@ -52,7 +82,7 @@ def body_sentences(doc: Document, lay: Layout) -> Iterator[Sentence]:
         for child in section.children:
             yield from walk(child, here)
 
-    for top in lay.sections:
+    for top in fact_sections(doc, lay):
         for i, section, headings in walk(top, ()):
             yield from sentences_of(doc.paragraphs[i], i, section, headings)
 

@@ -75,7 +75,16 @@ def runs_on(prev: Line, line: Line) -> bool:
         return False
     if prev.bold != line.bold or prev.text.isupper():
         return False
-    return line.page > prev.page or line.bbox is None
+    return line.page > prev.page or line.bbox is None or _next_line(prev, line)
+
+
+def _next_line(prev: Line, line: Line) -> bool:
+    """The next line of the same column, just below: OCR puts a paragraph's short last line in a block of its own."""
+    if prev.bbox is None or line.bbox is None or prev.page != line.page:
+        return False
+    height = max(prev.bbox[3] - prev.bbox[1], 1.0)
+    gap = line.bbox[1] - prev.bbox[3]
+    return -height * 0.3 < gap < height * 0.9 and line.bbox[0] < prev.bbox[2] and line.bbox[2] > prev.bbox[0]
 
 
 def join_points(lines: list[Line]) -> list[int]:
