@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.records import Cell, Line, Table
+from pipeline.vi.names import is_body_name
 from pipeline.vi.text import key
 
 _HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")
@@ -187,6 +188,8 @@ def _breaks(prev: str, last_line: str, line: str) -> bool:
     if _ITEM.match(line) and (_FINISHED.search(prev) or not prev):
         return True
     a, b = _upper(last_line), _upper(line)
+    if a and b and len(last_line.strip()) < 50 and is_body_name(line.strip().title()):
+        return True  # the header's lines: `UBND TỈNH HÀ GIANG` / `BAN CHỈ ĐẠO TIÊM CHỦNG`
     return a is not None and b is not None and a != b
 
 
