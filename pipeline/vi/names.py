@@ -1,4 +1,13 @@
-"""Names of bodies in running text: lists split into names, and what makes a phrase a body's name."""
+"""Names of bodies in running text: lists split into names, and what makes a phrase a body's name.
+
+A body's name starts with a body noun (`Sở`, `Ban`, `Ủy ban`, `Công an`, `Bộ Chỉ huy`, `Đài`, `Báo`, `Hội`,
+`Liên đoàn`, `Trung tâm`, `Bệnh viện`, `Tòa án`…), with the title of the person who heads it (`Giám đốc Công an
+tỉnh`, `Chủ tịch UBND cấp huyện`, `Thủ trưởng các sở, ban, ngành`), or with `các` and a collective noun (`các sở,
+ban, ngành`, `các đơn vị, địa phương`). It ends where the task begins: at the first verb, a colon, a bracket or a
+role word (`chủ trì`, `phối hợp`). A list (`Công an tỉnh, Liên đoàn Lao động tỉnh và Tỉnh đoàn`) is split where a
+new body noun starts; a list of departments under one noun (`Các Sở: Tài chính, Xây dựng, Văn hóa, Thể thao và Du
+lịch`) gives each department its full name.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +18,67 @@ from importlib import resources
 
 from pipeline.vi.text import key
 
-LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với)\s+", re.IGNORECASE)
-_ROLE_TAIL = re.compile(r"\s+-\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
+LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với|riêng)\s+", re.IGNORECASE)
+_ROLE_TAIL = re.compile(r"\s+[-–]\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
 PAREN = re.compile(r"\s*\([^)]*\)")
-BULLET = re.compile(r"^\s*[-+•–]\s*")
-NOT_BODIES = ("bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien")
-# What makes a capitalised phrase a body's name.
-ORG_HEADS = (
-    "ban", "báo", "đài", "cổng", "sở", "trường", "bệnh viện", "trung tâm", "hội", "công an", "liên đoàn", "tỉnh đoàn",
-    "thành đoàn", "huyện đoàn", "đoàn", "viện", "ubnd", "ủy ban", "hđnd", "phân hiệu", "bộ", "văn phòng", "cục",
-    "chi cục", "phòng", "mặt trận", "quỹ", "công ty", "ngân hàng", "kho bạc", "cơ quan", "các", "đại học", "học viện",
-    "bảo hiểm", "bưu điện", "lãnh đạo", "thường trực", "câu lạc bộ", "clb", "bch", "bcđ", "tổng công ty",
+BULLET = re.compile(r"^\s*[-+•–*]\s*")
+NOT_BODIES = (
+    "bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien",
+    "ban do", "hoi vien",
 )  # fmt: skip
-
-
-_LIST_SPLIT = re.compile(r"(,\s+|\s+và\s+(?=[A-ZĐ]|các\s))")
+# What makes a capitalised phrase a body's name (compared with marks: `Báo Lâm Đồng` is a newspaper, `Bảo Lâm` a
+# district).
+ORG_HEADS = (
+    "ban", "báo", "đài", "cổng", "sở", "trường", "bệnh viện", "trung tâm", "hội", "hiệp hội", "công an", "liên đoàn",
+    "liên minh", "tỉnh đoàn", "thành đoàn", "huyện đoàn", "đoàn", "viện", "viện kiểm sát", "tòa án", "toà án",
+    "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "phân hiệu", "bộ", "bộ chỉ huy", "bộ tư lệnh", "văn phòng", "cục",
+    "chi cục", "tổng cục", "phòng", "khoa", "mặt trận", "quỹ", "công ty", "tổng công ty", "ngân hàng", "kho bạc",
+    "cơ quan", "đại học", "học viện", "bảo hiểm", "bưu điện", "viễn thông", "thanh tra", "kiểm toán", "thuế",
+    "thông tấn xã", "cảng vụ", "tổ công tác", "tổ giúp việc", "tổ kiểm tra", "tổ kiểm kê", "lãnh đạo", "thường trực", "câu lạc bộ", "clb", "bch", "bcđ",
+    "ubmttq", "lđlđ", "chủ đầu tư", "chủ dự án", "người đứng đầu", "lực lượng",
+)  # fmt: skip
+# Titles of the people who head bodies: `Giám đốc Sở Y tế` is assigned a task as the head of that body.
+TITLES = (
+    "giám đốc", "phó giám đốc", "chủ tịch", "thủ trưởng", "trưởng ban", "trưởng", "viện trưởng", "chánh án",
+    "cục trưởng", "chi cục trưởng", "chánh thanh tra", "chánh văn phòng", "tổng giám đốc", "bộ trưởng", "chỉ huy trưởng",
+)  # fmt: skip
+# After `các`, the collective nouns that name bodies (`các sở, ban, ngành`), not things (`các hoạt động`).
+COLLECTIVE = (
+    "sở", "ban", "ngành", "bộ", "cơ quan", "đơn vị", "địa phương", "tổ chức", "hội", "đoàn thể", "doanh nghiệp",
+    "chủ đầu tư", "lực lượng", "thành viên", "xã", "phường", "huyện", "tỉnh", "trường", "cơ sở", "ủy ban", "ubnd",
+    "phòng", "trung tâm", "hiệp hội", "công ty", "ngân hàng", "bệnh viện", "đài", "báo", "cấp", "nhà trường",
+    "hợp tác xã", "chi nhánh", "cục", "chi cục", "khoa", "viện", "tập đoàn",
+)  # fmt: skip
+# Departments of a province (and ministries of the government) named in a list under one noun: `Các Sở: Tài chính,
+# Xây dựng, …`. Decree 45/2025/NĐ-CP and its predecessors name them; longest first, so that `Văn hóa, Thể thao và
+# Du lịch` is one department, not three.
+DEPARTMENTS = sorted(
+    (
+        "Tài chính", "Xây dựng", "Nông nghiệp và Môi trường", "Công Thương", "Khoa học và Công nghệ",
+        "Văn hóa, Thể thao và Du lịch", "Văn hoá, Thể thao và Du lịch", "Giáo dục và Đào tạo", "Y tế", "Nội vụ",
+        "Tư pháp", "Dân tộc và Tôn giáo", "Ngoại vụ", "Kế hoạch và Đầu tư", "Thông tin và Truyền thông",
+        "Giao thông vận tải", "Tài nguyên và Môi trường", "Lao động - Thương binh và Xã hội",
+        "Lao động – Thương binh và Xã hội", "Nông nghiệp và Phát triển nông thôn", "Du lịch", "Văn hóa và Thể thao",
+        "Quy hoạch - Kiến trúc", "Công an", "Quốc phòng", "Ngoại giao",
+    ),
+    key=len,
+    reverse=True,
+)  # fmt: skip
+# Verbs (and role words) that end a body's name and begin its task. Case-sensitive: a capitalised `Chỉ đạo` is part
+# of a name (`Ban Chỉ đạo`), not a verb.
+TASK_VERB = re.compile(
+    r"\s(?:chủ trì|phối hợp|chủ động|tham mưu|triển khai|tổ chức|thực hiện|xây dựng|hướng dẫn|chỉ đạo|theo dõi|"
+    r"kiểm tra|đôn đốc|tăng cường|đẩy mạnh|rà soát|tuyên truyền|bố trí|bảo đảm|đảm bảo|có trách nhiệm|"
+    r"chịu trách nhiệm|căn cứ|theo chức năng|cung cấp|tổng hợp|báo cáo|nghiên cứu|đề xuất|quản lý|duy trì|giám sát|"
+    r"ban hành|hỗ trợ|thẩm định|tiếp nhận|vận động|lồng ghép|quan tâm|nắm|khẩn trương|tiếp tục|thường xuyên|là|"
+    r"được giao|cử|huy động|phát động|trong phạm vi|theo phạm vi|trên cơ sở|có kế hoạch|kịp thời|phân công|"
+    r"hoàn thành|sớm|cần|phải|nghiêm túc|tập trung|sắp xếp|phổ biến|lập|làm|tham gia|tiến hành|chuẩn bị|ưu tiên|"
+    r"bổ sung|cập nhật|gửi|trình|đánh giá|thành lập|kiện toàn|điều chỉnh|vận hành|tiếp|giải quyết|xử lý|"
+    r"phấn đấu|tạo điều kiện|cân đối|đăng|dành|mở|thông báo|công bố|khảo sát|phụ trách|giúp|theo|đã|sẽ|đang|"
+    r"với|về|trong|để|nhằm|khi|nâng cao)(?=[\s,.;:]|$)"
+)
+_LIST_SPLIT = re.compile(r"(,\s+|;\s+|\s+và\s+(?=[A-ZĐÂ-Ỹ]|các\s|cơ quan|đơn vị))")
+_HEAD_OF_LIST = re.compile(r"^(?P<head>[Cc]ác\s+[Ss]ở|[Ss]ở|[Cc]ác\s+[Bb]ộ|[Bb]ộ)\s*:\s*(?P<rest>.+)$")
 
 
 def split_parts(subject: str) -> list[tuple[str, str]]:
@@ -60,14 +115,28 @@ def canonical(name: str) -> str:
     return " ".join(words)
 
 
+def _starts(low: str, heads: tuple[str, ...]) -> str | None:
+    return next((h for h in _all_starts(low, heads)), None)
+
+
+def _all_starts(low: str, heads: tuple[str, ...]) -> list[str]:
+    """The heads a phrase starts with (as whole words), longest first."""
+    return [h for h in sorted(heads, key=len, reverse=True) if low.startswith(h) and not low[len(h) : len(h) + 1].isalnum()]
+
+
 def is_body_name(name: str) -> bool:
-    """A phrase headed by a body noun (`Sở …`, `Báo …`, `UBND …`, `Các cơ quan …`). Heads are compared with their
-    marks, since toneless forms collide: `Báo Lâm Đồng` is a newspaper, `Bảo Lâm` a district."""
+    """A phrase headed by a body noun (`Sở …`, `Báo …`, `UBND …`), by the title of a body's head (`Giám đốc Công an
+    tỉnh`) or by `các` and a collective noun (`các sở, ban, ngành`)."""
     if key(name).startswith(NOT_BODIES):
         return False
     low = " ".join(name.lower().split())
-    headed = any(low == h or low.startswith(h + " ") for h in ORG_HEADS)
-    return (name[:1].isupper() or low.startswith("các ")) and headed
+    if low.startswith("các "):
+        return _starts(low[4:], COLLECTIVE) is not None
+    for title in _all_starts(low, TITLES):
+        rest = low[len(title) :].strip()
+        if rest and (_starts(rest, ORG_HEADS) is not None or rest.startswith("các ")):
+            return True
+    return name[:1].isupper() and _starts(low, ORG_HEADS) is not None
 
 
 def clean_name(text: str) -> str:
@@ -75,12 +144,31 @@ def clean_name(text: str) -> str:
     text = LEADING.sub("", text)
     text = PAREN.sub("", text)
     text = _ROLE_TAIL.split(text)[0]
-    return text.strip().rstrip(":.;,")
+    return text.strip().rstrip(":.;,").strip()
+
+
+def _departments(head: str, rest: str) -> list[str]:
+    """`Các Sở: Tài chính, Xây dựng, Văn hóa, Thể thao và Du lịch` -> `Sở Tài chính`, `Sở Xây dựng`, …"""
+    noun = "Sở" if key(head).endswith("so") else "Bộ"
+    out: list[str] = []
+    rest = rest.strip().rstrip(".;")
+    while rest:
+        rest = re.sub(r"^(?:,|và|;)\s*", "", rest.strip()).strip()
+        if not rest:
+            break
+        known = next((d for d in DEPARTMENTS if key(rest).startswith(key(d)) and not rest[len(d) :][:1].isalnum()), None)
+        part = known or re.split(r",\s*|\s+và\s+", rest, maxsplit=1)[0]
+        out.append(f"{noun} {rest[: len(part)].strip()}")
+        rest = rest[len(part) :]
+    return out
 
 
 def names_in(text: str) -> list[str]:
     """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
     Khương`) belongs to the name before it."""
+    listed = _HEAD_OF_LIST.match(clean_name(text))
+    if listed:
+        return _departments(listed.group("head"), listed.group("rest"))
     names: list[str] = []
     for sep, raw in split_parts(clean_name(text)):
         part = clean_name(raw)
@@ -91,3 +179,42 @@ def names_in(text: str) -> list[str]:
         elif names:
             names[-1] = f"{names[-1]}{sep}{part}"
     return [n[:1].upper() + n[1:] for n in names]
+
+
+def subject_names(text: str) -> tuple[list[str], int]:
+    """The bodies named at the start of a clause, before its first verb or colon, and where the rest (their task)
+    begins; ([], 0) when the clause does not open with a body's name. A steering committee is named for what it
+    steers (`Ban Chỉ đạo vận động …`), so its name goes on past a verb until a verb follows a full name."""
+    body = BULLET.sub("", text)
+    offset = len(text) - len(body)
+    stripped = LEADING.sub("", body)
+    offset += len(body) - len(stripped)
+    if not is_body_name(stripped.split(":")[0].split("(")[0].strip() or stripped):
+        return [], 0
+    masked = " " + PAREN.sub(lambda p: " " * len(p.group()), stripped)
+    stop = len(stripped)
+    listed = re.match(r"^(?:các\s+)?(?:sở|bộ)\s*:", stripped, re.IGNORECASE)  # `Các Sở: Tài chính, …` goes on
+    colon = masked.find(":", listed.end() + 1 if listed else 0)
+    candidates = [m.start() for m in TASK_VERB.finditer(masked)] + ([colon - 1] if colon > 0 else [])
+    for at in sorted(candidates):
+        head = stripped[:at]
+        if key(head).rstrip().endswith(("chi dao", " ban")) and colon - 1 != at:
+            continue
+        stop = at
+        break
+    names = names_in(stripped[:stop])
+    if stop == colon - 1 and len(names) == 1 and names[0].lower().startswith("các "):
+        listed_after = _listed_after_colon(stripped, colon)  # `Các cơ quan, đơn vị: Công an tỉnh, …, tổ chức …`
+        if listed_after:
+            return listed_after[0], offset + listed_after[1]
+    return names, offset + stop
+
+
+def _listed_after_colon(text: str, colon: int) -> tuple[list[str], int] | None:
+    """The bodies a generic collective introduces after its colon, when a verb follows them."""
+    rest = text[colon:]
+    m = TASK_VERB.search(" " + PAREN.sub(lambda p: " " * len(p.group()), rest))
+    if m is None or ";" in rest[: m.start()]:
+        return None
+    names = names_in(rest[: m.start() - 1])
+    return (names, colon + m.start() - 1) if names and all(is_body_name(n) for n in names) else None

@@ -1,9 +1,16 @@
-"""Responsible bodies of `Tổ chức thực hiện`: one item per body, with its role and the tasks assigned to it.
+"""Responsible bodies: one item per body given a task, with its role and the tasks assigned to it.
 
-A body is named by a numbered sub-section's heading (`5. Báo Nghệ An, Đài Phát thanh - Truyền hình tỉnh, …`), by
-the subject of a numbered paragraph (`2. Giao Hội Chữ thập đỏ tỉnh … tổ chức thực hiện …`), or by a list item
-(`- Công an tỉnh (cơ quan thành viên …) xây dựng Kế hoạch …`). Lists of bodies are split where a new capitalised
-name starts; a lower-case tail (`các huyện, thị xã, thành phố`) stays with the name before it.
+Plans, directives and conclusions assign tasks in a few ways, all read here wherever they stand in the document
+(not only under `Tổ chức thực hiện`), in the body and in documents attached after it:
+- a numbered heading that names bodies, with or without its task (`1. Sở Công Thương: …`, `a) Công an tỉnh`,
+  `3.8. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh …`, `2. Giám đốc Công an tỉnh`);
+  the section's paragraphs are its tasks;
+- a paragraph or list item that opens with bodies and a verb (`- Công an tỉnh (…) xây dựng Kế hoạch …`);
+- a clause that assigns a task in running text (`Giao Sở Tài chính chủ trì …`, `đề nghị Ủy ban Mặt trận …`,
+  `…; Sở Y tế và UBND các huyện phối hợp thực hiện`);
+- the lead column of a task table (`Cơ quan chủ trì`, `Đơn vị thực hiện`).
+A partner named after `phối hợp với` is not given a task of its own, and neither are the bodies of the closing
+clause that tells everyone to execute the document (`… chịu trách nhiệm thi hành Quyết định này`).
 """
 
 from __future__ import annotations
@@ -11,13 +18,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.records import Document, Paragraph
+from pipeline.records import Document, Paragraph, Table
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
-from pipeline.stages.extract.spans import fact_sections
-from pipeline.stages.extract.targets import SUBJECT_END
+from pipeline.stages.extract.spans import fact_sections, running_paragraphs
 from pipeline.stages.structure import Layout, Section
-from pipeline.vi.names import BULLET, LEADING, PAREN, canonical, names_in
+from pipeline.vi.names import BULLET, canonical, names_in, subject_names
 from pipeline.vi.text import key
 
 _DEADLINE = re.compile(
@@ -25,133 +31,173 @@ _DEADLINE = re.compile(
     r"quý\s+[IV]+(?:\s+năm\s+\d{4})?)",
     re.IGNORECASE,
 )
-
-
-def subject_names(text: str) -> tuple[list[str], int]:
-    """Bodies named before the first verb of a paragraph, and where the rest (their task) begins."""
-    body = BULLET.sub("", text)
-    offset = len(text) - len(body)
-    stripped = LEADING.sub("", body)
-    offset += len(body) - len(stripped)
-    masked = " " + PAREN.sub(lambda p: " " * len(p.group()), stripped)
-    for m in SUBJECT_END.finditer(masked):
-        head = stripped[: m.start()]
-        # a steering committee is named for what it steers: `Ban Chỉ đạo vận động …` goes on past its verb
-        if key(head).rstrip().endswith(("chi dao", " ban")):
-            continue
-        return names_in(head), offset + m.start()
-    return [], 0
+# Where a clause assigns a task to the bodies that follow.
+_ASSIGN = re.compile(r"(?:^|[\s,;:(])(?P<verb>[Gg]iao(?:\s+cho)?|[Đđ]ề nghị|[Yy]êu cầu)\s+(?=\S)")
+# The closing clause that tells everyone to execute the document: boilerplate, not a task.
+_EXECUTE = re.compile(
+    r"(thi hanh|thuc hien|trien khai thuc hien)\s+(nghiem tuc\s+)?(quyet dinh|chi thi|cong van|thong bao|ke hoach|"
+    r"van ban)\s+nay"
+)
+_LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 
 
 def role_of(text: str, name: str) -> str:
-    k = key(text)
+    """lead (`chủ trì`), member, support (`phối hợp`) or assigned, from the words right after the name."""
+    k = key(text[:80])
     if "chu tri" in k:
         return "lead"
     if "thanh vien" in key(name):
         return "member"
-    if "phoi hop" in k:
+    if k.lstrip(" ,:-").startswith("phoi hop"):
         return "support"
     return "assigned"
 
 
 def _item(
-    name: str, role: str, tasks: list[dict[str, Any]], p: Paragraph, start: int, end: int, certainty: float
+    name: str, tasks: list[dict[str, Any]], p: Paragraph, start: int, end: int, certainty: float, at: int = 0
 ) -> dict[str, Any]:
+    text = " ".join(t["text"] for t in tasks)
     deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t["text"])] if m), None)
     return {
         "name": name,
         "canonical_name": canonical(name),
-        "role": role,
+        "role": role_of(text, name),
         "tasks": tasks,
         "deadline": deadline,
         "source": source(p, start, end),
         "confidence": round(certainty * evidence_confidence(p, start, end), 3),
+        "_at": at,
     }
 
 
-def _task(doc: Document, i: int, start: int = 0) -> dict[str, Any]:
+def _task(doc: Document, i: int, start: int = 0, end: int | None = None) -> dict[str, Any]:
     p = doc.paragraphs[i]
-    text = BULLET.sub("", p.text[start:]).strip()
-    return {"text": text, "source": source(p, start, len(p.text))}
+    end = len(p.text) if end is None else end
+    text = BULLET.sub("", p.text[start:end]).strip(" :;,.-")
+    return {"text": text, "source": source(p, start, end)}
 
 
-def clause_bodies(text: str, start: int = 0) -> list[tuple[list[str], int]]:
-    """For each `;`-clause of text[start:]: the bodies named before its verb, and where their task begins."""
-    out = []
-    pos = start
-    for clause in re.split(r"(?<=;)", text[start:]):
-        names, at = subject_names(clause)
-        if names:
-            out.append((names, pos + at))
-        pos += len(clause)
-    return out
-
-
-def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    first_i = section.paragraphs[0]
-    first = doc.paragraphs[first_i]
-    head_at = _marker_end(first.text)
-    # a heading names bodies, perhaps followed by their task: `2. UBND các huyện … chỉ đạo Trạm Y tế xã …`
-    in_heading = clause_bodies(first.text[: section.heading_end], head_at) if section.heading else []
-    plain_names = names_in(section.heading) if section.heading and not in_heading else []
-    if in_heading or plain_names:
-        tasks: list[dict[str, Any]] = []
-        for i in section.paragraphs[1:]:
-            p = doc.paragraphs[i]
-            found = clause_bodies(p.text) if BULLET.match(p.text) else []
-            for names, at in found:  # `- Công an tỉnh (…) xây dựng Kế hoạch …`: a body of its own
-                for name in names:
-                    out.append(_item(name, role_of(p.text, name), [_task(doc, i, at)], p, 0, len(p.text), 0.75))
-            if not found:
-                tasks.append(_task(doc, i))
-        if first.text[section.heading_end :].strip():
-            tasks.insert(0, _task(doc, first_i, section.heading_end))
-        end = min(len(first.text), section.heading_end)
-        named: list[dict[str, Any]] = []
-        for names, at in in_heading:
-            own = [_task(doc, first_i, at), *tasks]
-            text = " ".join(t["text"] for t in own)
-            named += [_item(n, role_of(text, n), own, first, 0, end, 0.9) for n in names]
-        text = " ".join(t["text"] for t in tasks)
-        named += [_item(n, role_of(text, n), tasks, first, 0, end, 0.9) for n in plain_names]
-        return named + out
-    for i in section.paragraphs:
-        p = doc.paragraphs[i]
-        for names, at in clause_bodies(p.text, _marker_end(p.text)):
-            task = _task(doc, i, at)
-            out += [_item(n, role_of(task["text"], n), [task], p, 0, len(p.text), 0.8) for n in names]
-    return out
+def _at(paragraph: int, offset: int = 0) -> int:
+    """Where a mention stands in the document, to keep bodies in the order they are first named."""
+    return paragraph * 100_000 + offset
 
 
 def _marker_end(text: str) -> int:
-    m = re.match(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\))\s*", text)
+    m = re.match(r"^\s*(?:[IVXLC]{1,5}\s*[.:)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\))\s*", text)
     return m.end() if m else 0
+
+
+def section_bodies(doc: Document, section: Section) -> list[dict[str, Any]]:
+    """Bodies named by a section's heading, with the section's paragraphs as their tasks; and bodies that open a
+    paragraph of the section."""
+    first_i = section.paragraphs[0]
+    first = doc.paragraphs[first_i]
+    at = _marker_end(first.text)
+    names, task_at = subject_names(first.text[at:])
+    if _EXECUTE.search(key(first.text)):
+        names = []
+    out: list[dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
+    if names and first.text[at + task_at :].strip(" :.;,-"):
+        tasks.append(_task(doc, first_i, at + task_at))
+    for i in section.paragraphs[1:]:
+        p = doc.paragraphs[i]
+        own, own_at = subject_names(p.text)
+        if own and (own_at < len(p.text) or BULLET.match(p.text)) and not _EXECUTE.search(key(p.text)):
+            task = [_task(doc, i, own_at)] if p.text[own_at:].strip() else []
+            out += [_item(n, task, p, 0, len(p.text), 0.75, _at(i)) for n in own]
+        elif names:
+            tasks.append(_task(doc, i))
+    end = min(len(first.text), max(section.heading_end, at + task_at))
+    named = [_item(n, tasks, first, 0, end, 0.9, _at(first_i)) for n in names]
+    return named + out
+
+
+def clause_bodies(doc: Document, i: int) -> list[dict[str, Any]]:
+    """Bodies given a task inside a paragraph of running text: after `giao`, `đề nghị`, `yêu cầu`, or opening a
+    `;`-clause with a verb after them."""
+    p = doc.paragraphs[i]
+    text = p.text
+    if _EXECUTE.search(key(text)):
+        return []
+    out: list[dict[str, Any]] = []
+    starts = [m.start("verb") for m in _ASSIGN.finditer(text)]
+    starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text)]
+    seen: set[str] = set()
+    for at in sorted(set(starts)):
+        names, task_at = subject_names(text[at:])
+        rest = text[at + task_at :]
+        if not names or not rest.strip(" :,") or rest.lstrip().startswith(("đã", "(")):
+            continue  # a name with no task after it, or a report of what a body did
+        for n in names:
+            if key(n) not in seen:
+                seen.add(key(n))
+                out.append(_item(n, [_task(doc, i, at + task_at)], p, at, at + task_at, 0.7, _at(i, at)))
+    return out
+
+
+def table_bodies(doc: Document) -> list[dict[str, Any]]:
+    """Bodies in the lead column of a task table (`Cơ quan chủ trì`, `Đơn vị thực hiện`), each row a task."""
+    out: list[dict[str, Any]] = []
+    for table in doc.tables:
+        column = _lead_column(table)
+        if column is None:
+            continue
+        for row in table.rows[1:]:
+            if column >= len(row):
+                continue
+            cell = row[column].text
+            task = " ".join(c.text for j, c in enumerate(row) if j != column and len(c.text) > 20)[:300]
+            for name in names_in(cell):
+                out.append(_table_item(name, task, table))
+    return out
+
+
+def _lead_column(table: Table) -> int | None:
+    for row in table.rows[:2]:
+        for j, cell in enumerate(row):
+            k = key(cell.text)
+            if _LEAD_COLUMN.search(k) and "phoi hop" not in k:
+                return j
+    return None
+
+
+def _table_item(name: str, task: str, table: Table) -> dict[str, Any]:
+    ev = {"page": table.page, "bbox": None, "text": task, "raw_text": task}
+    return {
+        "name": name,
+        "canonical_name": canonical(name),
+        "role": "lead",
+        "tasks": [{"text": task, "source": ev}] if task else [],
+        "deadline": None,
+        "source": ev,
+        "confidence": 0.7,
+        "_at": 10**12,
+    }
 
 
 def extract_bodies(doc: Document, lay: Layout) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for top in fact_sections(doc, lay):
-        if top.topic != "implementation":
-            continue
-        sections = top.children or [top]
-        for section in sections:
-            out.extend(bodies_of_section(doc, section))
-            for child in section.children:
-                out.extend(bodies_of_section(doc, child))
-        if not top.children:
-            continue
-    return merge(out)
+        for section in top.walk():
+            out += section_bodies(doc, section)
+    for i in running_paragraphs(doc, lay):
+        out += clause_bodies(doc, i)
+    out += table_bodies(doc)
+    return merge(sorted(out, key=lambda item: int(item["_at"])))
 
 
 def merge(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One item per body: a body named twice keeps its first place and gathers every task."""
     seen: dict[str, dict[str, Any]] = {}
     for item in items:
+        item.pop("_at", None)
         k = key(item["canonical_name"])
         if k in seen:
             seen[k]["tasks"].extend(t for t in item["tasks"] if t not in seen[k]["tasks"])
-            if seen[k]["role"] == "assigned":
+            if seen[k]["role"] in ("assigned", "support") and item["role"] == "lead":
+                seen[k]["role"] = item["role"]
+            elif seen[k]["role"] == "assigned":
                 seen[k]["role"] = item["role"]
         else:
             seen[k] = item

@@ -71,6 +71,32 @@ def fact_sections(doc: Document, lay: Layout) -> list[Section]:
     return out
 
 
+_LEGAL_BASIS = re.compile(r"^(?:can cu|thuc hien|xet de nghi|theo de nghi)\b")
+_ADDRESS = re.compile(r"^(?:noi nhan|kinh gui)\b")
+
+
+def running_paragraphs(doc: Document, lay: Layout) -> list[int]:
+    """Paragraphs of running text after the title, in every document of a bundle: not the legal basis, the
+    addressees (`Kính gửi`, `Nơi nhận` and their items), signature blocks, headers or type headings."""
+    ks = keys(doc)
+    start = (lay.title[-1] + 1) if lay.title else ((lay.type_para or -1) + 1)
+    skip = set(lay.recipients) | set(lay.signature)
+    out: list[int] = []
+    listing = False
+    for i in range(start, len(ks)):
+        p = doc.paragraphs[i]
+        if _ADDRESS.match(ks[i]):
+            listing = True
+            continue
+        if listing and (p.text.lstrip()[:1] in "-+•–" or len(p.text) < 60):
+            continue  # the items of `Nơi nhận` / `Kính gửi`, and the signature block set beside them
+        listing = False
+        if i in skip or _LEGAL_BASIS.match(ks[i]) or _is_break(doc, i, ks[i]) or p.text[:12].isupper():
+            continue
+        out.append(i)
+    return out
+
+
 def body_sentences(doc: Document, lay: Layout) -> Iterator[Sentence]:
     """Every sentence of the numbered body and of attached documents (headings included), in reading order, with
     its section."""
