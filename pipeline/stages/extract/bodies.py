@@ -195,9 +195,7 @@ def merge(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         k = key(item["canonical_name"])
         if k in seen:
             seen[k]["tasks"].extend(t for t in item["tasks"] if t not in seen[k]["tasks"])
-            if seen[k]["role"] in ("assigned", "support") and item["role"] == "lead":
-                seen[k]["role"] = item["role"]
-            elif seen[k]["role"] == "assigned":
+            if (seen[k]["role"] in ("assigned", "support") and item["role"] == "lead") or seen[k]["role"] == "assigned":
                 seen[k]["role"] = item["role"]
         else:
             seen[k] = item

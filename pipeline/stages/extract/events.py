@@ -19,22 +19,24 @@ import re
 from typing import Any
 
 from pipeline.records import Document
+from pipeline.stages.extract.activities import extract_activities
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
 from pipeline.stages.extract.spans import Sentence, body_sentences, fact_sections
 from pipeline.stages.extract.targets import subject_of
 from pipeline.stages.structure import Layout, Section
-from pipeline.vi.names import names_in
+from pipeline.vi.names import names_in, subject_names
 from pipeline.vi.text import key, make_date
 
 KINDS = (
+    ("phong trao", "movement"), ("cuoc van dong", "movement"), ("dot thi dua", "movement"),
     ("ngay hoi", "collection_drive"), ("le hoi", "festival"), ("chien dich", "campaign"), ("chuong trinh", "programme"),
     ("hanh trinh", "programme"), ("hoi nghi", "conference"), ("hoi thao", "conference"), ("hoi thi", "contest"),
     ("cuoc thi", "contest"), ("tap huan", "training"), ("tuan le", "week"), ("thang", "month"), ("ngay", "day"),
     ("tet", "holiday"), ("dot", "collection_drive"), ("chu de", "theme"),
 )  # fmt: skip
 _EVENT_NOUN = (
-    r"(?:[Cc]hiến dịch|[Cc]hương trình|[Nn]gày hội|[Ll]ễ hội|[Hh]ội thi|[Cc]uộc thi|[Hh]ội nghị|[Hh]ội thảo|"
+    r"(?:[Pp]hong trào(?: thi đua)?|[Cc]uộc vận động|[Đđ]ợt thi đua|[Cc]hiến dịch|[Cc]hương trình|[Nn]gày hội|[Ll]ễ hội|[Hh]ội thi|[Cc]uộc thi|[Hh]ội nghị|[Hh]ội thảo|"
     r"[Tt]uần lễ|[Hh]ành trình)"
 )
 # A quoted name after an event noun, or in a list of themes.
@@ -217,8 +219,27 @@ def _period_marker(text: str, year: int | None) -> tuple[str | None, str | None,
     return None
 
 
+def _heading_bodies(doc: Document, lay: Layout) -> dict[int, list[str]]:
+    """For each paragraph, the bodies its nearest section heading names (`1.2. Sở Tài chính`)."""
+    out: dict[int, list[str]] = {}
+
+    def walk(section: Section, inherited: list[str]) -> None:
+        first = doc.paragraphs[section.paragraphs[0]].text
+        names, _ = subject_names(re.sub(r"^\s*[\dIVXivx.]+[.)]?\s*|^\s*[a-zđ]\)\s*", "", first))
+        names = names or inherited
+        for i in section.paragraphs:
+            out[i] = names
+        for child in section.children:
+            walk(child, names)
+
+    for top in fact_sections(doc, lay):
+        walk(top, [])
+    return out
+
+
 def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
     found = section_events(doc, lay, year)
+    found += extract_activities(doc, lay, year, _heading_bodies(doc, lay))
     current: Section | None = None
     paragraph = -1
     period: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -272,6 +293,8 @@ def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for e in events:
         k = identity(e["name"])
+        if e.pop("_dated", False):  # one activity may have several deadlines (`kỳ 6 tháng …, kỳ 12 tháng …`)
+            k = f"{k}|{e['date_start']}|{e['date_end']}"
         if k not in seen:
             seen[k] = e
             continue

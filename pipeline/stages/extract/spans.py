@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.records import Document, Paragraph
 from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, Section, keys, section_tree
+from pipeline.vi.text import DOC_NUMBER_RE
 
 # A sentence ends at a full stop followed by a space and a capital or a list mark, or at the paragraph's end.
 # Numbers (`12.800`), dates (`15/3/2024`) and abbreviations (`TM.`) do not end one.
@@ -71,7 +72,8 @@ def fact_sections(doc: Document, lay: Layout) -> list[Section]:
     return out
 
 
-_LEGAL_BASIS = re.compile(r"^(?:can cu|thuc hien|xet de nghi|theo de nghi)\b")
+_LEGAL_BASIS = re.compile(r"^(?:can cu|xet de nghi|theo de nghi)\b")
+_DATE_LINE = re.compile(r"^[^,]{2,40},\s*ngay\b.{0,12}\bthang\b")  # `Lâm Đồng, ngày … tháng 3 năm 2026`
 _ADDRESS = re.compile(r"^(?:noi nhan|kinh gui)\b")
 
 
@@ -81,6 +83,7 @@ def running_paragraphs(doc: Document, lay: Layout) -> list[int]:
     ks = keys(doc)
     start = (lay.title[-1] + 1) if lay.title else ((lay.type_para or -1) + 1)
     skip = set(lay.recipients) | set(lay.signature)
+    preamble = set(lay.preamble)
     out: list[int] = []
     listing = False
     for i in range(start, len(ks)):
@@ -91,8 +94,10 @@ def running_paragraphs(doc: Document, lay: Layout) -> list[int]:
         if listing and (p.text.lstrip()[:1] in "-+•–" or len(p.text) < 60):
             continue  # the items of `Nơi nhận` / `Kính gửi`, and the signature block set beside them
         listing = False
-        if i in skip or _LEGAL_BASIS.match(ks[i]) or _is_break(doc, i, ks[i]) or p.text[:12].isupper():
+        if i in skip or _is_break(doc, i, ks[i]) or p.text[:12].isupper() or _DATE_LINE.match(ks[i]):
             continue
+        if i in preamble and _LEGAL_BASIS.match(ks[i]) and DOC_NUMBER_RE.search(p.text) and "ke hoach nay" not in ks[i]:
+            continue  # `Căn cứ Quyết định số …`: the legal basis; `Căn cứ chức năng, nhiệm vụ …` in a task is a task
         out.append(i)
     return out
 

@@ -33,6 +33,7 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 # A line that starts a list item or a numbered heading.
 _ITEM = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.:)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–—*]\s)", re.IGNORECASE)
+_MARKER_ONLY = re.compile(r"(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]?", re.IGNORECASE)
 _FINISHED = re.compile(r"[.;:!?…]\s*$")
 _CODE_HYPHEN = re.compile(r"[^\W_]-$")
 MAX_CELL_LINES = 25  # a flattened cell longer than this is text between two tables, not a cell
@@ -134,6 +135,8 @@ def _lead_end(st: Styled) -> int | None:
         end += 1
     if end >= len(st.text) or not any(c.isalnum() for c in st.text[k:end]) or end - k > 250:
         return None
+    if _MARKER_ONLY.fullmatch(st.text[k:end].strip()):
+        return None  # `**2.** Xây dựng …`: an emphasised number is the item's marker, not a heading of its own
     return end
 
 

@@ -1,0 +1,171 @@
+"""Dated activities: the tasks, phases, meetings and inspections a plan sets a date, a period or a deadline for.
+
+`- Tổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.` is an activity
+with a deadline; so is a task followed by its own `Thời gian thực hiện: Tháng 11 - 12/2025.` line, a clause
+`…; gửi kết quả rà soát về Bộ Công an trước ngày 15 tháng 12 năm 2025`, a phase `Đợt 01 … từ ngày 20 tháng 11
+năm 2025 đến ngày 03 tháng 12 năm 2025`, a meeting `Ngày 07/11/2025, đồng chí … chủ trì buổi làm việc …`, and a
+row of a task table whose time column says `Quí IV-2025`. The activity's name is its clause without the time
+words; its organisers are the bodies its clause or its section names; its place follows `tại`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.records import Document, Table
+from pipeline.stages.extract.confidence import evidence_confidence
+from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.periods import Period, find_periods
+from pipeline.stages.extract.spans import running_paragraphs
+from pipeline.stages.structure import Layout
+from pipeline.vi.names import names_in, subject_names
+from pipeline.vi.text import key
+
+# A line that gives the time of the task before it: `Thời gian hoàn thành: …`, `Thời hạn thực hiện: …`.
+_TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+(?:hoan thanh|thuc hien|to chuc))?\s*:")
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+_MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–*])\s*", re.IGNORECASE)
+_PLACE = re.compile(r"\btại\s+((?:[A-ZĐÂ-Ỹ][^\s,;.]*|\d+|số|hội trường|trụ sở|phòng họp)(?:\s+[^\s,;.()]+){0,8})")
+_PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua:")
+_MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
+_TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
+# Head words that tell what kind of activity it is.
+ACTIVITY_KINDS = (
+    ("dot ", "phase"), ("hop ", "meeting"), ("lam viec", "meeting"), ("buoi lam viec", "meeting"),
+    ("hoi nghi", "conference"), ("hoi thao", "conference"), ("kiem tra", "inspection"), ("thanh tra", "inspection"),
+    ("giam sat", "inspection"), ("tap huan", "training"), ("boi duong", "training"),
+)  # fmt: skip
+
+
+def activity_kind(name: str, period: Period) -> str:
+    k = key(name)
+    for word, kind in ACTIVITY_KINDS:
+        if k.startswith(word) or (word.strip() in ("hoi nghi", "hoi thao", "buoi lam viec") and word in k):
+            return kind
+    return "deadline" if period.kind == "deadline" else "period"
+
+
+def _name(text: str, period: Period, since: int = 0) -> str:
+    """The activity a period is set for: the words before it (from the previous period on), or after it when the
+    clause opens with its time (`Ngày 07/11/2025, đồng chí … chủ trì buổi làm việc …`); no marker."""
+    lead = _MARKER.match(text)
+    opening = lead.end() if lead else 0
+    if period.finish > period.begin and period.begin - max(since, opening) < 12:
+        name = text[period.finish :]
+        name = re.split(r"(?<=[^\d\s])[.;](?:\s|$)", name, maxsplit=1)[0]
+    else:
+        name = text[since : period.begin] if period.finish > period.begin else text
+    name = _MARKER.sub("", name.strip(" ,;:.()-–"))
+    name = re.sub(r"\s*\(\s*\)|\s{2,}", " ", name)
+    name = re.sub(r"(?:,|\s)+(?:trước|chậm nhất|xong|hoàn thành|trong|vào|từ|đến)?\s*[.;,:]*\s*$", "", name.strip())
+    name = name.strip(" ,;:.-–")
+    if len(name) > 160:
+        name = name[:160].rsplit(" ", 1)[0]
+    return name[:1].upper() + name[1:]
+
+
+def _event(
+    name: str, text: str, period: Period, period_words: str, doc: Document, i: int, organizers: list[str]
+) -> dict[str, Any]:
+    p = doc.paragraphs[i]
+    place = _PLACE.search(text)
+    return {
+        "name": name,
+        "kind": activity_kind(name, period),
+        "date_start": period.start,
+        "date_end": period.end,
+        "period_text": period_words,
+        "organizers": organizers,
+        "location": place.group(1).strip() if place else None,
+        "target": None,
+        "text": text,
+        "source": source(p),
+        "confidence": round(0.7 * evidence_confidence(p), 3),
+        "_dated": True,
+    }
+
+
+def _organizers(text: str, heading_bodies: list[str]) -> list[str]:
+    names, _ = subject_names(_MARKER.sub("", text))
+    return names or heading_bodies
+
+
+def paragraph_activities(
+    doc: Document, i: int, previous: int | None, year: int | None, heading_bodies: list[str]
+) -> list[dict[str, Any]]:
+    """The dated activities of one paragraph; a time line belongs to the task in the paragraph before it."""
+    text = doc.paragraphs[i].text
+    out: list[dict[str, Any]] = []
+    if _TIME_LINE.match(key(text)) and previous is not None:
+        task = doc.paragraphs[previous].text
+        for period in find_periods(text, year)[:1]:
+            if period.recurring:
+                continue
+            name = _name(task, Period(None, None, "", 0, 0))
+            whole = f"{task} {text}"
+            out.append(_event(name, whole, period, period.words(text), doc, previous, _organizers(task, heading_bodies)))
+        return out
+    clauses = _CLAUSE.split(text)
+    for n, clause in enumerate(clauses):
+        since = 0
+        for period in find_periods(clause, year):
+            if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
+                continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
+            named = clause
+            if _TIME_LINE.match(key(clause)):  # `… gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.`
+                if n == 0:
+                    continue
+                named = clauses[n - 1]
+                name = _name(named, Period(None, None, "", 0, 0))
+            else:
+                name = _name(clause, period, since)
+            since = period.finish
+            if len(name) < 6:
+                continue
+            out.append(_event(name, text, period, period.words(clause), doc, i, _organizers(named, heading_bodies)))
+    return out
+
+
+def table_activities(table: Table, year: int | None) -> list[dict[str, Any]]:
+    """Rows of a task table whose time column gives a date, a period or a deadline."""
+    head = [key(c.text) for c in table.rows[0]] if table.rows else []
+    column = next((j for j, h in enumerate(head) if _TIME_COLUMN.search(h)), None)
+    if column is None:
+        return []
+    task_column = max(range(len(head)), key=lambda j: sum(len(r[j].text) for r in table.rows if j < len(r)))
+    out: list[dict[str, Any]] = []
+    for row in table.rows[1:]:
+        if column >= len(row) or task_column >= len(row):
+            continue
+        when, task = row[column].text, row[task_column].text
+        for period in find_periods(when, year)[:1]:
+            if period.recurring or not task:
+                continue
+            ev = {"page": table.page, "bbox": None, "text": f"{task} | {when}", "raw_text": f"{task} | {when}"}
+            out.append(
+                {
+                    "name": task[:160], "kind": "deadline" if period.kind == "deadline" else "period",
+                    "date_start": period.start, "date_end": period.end, "period_text": period.words(when),
+                    "organizers": names_in(row[task_column + 1].text) if task_column + 1 < len(row) else [],
+                    "location": None, "target": None, "text": f"{task} | {when}", "source": ev, "confidence": 0.7,
+                    "_dated": True,
+                }
+            )  # fmt: skip
+    return out
+
+
+def extract_activities(
+    doc: Document, lay: Layout, year: int | None, bodies_of: dict[int, list[str]]
+) -> list[dict[str, Any]]:
+    """Every dated activity of the running text and of task tables. `bodies_of` maps a paragraph to the bodies its
+    section's heading names (the organisers of the tasks under it)."""
+    out: list[dict[str, Any]] = []
+    previous: int | None = None
+    for i in [*lay.title, *running_paragraphs(doc, lay)]:
+        out += paragraph_activities(doc, i, previous, year, bodies_of.get(i, []))
+        if not _TIME_LINE.match(key(doc.paragraphs[i].text)):
+            previous = i
+    for table in doc.tables:
+        out += table_activities(table, year)
+    return out

@@ -1,0 +1,149 @@
+"""Time expressions of plans: deadlines, days, ranges, months and quarters, at the precision they are written.
+
+`trước ngày 31/12/2025` -> a deadline (end 2025-12-31); `Từ ngày 01/4/2024 đến ngày 30/4/2024` -> a range;
+`từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025` -> a range; `Tháng 11 - 12/2025` -> 2025-11 to
+2025-12; `trong tháng 12/2025` -> 2025-12; `Quý IV/2025`, `Quí IV-2025`, `quý IV năm 2025` -> 2025-10 to 2025-12;
+`ngày 09/10/2025` -> that day. A date with no year takes the plan's year, unless the expression recurs
+(`trước ngày 15/11 hằng năm`, `định kỳ hằng tháng`): a recurring expression has no date. Dates of cited documents
+(`Quyết định số 213/QĐ-TTg ngày 01/3/2024`) are not periods.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.vi.text import DOC_NUMBER_RE, make_date, toneless
+
+_D = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d{2}))?"
+_DW = r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+((?:19|20)\d{2}))?"
+_DATE = rf"(?:ngay\s+)?(?:{_D}|{_DW})(?!\s*[/.]\s*\d)"
+_MONTH = r"thang\s+(\d{1,2})(?:\s*[/-]\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?"
+_QUARTER = r"qu[yi]\s+(iv|i{1,3}|[1-4])(?:\s*[/-]\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?"
+QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+_DAY_RANGE = re.compile(rf"\btu\s+{_DATE}\s*(?:den|toi|-|–)\s*(?:het\s+)?{_DATE}")
+_SHORT_RANGE = re.compile(r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d{2}))?(?![\d/])")
+_MONTH_RANGE = re.compile(
+    r"\b(?:tu\s+)?thang\s+(\d{1,2})(?:\s*[/-]\s*((?:19|20)\d{2}))?\s*(?:den|toi|-|–)\s*(?:thang\s+)?(\d{1,2})"
+    r"\s*[/-]\s*((?:19|20)\d{2})"
+)
+_OPEN_MONTH = re.compile(rf"\btu\s+{_MONTH}\s+(?:den|toi)\s+khi\b")
+_OPEN_DAY = re.compile(rf"\btu\s+{_DATE}\s+(?:den|toi)\s+khi\b")
+_DEADLINE = re.compile(
+    rf"\b(?:truoc|cham nhat(?:\s+la)?|khong muon hon|han cuoi|xong truoc|hoan thanh truoc)\s*(?:ngay\s*)?{_DATE}"
+)
+_MONTH_DEADLINE = re.compile(rf"\b(?:truoc|cham nhat(?:\s+la)?|trong)\s+{_MONTH}")
+_QUARTER_RE = re.compile(rf"\b{_QUARTER}")
+_ONE_MONTH = re.compile(rf"\b{_MONTH}")
+_ONE_DAY = re.compile(rf"\bngay\s+(?:{_D}|{_DW})(?!\s*[/.]\s*\d)")
+_RECURRING = re.compile(r"\b(?:hang|hàng)\s+(?:nam|thang|quy|tuan|ngay)\b|\bdinh ky\b|\bthuong xuyen\b")
+# A date that belongs to a cited document or a person, not to an activity.
+_CITED = re.compile(
+    r"(?:\bso\b[^;()]{0,30}|\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|"
+    r"cong dien|thong tri|quy dinh)\b[^;.()]{0,80}|\b(?:ke hoach|thong bao|to trinh|bao cao|huong dan|van ban)\s+so\b"
+    r"[^;()]{0,40}|\bsinh|\bky)\s*(?:,\s*)?$"
+)
+_MONTH_LIST = re.compile(r"\bthang\s+(\d{1,2})\s*(?:,|va)\s*thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)((?:19|20)\d{2})")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: str | None
+    end: str | None
+    kind: str  # deadline, range, month, quarter, day, open
+    begin: int  # span of the words in the text
+    finish: int
+    recurring: bool = False
+
+    def words(self, text: str) -> str:
+        return text[self.begin : self.finish].strip()
+
+
+def _year(*groups: str | None) -> int | None:
+    return next((int(g) for g in groups if g), None)
+
+
+def _iso(day: str | None, month: str | None, year: int | None) -> str | None:
+    if not (day and month and year):
+        return None
+    d = make_date(int(day), int(month), year)
+    return d.isoformat() if d else None
+
+
+def _date_groups(m: re.Match[str], first: int) -> tuple[str | None, str | None, str | None]:
+    """(day, month, year) of a `_DATE` whose groups start at `first` (numeric form, then the words form)."""
+    g = m.groups()
+    if g[first] is not None:
+        return g[first], g[first + 1], g[first + 2]
+    return g[first + 3], g[first + 4], g[first + 5]
+
+
+def _month(month: str | None, year: int | None) -> str | None:
+    return f"{year}-{int(month):02d}" if month and year and 1 <= int(month) <= 12 else None
+
+
+def _cited(cased: str, at: int) -> bool:
+    """Whether the date at `at` is a cited document's (`Nghị định số 03/2019/NĐ-CP, ngày 05/9/2019`) or a
+    person's."""
+    before = cased[max(0, at - 120) : at]
+    if _CITED.search(before.lower()):
+        return True
+    last = None
+    for last in DOC_NUMBER_RE.finditer(before):
+        pass
+    return last is not None and len(before) - last.end() < 16
+
+
+def find_periods(text: str, year: int | None) -> list[Period]:
+    """Every time expression of a text, longest first where they overlap; recurring ones carry no dates."""
+    cased = toneless(text)
+    plain = cased.lower()
+    recurring = bool(_RECURRING.search(plain))
+    fill = None if recurring else year
+    found: list[Period] = []
+
+    def add(start: str | None, end: str | None, kind: str, m: re.Match[str]) -> None:
+        if any(p.begin <= m.start() < p.finish or m.start() <= p.begin < m.end() for p in found):
+            return
+        if _cited(cased, m.start()):
+            return
+        found.append(Period(start, end, kind, m.start(), m.end(), recurring))
+
+    for m in _DAY_RANGE.finditer(plain):
+        d1, m1, y1 = _date_groups(m, 0)
+        d2, m2, y2 = _date_groups(m, 6)
+        y = _year(y2, y1) or fill
+        add(_iso(d1, m1, _year(y1, y2) or fill), _iso(d2, m2, y), "range", m)
+    for m in _SHORT_RANGE.finditer(plain):
+        y = _year(m.group(4)) or fill
+        add(_iso(m.group(1), m.group(3), y), _iso(m.group(2), m.group(3), y), "range", m)
+    for m in _MONTH_LIST.finditer(plain):
+        y = _year(m.group(3))
+        add(_month(m.group(1), y), _month(m.group(2), y), "range", m)
+    for m in _MONTH_RANGE.finditer(plain):
+        y2 = _year(m.group(4))
+        add(_month(m.group(1), _year(m.group(2)) or y2), _month(m.group(3), y2), "range", m)
+    for m in _OPEN_DAY.finditer(plain):
+        d, mo, y = _date_groups(m, 0)
+        add(_iso(d, mo, _year(y) or fill), None, "open", m)
+    for m in _OPEN_MONTH.finditer(plain):
+        add(_month(m.group(1), _year(m.group(2), m.group(3)) or fill), None, "open", m)
+    for m in _DEADLINE.finditer(plain):
+        d, mo, y = _date_groups(m, 0)
+        add(None, _iso(d, mo, _year(y) or fill), "deadline", m)
+    for m in _QUARTER_RE.finditer(plain):
+        q, y = QUARTERS[m.group(1)], _year(m.group(2), m.group(3)) or fill
+        add(_month(str(3 * q - 2), y), _month(str(3 * q), y), "quarter", m)
+    for m in _MONTH_DEADLINE.finditer(plain):
+        month = _month(m.group(1), _year(m.group(2), m.group(3)) or fill)
+        add(month if m.group().startswith("trong") else None, month, "month", m)
+    for m in _ONE_MONTH.finditer(plain):
+        month = _month(m.group(1), _year(m.group(2), m.group(3)) or fill)
+        add(month, month, "month", m)
+    for m in _ONE_DAY.finditer(plain):
+        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        day = _iso(d, mo, _year(y) or fill)
+        add(day, day, "day", m)
+    out = [p for p in found if p.start or p.end or p.recurring]
+    return sorted(out, key=lambda p: p.begin)
