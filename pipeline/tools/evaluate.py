@@ -79,9 +79,10 @@ def event_matches(gold: Item, item: Item) -> bool:
         return False
     if "date" in gold and not (item.get("date_start") == gold["date"] or item.get("date_end") == gold["date"]):
         return False
-    if "start" in gold and (item.get("date_start") or "")[:7] != gold["start"]:
+    # a period is compared at the precision the gold gives (a month `2025-11`, or a day `2026-01-01`)
+    if "start" in gold and (item.get("date_start") or "")[: len(gold["start"])] != gold["start"]:
         return False
-    return not ("end" in gold and (item.get("date_end") or "")[:7] != gold["end"])
+    return not ("end" in gold and (item.get("date_end") or "")[: len(gold["end"])] != gold["end"])
 
 
 def body_matches(gold: str, item: Item) -> bool:

@@ -19,7 +19,7 @@ def extract_facts(doc: Document, lay: Layout, metadata: dict[str, Any]) -> dict[
     quota_tables, warnings = extract_quota_tables(doc, titles)
     return {
         "targets": extract_targets(doc, lay, metadata.get("plan_year")),
-        "events": extract_events(doc, lay, metadata.get("plan_year")),
+        "events": extract_events(doc, lay, metadata.get("plan_year"), metadata.get("date")),
         "responsible_bodies": extract_bodies(doc, lay),
         "quota_tables": quota_tables,
         "budget": extract_budget(doc, lay),

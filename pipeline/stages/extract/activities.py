@@ -27,6 +27,12 @@ _TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+(?:
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–*])\s*", re.IGNORECASE)
 _PLACE = re.compile(r"\btại\s+((?:[A-ZĐÂ-Ỹ][^\s,;.]*|\d+|số|hội trường|trụ sở|phòng họp)(?:\s+[^\s,;.()]+){0,8})")
+# A labelled line under a task (`Đơn vị chủ trì: …`, `+ Nội dung: …`): it does not start a new task.
+_LABEL = re.compile(
+    r"^\s*[-+•]?\s*(?:đơn vị|cơ quan|nội dung|sản phẩm|kết quả|kinh phí|hình thức|địa điểm|thành phần|phương thức|"
+    r"chỉ tiêu|mục tiêu|yêu cầu|lưu ý|ghi chú)\b[^:]{0,40}:",
+    re.IGNORECASE,
+)
 _PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua:")
 _MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
@@ -92,14 +98,14 @@ def _organizers(text: str, heading_bodies: list[str]) -> list[str]:
 
 
 def paragraph_activities(
-    doc: Document, i: int, previous: int | None, year: int | None, heading_bodies: list[str]
+    doc: Document, i: int, previous: int | None, year: int | None, heading_bodies: list[str], issued: str | None = None
 ) -> list[dict[str, Any]]:
     """The dated activities of one paragraph; a time line belongs to the task in the paragraph before it."""
     text = doc.paragraphs[i].text
     out: list[dict[str, Any]] = []
     if _TIME_LINE.match(key(text)) and previous is not None:
         task = doc.paragraphs[previous].text
-        for period in find_periods(text, year)[:1]:
+        for period in find_periods(text, year, issued)[:1]:
             if period.recurring:
                 continue
             name = _name(task, Period(None, None, "", 0, 0))
@@ -109,7 +115,7 @@ def paragraph_activities(
     clauses = _CLAUSE.split(text)
     for n, clause in enumerate(clauses):
         since = 0
-        for period in find_periods(clause, year):
+        for period in find_periods(clause, year, issued):
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
             named = clause
@@ -156,15 +162,16 @@ def table_activities(table: Table, year: int | None) -> list[dict[str, Any]]:
 
 
 def extract_activities(
-    doc: Document, lay: Layout, year: int | None, bodies_of: dict[int, list[str]]
+    doc: Document, lay: Layout, year: int | None, bodies_of: dict[int, list[str]], issued: str | None = None
 ) -> list[dict[str, Any]]:
     """Every dated activity of the running text and of task tables. `bodies_of` maps a paragraph to the bodies its
     section's heading names (the organisers of the tasks under it)."""
     out: list[dict[str, Any]] = []
     previous: int | None = None
     for i in [*lay.title, *running_paragraphs(doc, lay)]:
-        out += paragraph_activities(doc, i, previous, year, bodies_of.get(i, []))
-        if not _TIME_LINE.match(key(doc.paragraphs[i].text)):
+        out += paragraph_activities(doc, i, previous, year, bodies_of.get(i, []), issued)
+        text = doc.paragraphs[i].text
+        if not _TIME_LINE.match(key(text)) and not _LABEL.match(text):
             previous = i
     for table in doc.tables:
         out += table_activities(table, year)

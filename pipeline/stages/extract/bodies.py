@@ -38,6 +38,9 @@ _EXECUTE = re.compile(
     r"(thi hanh|thuc hien|trien khai thuc hien)\s+(nghiem tuc\s+)?(quyet dinh|chi thi|cong van|thong bao|ke hoach|"
     r"van ban)\s+nay"
 )
+# A labelled line under a task that names its lead body: `Đơn vị chủ trì tham mưu thực hiện: Sở Khoa học và Công
+# nghệ`, `+ Cơ quan chủ trì: Bộ Công an`.
+_LEAD_LABEL = re.compile(r"^\s*[-+•]?\s*(?:đơn vị|cơ quan)\s+(?:chủ trì|thực hiện)[^:]{0,40}:\s*", re.IGNORECASE)
 _LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 
 
@@ -120,6 +123,10 @@ def clause_bodies(doc: Document, i: int) -> list[dict[str, Any]]:
     text = p.text
     if _EXECUTE.search(key(text)):
         return []
+    label = _LEAD_LABEL.match(text)
+    if label:
+        names = names_in(text[label.end() :])
+        return [_item(n, [], p, label.end(), len(text), 0.8, _at(i, label.end())) for n in names]
     out: list[dict[str, Any]] = []
     starts = [m.start("verb") for m in _ASSIGN.finditer(text)]
     starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text)]

@@ -237,9 +237,12 @@ def _heading_bodies(doc: Document, lay: Layout) -> dict[int, list[str]]:
     return out
 
 
-def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
+def extract_events(
+    doc: Document, lay: Layout, year: int | None, issued: str | None = None
+) -> list[dict[str, Any]]:
+    """Every event; `issued` is the document's date (`từ ngày ban hành Kế hoạch` starts on it)."""
     found = section_events(doc, lay, year)
-    found += extract_activities(doc, lay, year, _heading_bodies(doc, lay))
+    found += extract_activities(doc, lay, year, _heading_bodies(doc, lay), issued)
     current: Section | None = None
     paragraph = -1
     period: tuple[str | None, str | None, str | None] = (None, None, None)

@@ -30,6 +30,7 @@ _MONTH_RANGE = re.compile(
 )
 _OPEN_MONTH = re.compile(rf"\btu\s+{_MONTH}\s+(?:den|toi)\s+khi\b")
 _OPEN_DAY = re.compile(rf"\btu\s+{_DATE}\s+(?:den|toi)\s+khi\b")
+_FROM_ISSUE = re.compile(r"\b(?:ke\s+)?tu\s+ngay\s+(?:ban hanh|ky)(?:\s+(?:ke hoach|quyet dinh|van ban|chi thi))?\b")
 _DEADLINE = re.compile(
     rf"\b(?:truoc|cham nhat(?:\s+la)?|khong muon hon|han cuoi|xong truoc|hoan thanh truoc)\s*(?:ngay\s*)?{_DATE}"
 )
@@ -95,8 +96,9 @@ def _cited(cased: str, at: int) -> bool:
     return last is not None and len(before) - last.end() < 16
 
 
-def find_periods(text: str, year: int | None) -> list[Period]:
-    """Every time expression of a text, longest first where they overlap; recurring ones carry no dates."""
+def find_periods(text: str, year: int | None, issued: str | None = None) -> list[Period]:
+    """Every time expression of a text, longest first where they overlap; recurring ones carry no dates. `issued`
+    is the document's date, which `từ ngày ban hành Kế hoạch` and `kể từ ngày ký` refer to."""
     cased = toneless(text)
     plain = cased.lower()
     recurring = bool(_RECURRING.search(plain))
@@ -110,6 +112,8 @@ def find_periods(text: str, year: int | None) -> list[Period]:
             return
         found.append(Period(start, end, kind, m.start(), m.end(), recurring))
 
+    for m in _FROM_ISSUE.finditer(plain):
+        add(issued, None, "open", m)
     for m in _DAY_RANGE.finditer(plain):
         d1, m1, y1 = _date_groups(m, 0)
         d2, m2, y2 = _date_groups(m, 6)
@@ -132,6 +136,10 @@ def find_periods(text: str, year: int | None) -> list[Period]:
     for m in _DEADLINE.finditer(plain):
         d, mo, y = _date_groups(m, 0)
         add(None, _iso(d, mo, _year(y) or fill), "deadline", m)
+    for m in _ONE_DAY.finditer(plain):
+        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        day = _iso(d, mo, _year(y) or fill)
+        add(day, day, "day", m)
     for m in _QUARTER_RE.finditer(plain):
         q, y = QUARTERS[m.group(1)], _year(m.group(2), m.group(3)) or fill
         add(_month(str(3 * q - 2), y), _month(str(3 * q), y), "quarter", m)
@@ -141,9 +149,5 @@ def find_periods(text: str, year: int | None) -> list[Period]:
     for m in _ONE_MONTH.finditer(plain):
         month = _month(m.group(1), _year(m.group(2), m.group(3)) or fill)
         add(month, month, "month", m)
-    for m in _ONE_DAY.finditer(plain):
-        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
-        day = _iso(d, mo, _year(y) or fill)
-        add(day, day, "day", m)
     out = [p for p in found if p.start or p.end or p.recurring]
     return sorted(out, key=lambda p: p.begin)
