@@ -11,8 +11,8 @@ words; its organisers are the bodies its clause or its section names; its place 
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from pipeline.plan import Event, EventKind, Evidence
 from pipeline.records import Document, Table
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
@@ -37,14 +37,14 @@ _PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua
 _MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
 # Head words that tell what kind of activity it is.
-ACTIVITY_KINDS = (
+ACTIVITY_KINDS: tuple[tuple[str, EventKind], ...] = (
     ("dot ", "phase"), ("hop ", "meeting"), ("lam viec", "meeting"), ("buoi lam viec", "meeting"),
     ("hoi nghi", "conference"), ("hoi thao", "conference"), ("kiem tra", "inspection"), ("thanh tra", "inspection"),
     ("giam sat", "inspection"), ("tap huan", "training"), ("boi duong", "training"),
 )  # fmt: skip
 
 
-def activity_kind(name: str, period: Period) -> str:
+def activity_kind(name: str, period: Period) -> EventKind:
     k = key(name)
     for word, kind in ACTIVITY_KINDS:
         if k.startswith(word) or (word.strip() in ("hoi nghi", "hoi thao", "buoi lam viec") and word in k):
@@ -73,23 +73,21 @@ def _name(text: str, period: Period, since: int = 0) -> str:
 
 def _event(
     name: str, text: str, period: Period, period_words: str, doc: Document, i: int, organizers: list[str]
-) -> dict[str, Any]:
+) -> Event:
     p = doc.paragraphs[i]
     place = _PLACE.search(text)
-    return {
-        "name": name,
-        "kind": activity_kind(name, period),
-        "date_start": period.start,
-        "date_end": period.end,
-        "period_text": period_words,
-        "organizers": organizers,
-        "location": place.group(1).strip() if place else None,
-        "target": None,
-        "text": text,
-        "source": source(p),
-        "confidence": round(0.7 * evidence_confidence(p), 3),
-        "_dated": True,
-    }
+    return Event(
+        name=name,
+        kind=activity_kind(name, period),
+        date_start=period.start,
+        date_end=period.end,
+        period_text=period_words,
+        organizers=organizers,
+        location=place.group(1).strip() if place else None,
+        text=text,
+        source=source(p),
+        confidence=round(0.7 * evidence_confidence(p), 3),
+    )
 
 
 def _organizers(text: str, heading_bodies: list[str]) -> list[str]:
@@ -99,10 +97,10 @@ def _organizers(text: str, heading_bodies: list[str]) -> list[str]:
 
 def paragraph_activities(
     doc: Document, i: int, previous: int | None, year: int | None, heading_bodies: list[str], issued: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Event]:
     """The dated activities of one paragraph; a time line belongs to the task in the paragraph before it."""
     text = doc.paragraphs[i].text
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     if _TIME_LINE.match(key(text)) and previous is not None:
         task = doc.paragraphs[previous].text
         for period in find_periods(text, year, issued)[:1]:
@@ -133,14 +131,14 @@ def paragraph_activities(
     return out
 
 
-def table_activities(table: Table, year: int | None) -> list[dict[str, Any]]:
+def table_activities(table: Table, year: int | None) -> list[Event]:
     """Rows of a task table whose time column gives a date, a period or a deadline."""
     head = [key(c.text) for c in table.rows[0]] if table.rows else []
     column = next((j for j, h in enumerate(head) if _TIME_COLUMN.search(h)), None)
     if column is None:
         return []
     task_column = max(range(len(head)), key=lambda j: sum(len(r[j].text) for r in table.rows if j < len(r)))
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     for row in table.rows[1:]:
         if column >= len(row) or task_column >= len(row):
             continue
@@ -148,25 +146,24 @@ def table_activities(table: Table, year: int | None) -> list[dict[str, Any]]:
         for period in find_periods(when, year)[:1]:
             if period.recurring or not task:
                 continue
-            ev = {"page": table.page, "bbox": None, "text": f"{task} | {when}", "raw_text": f"{task} | {when}"}
+            ev = Evidence(page=table.page, bbox=None, text=f"{task} | {when}", raw_text=f"{task} | {when}")
+            lead = names_in(row[task_column + 1].text) if task_column + 1 < len(row) else []
             out.append(
-                {
-                    "name": task[:160], "kind": "deadline" if period.kind == "deadline" else "period",
-                    "date_start": period.start, "date_end": period.end, "period_text": period.words(when),
-                    "organizers": names_in(row[task_column + 1].text) if task_column + 1 < len(row) else [],
-                    "location": None, "target": None, "text": f"{task} | {when}", "source": ev, "confidence": 0.7,
-                    "_dated": True,
-                }
+                Event(
+                    name=task[:160], kind="deadline" if period.kind == "deadline" else "period",
+                    date_start=period.start, date_end=period.end, period_text=period.words(when),
+                    organizers=lead, text=f"{task} | {when}", source=ev, confidence=0.7,
+                )
             )  # fmt: skip
     return out
 
 
 def extract_activities(
     doc: Document, lay: Layout, year: int | None, bodies_of: dict[int, list[str]], issued: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Event]:
     """Every dated activity of the running text and of task tables. `bodies_of` maps a paragraph to the bodies its
     section's heading names (the organisers of the tasks under it)."""
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     previous: int | None = None
     for i in [*lay.title, *running_paragraphs(doc, lay)]:
         out += paragraph_activities(doc, i, previous, year, bodies_of.get(i, []), issued)

@@ -16,8 +16,10 @@ clause that tells everyone to execute the document (`… chịu trách nhiệm t
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Literal
 
+from pipeline.plan import Body, Evidence, Task
 from pipeline.records import Document, Paragraph, Table
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
@@ -44,7 +46,18 @@ _LEAD_LABEL = re.compile(r"^\s*[-+•]?\s*(?:đơn vị|cơ quan)\s+(?:chủ tr�
 _LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 
 
-def role_of(text: str, name: str) -> str:
+Role = Literal["lead", "support", "member", "assigned"]
+
+
+@dataclass
+class Mention:
+    """A body named with a task, and where: mentions are ordered by place, then merged into one Body each."""
+
+    body: Body
+    at: int
+
+
+def role_of(text: str, name: str) -> Role:
     """lead (`chủ trì`), member, support (`phối hợp`) or assigned, from the words right after the name."""
     k = key(text[:80])
     if "chu tri" in k:
@@ -56,28 +69,26 @@ def role_of(text: str, name: str) -> str:
     return "assigned"
 
 
-def _item(
-    name: str, tasks: list[dict[str, Any]], p: Paragraph, start: int, end: int, certainty: float, at: int = 0
-) -> dict[str, Any]:
-    text = " ".join(t["text"] for t in tasks)
-    deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t["text"])] if m), None)
-    return {
-        "name": name,
-        "canonical_name": canonical(name),
-        "role": role_of(text, name),
-        "tasks": tasks,
-        "deadline": deadline,
-        "source": source(p, start, end),
-        "confidence": round(certainty * evidence_confidence(p, start, end), 3),
-        "_at": at,
-    }
+def _item(name: str, tasks: list[Task], p: Paragraph, start: int, end: int, certainty: float, at: int = 0) -> Mention:
+    text = " ".join(t.text for t in tasks)
+    deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t.text)] if m), None)
+    body = Body(
+        name=name,
+        canonical_name=canonical(name),
+        role=role_of(text, name),
+        tasks=list(tasks),
+        deadline=deadline,
+        source=source(p, start, end),
+        confidence=round(certainty * evidence_confidence(p, start, end), 3),
+    )
+    return Mention(body, at)
 
 
-def _task(doc: Document, i: int, start: int = 0, end: int | None = None) -> dict[str, Any]:
+def _task(doc: Document, i: int, start: int = 0, end: int | None = None) -> Task:
     p = doc.paragraphs[i]
     end = len(p.text) if end is None else end
     text = BULLET.sub("", p.text[start:end]).strip(" :;,.-")
-    return {"text": text, "source": source(p, start, end)}
+    return Task(text=text, source=source(p, start, end))
 
 
 def _at(paragraph: int, offset: int = 0) -> int:
@@ -90,7 +101,7 @@ def _marker_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def section_bodies(doc: Document, section: Section) -> list[dict[str, Any]]:
+def section_bodies(doc: Document, section: Section) -> list[Mention]:
     """Bodies named by a section's heading, with the section's paragraphs as their tasks; and bodies that open a
     paragraph of the section."""
     first_i = section.paragraphs[0]
@@ -99,8 +110,8 @@ def section_bodies(doc: Document, section: Section) -> list[dict[str, Any]]:
     names, task_at = subject_names(first.text[at:])
     if _EXECUTE.search(key(first.text)):
         names = []
-    out: list[dict[str, Any]] = []
-    tasks: list[dict[str, Any]] = []
+    out: list[Mention] = []
+    tasks: list[Task] = []
     if names and first.text[at + task_at :].strip(" :.;,-"):
         tasks.append(_task(doc, first_i, at + task_at))
     for i in section.paragraphs[1:]:
@@ -116,7 +127,7 @@ def section_bodies(doc: Document, section: Section) -> list[dict[str, Any]]:
     return named + out
 
 
-def clause_bodies(doc: Document, i: int) -> list[dict[str, Any]]:
+def clause_bodies(doc: Document, i: int) -> list[Mention]:
     """Bodies given a task inside a paragraph of running text: after `giao`, `đề nghị`, `yêu cầu`, or opening a
     `;`-clause with a verb after them."""
     p = doc.paragraphs[i]
@@ -127,7 +138,7 @@ def clause_bodies(doc: Document, i: int) -> list[dict[str, Any]]:
     if label:
         names = names_in(text[label.end() :])
         return [_item(n, [], p, label.end(), len(text), 0.8, _at(i, label.end())) for n in names]
-    out: list[dict[str, Any]] = []
+    out: list[Mention] = []
     starts = [m.start("verb") for m in _ASSIGN.finditer(text)]
     starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text)]
     seen: set[str] = set()
@@ -143,9 +154,9 @@ def clause_bodies(doc: Document, i: int) -> list[dict[str, Any]]:
     return out
 
 
-def table_bodies(doc: Document) -> list[dict[str, Any]]:
+def table_bodies(doc: Document) -> list[Mention]:
     """Bodies in the lead column of a task table (`Cơ quan chủ trì`, `Đơn vị thực hiện`), each row a task."""
-    out: list[dict[str, Any]] = []
+    out: list[Mention] = []
     for table in doc.tables:
         column = _lead_column(table)
         if column is None:
@@ -169,41 +180,42 @@ def _lead_column(table: Table) -> int | None:
     return None
 
 
-def _table_item(name: str, task: str, table: Table) -> dict[str, Any]:
-    ev = {"page": table.page, "bbox": None, "text": task, "raw_text": task}
-    return {
-        "name": name,
-        "canonical_name": canonical(name),
-        "role": "lead",
-        "tasks": [{"text": task, "source": ev}] if task else [],
-        "deadline": None,
-        "source": ev,
-        "confidence": 0.7,
-        "_at": 10**12,
-    }
+def _table_item(name: str, task: str, table: Table) -> Mention:
+    ev = Evidence(page=table.page, bbox=None, text=task, raw_text=task)
+    body = Body(
+        name=name,
+        canonical_name=canonical(name),
+        role="lead",
+        tasks=[Task(text=task, source=ev)] if task else [],
+        deadline=None,
+        source=ev,
+        confidence=0.7,
+    )
+    return Mention(body, 10**12)  # after every body the text names
 
 
-def extract_bodies(doc: Document, lay: Layout) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def extract_bodies(doc: Document, lay: Layout) -> list[Body]:
+    out: list[Mention] = []
     for top in fact_sections(doc, lay):
         for section in top.walk():
             out += section_bodies(doc, section)
     for i in running_paragraphs(doc, lay):
         out += clause_bodies(doc, i)
     out += table_bodies(doc)
-    return merge(sorted(out, key=lambda item: int(item["_at"])))
+    return merge([m.body for m in sorted(out, key=lambda m: m.at)])
 
 
-def merge(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One item per body: a body named twice keeps its first place and gathers every task."""
-    seen: dict[str, dict[str, Any]] = {}
+def merge(items: list[Body]) -> list[Body]:
+    """One item per body: a body named twice keeps its first place and gathers every task; `chủ trì` anywhere
+    makes it the lead."""
+    seen: dict[str, Body] = {}
     for item in items:
-        item.pop("_at", None)
-        k = key(item["canonical_name"])
-        if k in seen:
-            seen[k]["tasks"].extend(t for t in item["tasks"] if t not in seen[k]["tasks"])
-            if (seen[k]["role"] in ("assigned", "support") and item["role"] == "lead") or seen[k]["role"] == "assigned":
-                seen[k]["role"] = item["role"]
-        else:
+        k = key(item.canonical_name)
+        if k not in seen:
             seen[k] = item
+            continue
+        kept = seen[k]
+        kept.tasks.extend(t for t in item.tasks if t not in kept.tasks)
+        if item.role == "lead" or kept.role == "assigned":
+            kept.role = item.role if kept.role != "lead" else kept.role
     return list(seen.values())

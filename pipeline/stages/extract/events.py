@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.plan import Event, EventKind, EventTarget
 from pipeline.records import Document
 from pipeline.stages.extract.activities import extract_activities
 from pipeline.stages.extract.confidence import evidence_confidence
@@ -28,7 +29,7 @@ from pipeline.stages.structure import Layout, Section
 from pipeline.vi.names import names_in, subject_names
 from pipeline.vi.text import key, make_date
 
-KINDS = (
+KINDS: tuple[tuple[str, EventKind], ...] = (
     ("phong trao", "movement"), ("cuoc van dong", "movement"), ("dot thi dua", "movement"),
     ("ngay hoi", "collection_drive"), ("le hoi", "festival"), ("chien dich", "campaign"), ("chuong trinh", "programme"),
     ("hanh trinh", "programme"), ("hoi nghi", "conference"), ("hoi thao", "conference"), ("hoi thi", "contest"),
@@ -62,7 +63,7 @@ _SUMMER = re.compile(r"\s*hè\s+(?:năm\s+)?(\d{4})")
 QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def kind_of(name: str) -> str:
+def kind_of(name: str) -> EventKind:
     k = key(name)
     return next((kind for word, kind in KINDS if k.startswith(word) or f" {word} " in f" {k} "), "event")
 
@@ -101,24 +102,17 @@ def _clean(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _event(
-    name: str, s: Sentence, doc: Document, start: int, end: int, certainty: float, **fields: Any
-) -> dict[str, Any]:
+def _event(name: str, s: Sentence, doc: Document, start: int, end: int, certainty: float, **fields: Any) -> Event:
     p = doc.paragraphs[s.paragraph]
     a, b = s.start + start, s.start + end
-    return {
-        "name": _clean(name),
-        "kind": kind_of(name),
-        "date_start": fields.get("date_start"),
-        "date_end": fields.get("date_end"),
-        "period_text": fields.get("period_text"),
-        "organizers": fields.get("organizers", []),
-        "location": fields.get("location"),
-        "target": fields.get("target"),
-        "text": s.text,
-        "source": source(p, a, b),
-        "confidence": round(certainty * evidence_confidence(p, a, b), 3),
-    }
+    return Event(
+        name=_clean(name),
+        kind=kind_of(name),
+        text=s.text,
+        source=source(p, a, b),
+        confidence=round(certainty * evidence_confidence(p, a, b), 3),
+        **fields,
+    )
 
 
 Period = tuple[str | None, str | None, str | None]
@@ -126,8 +120,8 @@ Period = tuple[str | None, str | None, str | None]
 
 def events_in(
     s: Sentence, doc: Document, year: int | None, period: tuple[str | None, str | None, str | None]
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+) -> list[Event]:
+    out: list[Event] = []
     text = s.text
     taken: list[tuple[int, int]] = []
     organise = _ORGANISE.search(text)
@@ -187,9 +181,9 @@ def events_in(
     return out
 
 
-def section_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
+def section_events(doc: Document, lay: Layout, year: int | None) -> list[Event]:
     """Sections headed by an event, whose items say `Thời gian:` (and perhaps `Mục tiêu:`)."""
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     for section in (s for top in fact_sections(doc, lay) for s in top.walk()):
         items = [doc.paragraphs[i] for i in section.paragraphs[1:]] + [
             doc.paragraphs[c.paragraphs[0]] for c in section.children
@@ -203,10 +197,9 @@ def section_events(doc: Document, lay: Layout, year: int | None) -> list[dict[st
         first = doc.paragraphs[section.paragraphs[0]]
         s = Sentence(section.paragraphs[0], 0, len(first.text), first.text, section, (section.heading,))
         name = re.sub(r"\s*\((?:theo|kèm|căn cứ)[^)]*\)\s*$", "", section.heading)  # a reference, not the name
-        event = _event(name, s, doc, 0, section.heading_end, 0.7, date_start=start, date_end=end,
-                       period_text=words or when.split(":", 1)[-1].strip())  # fmt: skip
-        event["target"] = {"text": target} if target else None
-        out.append(event)
+        out.append(_event(name, s, doc, 0, section.heading_end, 0.7, date_start=start, date_end=end,
+                          period_text=words or when.split(":", 1)[-1].strip(),
+                          target=EventTarget(text=target) if target else None))  # fmt: skip
     return out
 
 
@@ -239,10 +232,11 @@ def _heading_bodies(doc: Document, lay: Layout) -> dict[int, list[str]]:
 
 def extract_events(
     doc: Document, lay: Layout, year: int | None, issued: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[Event]:
     """Every event; `issued` is the document's date (`từ ngày ban hành Kế hoạch` starts on it)."""
     found = section_events(doc, lay, year)
-    found += extract_activities(doc, lay, year, _heading_bodies(doc, lay), issued)
+    activities = extract_activities(doc, lay, year, _heading_bodies(doc, lay), issued)
+    found += activities
     current: Section | None = None
     paragraph = -1
     period: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -258,7 +252,7 @@ def extract_events(
             elif re.match(r"^\s*[-•–]\s", text):
                 period = (None, None, None)  # a new item at the marker's level ends its period (`+` items stay)
         found.extend(events_in(s, doc, year, period))
-    return merge(found)
+    return merge(found, {id(e) for e in activities})
 
 
 _QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")
@@ -280,32 +274,34 @@ def identity(name: str) -> str:
     return " ".join(re.sub(r"[^\w ]", " ", plain).split())
 
 
-def _dates_rank(e: dict[str, Any]) -> int:
+def _dates_rank(e: Event) -> int:
     """How much a mention's dates can be trusted: a day's own date, then a stated period, then one inferred from a
     season (`hè 2021` read as June to August), then none."""
-    start = e["date_start"] or ""
+    start = e.date_start or ""
     if len(start) == 10:
         return 3
-    if start and not _SUMMER.match(" " + (e["period_text"] or "")):
+    if start and not _SUMMER.match(" " + (e.period_text or "")):
         return 2
     return 1 if start else 0
 
 
-def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One item per event: dates (the surest mention's), organisers and target gathered from every mention."""
-    seen: dict[str, dict[str, Any]] = {}
+def merge(events: list[Event], dated: set[int] | None = None) -> list[Event]:
+    """One item per event: dates (the surest mention's), organisers and target gathered from every mention.
+    `dated` holds the ids of dated activities, which are one event only with the same dates."""
+    dated = dated or set()
+    seen: dict[str, Event] = {}
     for e in events:
-        k = identity(e["name"])
-        if e.pop("_dated", False):  # one activity may have several deadlines (`kỳ 6 tháng …, kỳ 12 tháng …`)
-            k = f"{k}|{e['date_start']}|{e['date_end']}"
+        k = identity(e.name)
+        if id(e) in dated:  # one activity may have several deadlines (`kỳ 6 tháng …, kỳ 12 tháng …`)
+            k = f"{k}|{e.date_start}|{e.date_end}"
         if k not in seen:
             seen[k] = e
             continue
         kept = seen[k]
         if _dates_rank(e) > _dates_rank(kept):
-            kept.update(date_start=e["date_start"], date_end=e["date_end"], period_text=e["period_text"])
-        kept["organizers"] += [o for o in e["organizers"] if o not in kept["organizers"]]
-        kept["target"] = kept["target"] or e["target"]
-        kept["location"] = kept["location"] or e["location"]
-        kept["confidence"] = max(kept["confidence"], e["confidence"])  # named again elsewhere: surer it is one
+            kept.date_start, kept.date_end, kept.period_text = e.date_start, e.date_end, e.period_text
+        kept.organizers += [o for o in e.organizers if o not in kept.organizers]
+        kept.target = kept.target or e.target
+        kept.location = kept.location or e.location
+        kept.confidence = max(kept.confidence, e.confidence)  # named again elsewhere: surer it is one
     return list(seen.values())

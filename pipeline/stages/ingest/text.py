@@ -34,6 +34,7 @@ _PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
 # A line that starts a list item or a numbered heading.
 _ITEM = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.:)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–—*]\s)", re.IGNORECASE)
 _MARKER_ONLY = re.compile(r"(?:[IVXLC]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])\s*[.):]?", re.IGNORECASE)
+_BULLET_LINE = re.compile(r"^\s*[-+•–]\s")
 _FINISHED = re.compile(r"[.;:!?…]\s*$")
 _CODE_HYPHEN = re.compile(r"[^\W_]-$")
 MAX_CELL_LINES = 25  # a flattened cell longer than this is text between two tables, not a cell
@@ -173,10 +174,13 @@ def pieces(block: list[str]) -> list[Piece]:
     current: list[str] = []
     current_start = start
     pos = start
-    for line in st.text[start:].split("\n"):
+    lines = st.text[start:].split("\n")
+    bullets = sum(1 for line in lines if _BULLET_LINE.match(line))
+    is_list = bullets >= 3 and bullets >= 0.4 * len(lines)  # `Nơi nhận`: an item may lack its `;`
+    for line in lines:
         line_start, pos = pos, pos + len(line) + 1
         prev = _join(current)
-        if current and prev and _breaks(prev, current[-1], line):
+        if current and prev and (_breaks(prev, current[-1], line) or (is_list and _BULLET_LINE.match(line))):
             out.append(_piece(st, current, current_start, line_start, heading and not out))
             current, current_start = [], line_start
         current.append(line)
