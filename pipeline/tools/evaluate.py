@@ -1,9 +1,9 @@
 """Score results against gold annotations (the format of samples/gold/), field by field.
 
 Text is compared case- and diacritic-insensitively (names also without spaces and punctuation), numbers and dates
-exactly. A gold target matches an extracted
-target with the same value, the same unit and (when the gold gives one) the same comparator, whose text, subject
-or metric contains the gold `key`. A gold event matches an event whose name or text contains its key and whose
+exactly. A gold target matches an extracted target with the same value, the same unit (`units_match`: a unit cut
+at a word boundary, or with its rate written in, is the same unit) and (when the gold gives one) the same
+comparator, whose text, subject or metric contains the gold `key`. A gold event matches an event whose name or text contains its key and whose
 dates agree with the gold's where the gold gives them. Bodies match by name (either containing the other), quota
 rows by number, unit name, quota and months. Each extracted item is used for one gold item at most.
 Precision counts extracted items that match some gold item; gold files list the facts a correct extraction must
@@ -64,10 +64,26 @@ def _has(text: Any, phrase: str) -> bool:
     return bool(text) and key(phrase) in key(str(text))
 
 
+def units_match(gold: str, item: Item) -> bool:
+    """A unit as written is an open noun phrase: `địa bàn` names the same count as `địa bàn cấp xã`, and a rate may
+    be written into the unit (`lần/tháng`) or kept apart (`lần`, per `tháng`). Units match when equal, or when one
+    is the other cut at a word boundary."""
+    g = key(gold)
+    unit = key(item.get("unit") or "")
+    candidates = {unit, f"{unit}/{key(item.get('per') or '')}" if item.get("per") else unit}
+    for u in candidates:
+        if u == g:
+            return True
+        short, long = sorted((u, g), key=len)
+        if short and long.startswith(short) and not long[len(short)].isalnum():
+            return True
+    return False
+
+
 def target_matches(gold: Item, item: Item) -> bool:
     if abs(float(item["value"]) - float(gold["value"])) > 1e-9:
         return False
-    if key(item.get("unit") or "") != key(gold.get("unit") or ""):
+    if not units_match(gold.get("unit") or "", item):
         return False
     if "comparator" in gold and item.get("comparator") != gold["comparator"]:
         return False

@@ -28,7 +28,9 @@ def extract(doc: Document, lay: Layout, version: str) -> plan.Plan:
         document=document,
         sections=assemble.sections(doc, lay),
         paragraphs=assemble.paragraphs(doc),
-        targets=extract_targets(doc, lay, document.plan_year),
+        targets=extract_targets(
+            doc, lay, document.plan_year, int(document.date[:4]) if document.date else document.plan_year
+        ),
         events=extract_events(doc, lay, document.plan_year, document.date),
         responsible_bodies=extract_bodies(doc, lay),
         quota_tables=quota_tables,

@@ -1,8 +1,10 @@
 """Quantities in Vietnamese text: a number written the Vietnamese way, its unit, and the words that bound it.
 
 `8.000 đơn vị máu trở lên` -> 8000, `đơn vị máu`, `>=`; `trên 60%` -> 60, `%`, `>`; `khoảng 30.000 người` -> `~`;
-`02 lớp` -> 2, `lớp`; `hai đợt` -> 2, `đợt`. Numbers that are dates, years, document numbers, phone numbers, section
-numbers or durations are not quantities.
+`02 lớp` -> 2, `lớp`; `hai đợt` -> 2, `đợt`; `≥ 30%` -> `>=`; a range `1%-1,5%` or `05 - 06%/năm` -> two
+quantities, `>=` the first and `<=` the second; a share of units `03/124 đơn vị` -> 3 (`of` 124); a rate
+`%/năm` keeps its period in the unit, and `02 nhân sự mỗi xã` or `300 đơn vị máu/Ngày hội` gives `per`. Numbers
+that are dates, years, document numbers, phone numbers, section numbers or durations are not quantities.
 """
 
 from __future__ import annotations
@@ -22,15 +24,26 @@ _UNIT_WORDS = (
     "mô hình", "bài", "tin", "tin bài", "phóng sự", "chuyên mục", "tờ rơi", "pano", "băng rôn", "liều", "mũi", "ca",
     "giường", "km", "ha", "tấn", "m2", "m3", "tỷ đồng", "triệu đồng", "nghìn đồng", "đồng", "doanh nghiệp",
     "công trình", "dự án", "văn bản", "đề tài", "sản phẩm", "suất", "phần quà", "suất quà", "lần",
+    "tỷ USD", "triệu USD", "USD", "trạm", "vùng", "cơ sở dữ liệu", "địa bàn", "hoạt động", "hợp tác xã", "nhân sự",
+    "cuộc đối thoại", "cuộc kiểm tra", "đoàn kiểm tra", "lượt khách", "khách", "lao động", "việc làm", "thành viên",
+    "hội viên", "đoàn viên", "hồ sơ", "thủ tục", "tài khoản", "xe", "tàu", "cây", "con", "tổ", "tổ chức", "gia đình",
+    "khu", "cụm", "làng", "chợ", "bệnh viện", "trạm y tế", "phòng học", "nhà", "căn", "căn hộ", "mô hình điểm",
+    "giờ", "ngày", "ngày làm việc",
 )  # fmt: skip
 UNITS = sorted(_UNIT_WORDS, key=len, reverse=True)
-# Time words after a number make it a duration or a date, not a quantity to reach.
+# Time words after a number make it a duration or a date, not a quantity to reach (a time limit is read by targets).
 TIME_WORDS = ("tháng", "năm", "ngày", "giờ", "quý", "tuần", "phút", "giây")
+_TIME_UNITS = ("giờ", "ngày", "ngày làm việc")
 NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 
 _QTY = re.compile(
     rf"(?<![\w/.,:-])(?P<num>{NUMBER})(?![\w/]|[.,]\d|/\d)\s*(?P<pct>%)?",
 )
+# `1%-1,5%`, `05 - 06%/năm`, `10 - 13%`: a range, read as a floor and a ceiling.
+_RANGE = re.compile(rf"(?<![\w/.,:-])(?P<a>{NUMBER})\s*%?\s*[-–]\s*(?P<b>{NUMBER})(?![\w/]|[.,]\d|/\d)\s*(?=%)")
+# `03/124 đơn vị`: a share of units (3 of 124), not a date or a document number.
+_SHARE = re.compile(r"(?<![\w/.,:-])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\w/.,]\d|/)\s+(?=[^\W\d])")
+_SIGN = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
 _WORD_QTY = re.compile(r"(?<!\w)(?P<word>" + "|".join(NUMBER_WORDS) + r")\s+(?=\w)", re.IGNORECASE)
 
 _GE_BEFORE = ("ít nhất", "tối thiểu", "không dưới", "không ít hơn", "từ", "đạt và vượt", "vượt")
@@ -51,18 +64,23 @@ class Quantity:
     number_end: int
     per: str | None  # `300 đơn vị máu/Ngày hội` -> `Ngày hội`
     spelled: bool = False  # written in words (`hai lớp`)
+    of: float | None = None  # `03/124 đơn vị` -> 124
 
 
 def _unit_after(text: str, at: int) -> tuple[str | None, int]:
-    rest = text[at:]
-    low = rest.lower()
+    """The count noun a number is followed by, in the list's spelling (`triệu USD`), and where it ends."""
+    low = text[at:].lower()
     for unit in UNITS:
-        if low.startswith(unit) and (len(low) == len(unit) or not low[len(unit)].isalnum()):
-            return rest[: len(unit)], at + len(unit)
+        u = unit.lower()
+        if low.startswith(u) and (len(low) == len(u) or not low[len(u)].isalnum()):
+            return unit, at + len(unit)
     return None, at
 
 
 def _comparator(before: str, after: str) -> Comparator:
+    sign = before.rstrip()[-1:]
+    if sign in _SIGN:
+        return _SIGN[sign]  # type: ignore[return-value]
     b = key(before[-25:])
     a = key(after[:12])
     if a.startswith("tro len") or a.startswith("tro di"):
@@ -89,12 +107,46 @@ def _excluded(text: str, start: int, end: int, unit: str | None) -> bool:
         return True  # `năm 2021`, `tháng 5`, `số 969`, `Điều 3`
     if unit is None and after.startswith(TIME_WORDS):
         return True  # `6 tháng`, `15 ngày`: durations
+    if unit in _TIME_UNITS:
+        return True  # `trong 15 ngày`: a duration (a time limit is read by targets)
     return unit is None and bool(re.match(r"\d{4}$", text[start:end]))  # a year on its own
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def _ranges(text: str) -> list[Quantity]:
+    """Both ends of a range of percentages: `1%-1,5%` -> >= 1 and <= 1.5."""
     out: list[Quantity] = []
+    for m in _RANGE.finditer(text):
+        a, b = parse_number(m.group("a")), parse_number(m.group("b"))
+        if a is None or b is None or a >= b:
+            continue
+        end = m.end() + 1
+        per = re.match(r"\s*/\s*(năm|tháng|quý)\b", text[end:])
+        unit = f"%/{per.group(1)}" if per else "%"
+        end += per.end() if per else 0
+        start = m.start("a")
+        out.append(Quantity(a, unit, ">=", start, end, start, m.end("a"), None))
+        out.append(Quantity(b, unit, "<=", start, end, m.start("b"), m.end("b"), None))
+    return out
+
+
+def _shares(text: str) -> list[Quantity]:
+    """`03/124 đơn vị`: 3 of 124 units."""
+    out: list[Quantity] = []
+    for m in _SHARE.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        unit, end = _unit_after(text, m.end())
+        if unit is None or a > b or unit in _TIME_UNITS:
+            continue
+        q = _build(text, float(a), unit, m.start("a"), m.end("a"), end)
+        out.append(replace(q, of=float(b)))
+    return out
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = _ranges(text) + _shares(text)
     for m in _QTY.finditer(text):
+        if any(q.start <= m.start("num") < q.end for q in out):
+            continue
         value = parse_number(m.group("num"))
         if value is None:
             continue
@@ -123,13 +175,17 @@ def _build(text: str, value: float, unit: str | None, n_start: int, n_end: int, 
     comparator = _comparator(text[:n_start], text[end:])
     per = None
     slash = re.match(r"\s*/\s*([^\s,.;:()]+(?:\s+hội)?)", text[end:])
+    each = re.match(r"\s*(?:mỗi|một|trên mỗi|cho mỗi)\s+([^\s,.;:()]+(?:\s+[^\W\d][^\s,.;:()]*)?)", text[end:])
     if slash:
         per = slash.group(1)
+        if unit == "%" and per in ("năm", "tháng", "quý"):
+            unit, per = f"%/{per}", None  # a rate per year is its own unit
+    elif each and unit not in (None, "%"):
+        per = each.group(1)
     tail = re.match(r"\s*trở\s+(lên|xuống)", text[end:])
     start = n_start
     for words in (_APPROX_BEFORE, _GE_BEFORE, _LE_BEFORE, _GT_BEFORE, _LT_BEFORE):
         for w in words:
             if key(text[:n_start]).rstrip().endswith(key(w)):
                 start = min(start, len(text[:n_start].rstrip()) - len(w))
-    unit_norm = unit.lower() if unit and unit != "%" else unit
-    return Quantity(value, unit_norm, comparator, max(start, 0), end + (tail.end() if tail else 0), n_start, n_end, per)
+    return Quantity(value, unit, comparator, max(start, 0), end + (tail.end() if tail else 0), n_start, n_end, per)

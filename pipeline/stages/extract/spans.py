@@ -12,7 +12,7 @@ from pipeline.vi.text import DOC_NUMBER_RE
 
 # A sentence ends at a full stop followed by a space and a capital or a list mark, or at the paragraph's end.
 # Numbers (`12.800`), dates (`15/3/2024`) and abbreviations (`TM.`) do not end one.
-_SENTENCE_END = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZĐÀ-Ỹ“\"(-])|(?<=[.!?])\s+(?=[-+•]\s)")
+_SENTENCE_END = re.compile(r"(?<=[^\d\s.][.!?])\s+(?=[A-ZĐÀ-Ỹ“\"(-]|\d{1,3}(?:[.,]\d+)?\s*%)|(?<=[.!?])\s+(?=[-+•]\s)")
 _MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.:)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•*–—])\s*")
 
 

@@ -15,8 +15,9 @@ from pipeline.plan import Target
 from pipeline.records import Document
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.goals import Context, Limit, goal_certainty, time_limits
 from pipeline.stages.extract.quantities import Quantity, find_quantities
-from pipeline.stages.extract.spans import Sentence, body_sentences
+from pipeline.stages.extract.spans import Sentence, body_sentences, preamble_sentences
 from pipeline.stages.structure import Layout
 from pipeline.vi.names import names_in
 from pipeline.vi.text import key
@@ -30,7 +31,6 @@ SUBJECT_END = re.compile(
 _LEAD = re.compile(r"^\s*(?:(?:trong\s+)?năm\s+\d{4}\s*,?\s*|phấn đấu\s+)", re.IGNORECASE)
 _PLAN_SHARE = re.compile(r"^\s*kế hoạch\b", re.IGNORECASE)
 _RATE = re.compile(r"(tỷ lệ|tỉ lệ)\s+([^:;,]*?)\s*(?:đạt|:|là|ở mức)\s*$", re.IGNORECASE)
-_GOAL_WORDS = ("phan dau", "dat", "chi tieu", "it nhat", "toi thieu", "tro len", "muc tieu", "giao")
 
 
 def subject_of(sentence: str, before: int, whole_if_no_verb: bool = True) -> str | None:
@@ -74,8 +74,10 @@ def metric_of(text: str, q: Quantity) -> str | None:
         m = re.match(r"\s*([^;,.()]{3,80})", after)
         return m.group(1).strip() if m else None
     clause = re.split(r"[,;:()]|\svà\s", before)[-1].split()
-    phrase = " ".join([*clause[-5:], q.unit or ""])
-    return phrase.strip() or None
+    counted = re.match(r"\s*([^;,.()]{0,60})", after)  # `Xây dựng mới 35 địa bàn | cấp xã không ma túy`
+    tail = " ".join(counted.group(1).split()[:8]) if counted else ""
+    phrase = " ".join([*clause[-5:], q.unit or "", tail])
+    return " ".join(phrase.split()) or None
 
 
 TargetKind = Literal["goal", "quota", "share_of_plan"]
@@ -99,49 +101,57 @@ def period_of(text: str, plan_year: int | None, event_period: str | None) -> str
     return f"năm {plan_year}" if plan_year else None
 
 
-def _is_target(s: Sentence, q: Quantity) -> tuple[bool, float]:
-    """Whether a quantity is something to reach, and how sure the rule is."""
-    if q.unit is None:
-        return False, 0.0
-    if q.spelled and not re.search(r"(tổ chức|đạt|ít nhất|tối thiểu|khoảng|thành lập|mở)\s*$", s.text[: q.start]):
-        return False, 0.0  # `giá một đơn vị máu`: a number word is a target only after a verb of doing
-    context = key(s.text[max(0, q.start - 40) : q.end + 10])
-    if s.topic == "targets":
-        return True, 0.9
-    if any(w in context for w in _GOAL_WORDS) or key(s.text[:12]).startswith(("muc tieu", "chi tieu")):
-        return True, 0.8
-    if q.unit == "%":
-        return True, 0.6
-    return True, 0.55
+def _clause(text: str, at: int) -> tuple[int, int]:
+    """The `;`-clause of a sentence that a position stands in."""
+    start = text.rfind(";", 0, at) + 1
+    end = text.find(";", at)
+    return start, len(text) if end < 0 else end
 
 
-def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[Target]:
+def _target(
+    doc: Document, s: Sentence, q: Quantity, certainty: float, plan_year: int | None, kind: TargetKind | None
+) -> Target:
+    heading = s.headings[-1] if s.headings else None
+    subject = heading if kind == "share_of_plan" else clause_subject(s.text, q)
+    p = doc.paragraphs[s.paragraph]
+    value = q.value
+    metric = metric_of(s.text, q)
+    if q.of is not None:  # `03/124 đơn vị`: 3 of 124
+        metric = f"{int(value)}/{int(q.of)} {q.unit}" + (f" {metric}" if metric else "")
+    return Target(
+        value=int(value) if value == int(value) else value,
+        unit=q.unit,
+        comparator=q.comparator,
+        subject=subject,
+        subjects=(names_in(subject) or [subject]) if subject else [],
+        metric=metric,
+        period=period_of(s.text, plan_year, None),
+        per=q.per,
+        kind=kind or kind_of(s.text, q, subject),
+        text=s.text,
+        section=" > ".join(h for h in s.headings if h),
+        source=source(p, s.start, s.end),
+        confidence=round(certainty * evidence_confidence(p, s.start, s.end), 3),
+    )
+
+
+def _limit_quantity(limit: Limit) -> Quantity:
+    return Quantity(limit.value, limit.unit, "<=", limit.start, limit.end, limit.start, limit.end, None)
+
+
+def extract_targets(doc: Document, lay: Layout, plan_year: int | None, year: int | None = None) -> list[Target]:
+    """Targets of the body and of the preamble's aims (`Thực hiện …, bảo đảm ít nhất 40% …`); `year` is the
+    document's, against which a clause about an earlier year reports the past."""
     out: list[Target] = []
-    for s in body_sentences(doc, lay):
+    preamble = [s for s in preamble_sentences(doc, lay) if not key(s.text).startswith(("can cu", "xet de nghi"))]
+    for s in [*preamble, *body_sentences(doc, lay)]:
         for q in find_quantities(s.text):
-            ok, certainty = _is_target(s, q)
-            if not ok:
+            start, end = _clause(s.text, q.number_start)
+            certainty = goal_certainty(Context(s.text, start, end, s.headings, year), q)
+            if certainty <= 0:
                 continue
             kind: TargetKind | None = "share_of_plan" if q.unit == "%" and _PLAN_SHARE.match(s.text[q.end :]) else None
-            heading = s.headings[-1] if s.headings else None
-            subject = heading if kind == "share_of_plan" else clause_subject(s.text, q)
-            p = doc.paragraphs[s.paragraph]
-            value = q.value
-            out.append(
-                Target(
-                    value=int(value) if value == int(value) else value,
-                    unit=q.unit,
-                    comparator=q.comparator,
-                    subject=subject,
-                    subjects=(names_in(subject) or [subject]) if subject else [],
-                    metric=metric_of(s.text, q),
-                    period=period_of(s.text, plan_year, None),
-                    per=q.per,
-                    kind=kind or kind_of(s.text, q, subject),
-                    text=s.text,
-                    section=" > ".join(h for h in s.headings if h),
-                    source=source(p, s.start, s.end),
-                    confidence=round(certainty * evidence_confidence(p, s.start, s.end), 3),
-                )
-            )
+            out.append(_target(doc, s, q, certainty, plan_year, kind))
+        for limit in time_limits(s.text):
+            out.append(_target(doc, s, _limit_quantity(limit), 0.7, plan_year, "goal"))
     return out

@@ -342,8 +342,9 @@ class _Reader:
 def read_text(text: str) -> tuple[list[Line], list[Table]]:
     """Lines (one per paragraph, all on page 1, each its own block) and tables of a text document."""
     raw_lines = text.splitlines()
-    blank = sum(1 for line in raw_lines if not line.strip())
-    line_mode = len(raw_lines) > 20 and blank < len(raw_lines) / 20
+    prose = [line for line in raw_lines if line.strip() != "|" and not _PIPE_ROW.match(line)]
+    blank = sum(1 for line in prose if not line.strip())
+    line_mode = len(prose) > 20 and blank < len(prose) / 20
     reader = _Reader([], [])
     block: list[str] = []
 
