@@ -130,9 +130,11 @@ def time_limits(text: str) -> list[Limit]:
     """Time limits set as the goal: `hoàn thành trong 48 giờ`, `trong thời hạn 10 ngày kể từ ngày nhận …`."""
     low = toneless(text).lower()
     out: list[Limit] = []
+    if re.match(r"^\W*\d*\s*can cu\s+(?:\S+\s+){0,4}(?:luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi)", low):
+        return []  # a legal basis (or its footnote) cites time limits of a law
     for m in _LIMIT.finditer(low):
         window = low[max(0, m.start() - 60) : m.end() + 40]
-        if not _LIMIT_VERBS.search(window):
+        if not _LIMIT_VERBS.search(window) or _LAW.search(window) or "nghi dinh" in window:
             continue
         value = parse_number(m.group("num"))
         if value is None:

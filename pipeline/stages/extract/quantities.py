@@ -43,6 +43,7 @@ _QTY = re.compile(
 _RANGE = re.compile(rf"(?<![\w/.,:-])(?P<a>{NUMBER})\s*%?\s*[-–]\s*(?P<b>{NUMBER})(?![\w/]|[.,]\d|/\d)\s*(?=%)")
 # `03/124 đơn vị`: a share of units (3 of 124), not a date or a document number.
 _SHARE = re.compile(r"(?<![\w/.,:-])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\w/.,]\d|/)\s+(?=[^\W\d])")
+_OCR_ONE = re.compile(r"(?:(?<=ít nhất )|(?<=tối thiểu ))[Il](?=\s)")
 _SIGN = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
 _WORD_QTY = re.compile(r"(?<!\w)(?P<word>" + "|".join(NUMBER_WORDS) + r")\s+(?=\w)", re.IGNORECASE)
 
@@ -109,7 +110,8 @@ def _excluded(text: str, start: int, end: int, unit: str | None) -> bool:
         return True  # `6 tháng`, `15 ngày`: durations
     if unit in _TIME_UNITS:
         return True  # `trong 15 ngày`: a duration (a time limit is read by targets)
-    return unit is None and bool(re.match(r"\d{4}$", text[start:end]))  # a year on its own
+    # a bare 4-digit number from 1900 to 2099 is a year: counts of thousands are written `2.024`
+    return bool(re.match(r"(?:19|20)\d{2}$", text[start:end])) or (unit is None and bool(re.match(r"\d{4}$", text[start:end])))
 
 
 def _ranges(text: str) -> list[Quantity]:
@@ -162,6 +164,10 @@ def find_quantities(text: str) -> list[Quantity]:
         if _excluded(text, m.start("num"), m.end("num"), unit):
             continue
         out.append(_build(text, value, unit, m.start("num"), m.end("num"), end))
+    for m in _OCR_ONE.finditer(text):  # OCR reads `01` as `I` after `ít nhất`: `ít nhất I buổi`
+        unit, end = _unit_after(text, m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip()))
+        if unit is not None and unit not in _TIME_UNITS:
+            out.append(_build(text, 1.0, unit, m.start(), m.end(), end))
     for m in _WORD_QTY.finditer(text):
         unit, end = _unit_after(text, m.end())
         if unit is None or any(q.number_start <= m.start() < q.end for q in out):

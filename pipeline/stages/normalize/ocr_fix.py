@@ -150,7 +150,7 @@ def _is_name_like(text: str, tok: Token, i: int) -> bool:
 
 
 # Shapes OCR confuses beyond marks, tried only on a token that cannot be a syllable at all.
-CONFUSIONS = (("rn", "m"), ("cl", "d"), ("ri", "n"), ("li", "h"), ("vv", "w"))
+CONFUSIONS = (("rn", "m"), ("cl", "d"), ("ri", "n"), ("li", "h"), ("vv", "w"), ("f", "t"))  # `íf nhất`: ít
 
 
 def _candidates(word: str, lex: Lexicon) -> tuple[list[str], str]:
