@@ -18,7 +18,7 @@ from importlib import resources
 
 from pipeline.vi.text import key
 
-LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với|riêng)\s+", re.IGNORECASE)
+LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với|riêng)\s*:?\s+", re.IGNORECASE)
 _ROLE_TAIL = re.compile(r"\s+[-–]\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
 PAREN = re.compile(r"\s*\([^)]*\)")
 BULLET = re.compile(r"^\s*[-+•–*]\s*")
@@ -77,8 +77,15 @@ TASK_VERB = re.compile(
     r"phấn đấu|tạo điều kiện|cân đối|đăng|dành|mở|thông báo|công bố|khảo sát|phụ trách|giúp|theo|đã|sẽ|đang|"
     r"với|về|trong|để|nhằm|khi|nâng cao)(?=[\s,.;:]|$)"
 )
+_GENERIC = re.compile(r"^(?:cơ quan|đơn vị|lực lượng|tổ chức)\s+\S", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"(,\s+|;\s+|\s+và\s+(?=[A-ZĐÂ-Ỹ]|các\s|cơ quan|đơn vị))")
 _HEAD_OF_LIST = re.compile(r"^(?P<head>[Cc]ác\s+[Ss]ở|[Ss]ở|[Cc]ác\s+[Bb]ộ|[Bb]ộ)\s*:\s*(?P<rest>.+)$")
+# `Ủy ban nhân dân các xã: Gia Thuận, Tân Điền` -> `Ủy ban nhân dân xã Gia Thuận`, `Ủy ban nhân dân xã Tân Điền`
+_LOCAL_LIST = re.compile(
+    r"^(?P<head>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+)(?:các\s+)?(?P<level>xã|phường|huyện|thị xã|thành phố|tỉnh)"
+    r"\s*:\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
 
 
 def split_parts(subject: str) -> list[tuple[str, str]]:
@@ -169,13 +176,17 @@ def names_in(text: str) -> list[str]:
     listed = _HEAD_OF_LIST.match(clean_name(text))
     if listed:
         return _departments(listed.group("head"), listed.group("rest"))
+    local = _LOCAL_LIST.match(clean_name(text))
+    if local:
+        places = [p.strip() for p in re.split(r",\s*|\s+và\s+", local.group("rest")) if p.strip()]
+        return [f"{local.group('head')}{local.group('level')} {p}" for p in places]
     names: list[str] = []
     for sep, raw in split_parts(clean_name(text)):
         part = clean_name(raw)
         if not part:
             continue
-        if is_body_name(part):  # `Sở Y tế và UBND các huyện`: two bodies; `Sở Giáo dục và Đào tạo`: one
-            names.append(part)
+        if is_body_name(part) or (names and _GENERIC.match(part)):  # `Sở Y tế và UBND các huyện`: two bodies;
+            names.append(part)  # `Sở Giáo dục và Đào tạo`: one; `…, cơ quan thông tấn báo chí`: in a list, one more
         elif names:
             names[-1] = f"{names[-1]}{sep}{part}"
     return [n[:1].upper() + n[1:] for n in names]
@@ -193,13 +204,16 @@ def subject_names(text: str) -> tuple[list[str], int]:
         return [], 0
     masked = " " + PAREN.sub(lambda p: " " * len(p.group()), stripped)
     stop = len(stripped)
-    listed = re.match(r"^(?:các\s+)?(?:sở|bộ)\s*:", stripped, re.IGNORECASE)  # `Các Sở: Tài chính, …` goes on
+    listed = _HEAD_OF_LIST.match(stripped) or _LOCAL_LIST.match(stripped)  # `Các Sở: Tài chính, …` goes on
+    listed = re.match(r"^[^:]*:", stripped) if listed else None
     colon = masked.find(":", listed.end() + 1 if listed else 0)
     candidates = [m.start() for m in TASK_VERB.finditer(masked)] + ([colon - 1] if colon > 0 else [])
     for at in sorted(candidates):
         head = stripped[:at]
         if key(head).rstrip().endswith(("chi dao", " ban")) and colon - 1 != at:
             continue
+        if re.search(r"\b(?:các|những|mọi)\s*$", head):
+            continue  # `các tổ chức chính trị - xã hội`: after a determiner the word is a noun, not the verb
         stop = at
         break
     names = names_in(stripped[:stop])

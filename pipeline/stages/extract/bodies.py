@@ -43,6 +43,8 @@ _EXECUTE = re.compile(
 # A labelled line under a task that names its lead body: `Đơn vị chủ trì tham mưu thực hiện: Sở Khoa học và Công
 # nghệ`, `+ Cơ quan chủ trì: Bộ Công an`.
 _LEAD_LABEL = re.compile(r"^\s*[-+•]?\s*(?:đơn vị|cơ quan)\s+(?:chủ trì|thực hiện)[^:]{0,40}:\s*", re.IGNORECASE)
+# An opening phrase before the subject: `Căn cứ nội dung Kế hoạch …, các sở, ngành … có trách nhiệm …`.
+_INTRO = re.compile(r"(?:^|;\s*)(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Tt]rong quá trình|[Tt]heo chức năng|[Tt]heo đó)[^,;]{0,150},\s*")
 _LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 
 
@@ -134,13 +136,16 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
     text = p.text
     if _EXECUTE.search(key(text)):
         return []
-    label = _LEAD_LABEL.match(text)
-    if label:
-        names = names_in(text[label.end() :])
-        return [_item(n, [], p, label.end(), len(text), 0.8, _at(i, label.end())) for n in names]
     out: list[Mention] = []
+    label = _LEAD_LABEL.match(text)
+    if label:  # `Cơ quan thực hiện: Sở Nội vụ chủ trì …; Sở Tư pháp và … chủ động …`
+        names, task_at = subject_names(text[label.end() :])
+        at = label.end() + task_at
+        task = [_task(doc, i, at)] if text[at:].strip(" .;") else []
+        out += [_item(n, task, p, label.end(), len(text), 0.8, _at(i, label.end())) for n in names]
     starts = [m.start("verb") for m in _ASSIGN.finditer(text)]
-    starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text)]
+    starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text) if not (label and m.end() <= label.end())]
+    starts += [m.end() for m in _INTRO.finditer(text)]
     seen: set[str] = set()
     for at in sorted(set(starts)):
         names, task_at = subject_names(text[at:])

@@ -136,8 +136,11 @@ def _lead_end(st: Styled) -> int | None:
         end += 1
     if end >= len(st.text) or not any(c.isalnum() for c in st.text[k:end]) or end - k > 250:
         return None
-    if _MARKER_ONLY.fullmatch(st.text[k:end].strip()):
+    lead = st.text[k:end].strip()
+    if _MARKER_ONLY.fullmatch(lead):
         return None  # `**2.** Xây dựng …`: an emphasised number is the item's marker, not a heading of its own
+    if lead.endswith(":") and not _ITEM.match(lead) and len(st.text[end:].strip()) < 200:
+        return None  # `*Thời gian thực hiện:* Thường xuyên.`: a label and its value are one line
     return end
 
 
