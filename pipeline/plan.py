@@ -297,6 +297,24 @@ class QuotaTable(Model):
     confidence: Confidence
 
 
+TableKind = Literal["tasks", "indicators", "coordinates", "codes", "procedures", "members", "other"]
+
+
+class DataTable(Model):
+    """A table that is not a quota table (a table of tasks, indicators, coordinates, codes, procedures or members),
+    kept with its rows as read."""
+
+    kind: TableKind = Field(
+        description="tasks (lead, partners, deadline columns), indicators (a unit-of-measure column), coordinates, "
+        "codes, procedures (administrative procedures), members (names and posts), other."
+    )
+    title: str | None = Field(default=None, description="The appendix title above the table.")
+    columns: list[str] = Field(description="The first row's cells.")
+    rows: list[list[str]] = Field(description="The other rows' cells, as read (corrected).")
+    pages: list[Page] = Field(default_factory=list)
+    source: Evidence
+
+
 class Budget(Model):
     sources: list[str] = Field(description="Funding sources named (`ngân sách nhà nước`, `xã hội hóa`…).")
     responsible: list[str] = Field(
@@ -349,6 +367,9 @@ class Plan(Model):
     events: list[Event] = Field(default_factory=list)
     responsible_bodies: list[Body] = Field(default_factory=list)
     quota_tables: list[QuotaTable] = Field(default_factory=list)
+    tables: list[DataTable] = Field(
+        default_factory=list, description="Tables that are not quota tables (tasks, indicators, coordinates…)."
+    )
     budget: Budget | None = None
     corrections: list[Correction] = Field(default_factory=list)
     warnings: list[PlanWarning] = Field(default_factory=list)

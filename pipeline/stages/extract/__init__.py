@@ -21,7 +21,7 @@ def extract(doc: Document, lay: Layout, version: str) -> plan.Plan:
     sections, paragraphs, corrections and warnings."""
     document = extract_metadata(doc, lay)
     titles = [a.appendix_title for a in document.appendices if a.appendix_title]
-    quota_tables, quota_warnings = extract_quota_tables(doc, titles)
+    quota_tables, tables, quota_warnings = extract_quota_tables(doc, titles)
     return plan.Plan(
         pipeline_version=version,
         source=assemble.input_source(doc.raw),
@@ -34,6 +34,7 @@ def extract(doc: Document, lay: Layout, version: str) -> plan.Plan:
         events=extract_events(doc, lay, document.plan_year, document.date),
         responsible_bodies=extract_bodies(doc, lay),
         quota_tables=quota_tables,
+        tables=tables,
         budget=extract_budget(doc, lay),
         corrections=assemble.corrections(doc),
         warnings=assemble.ingest_warnings(doc.raw) + quota_warnings + assemble.missing_fields(document),

@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pipeline.plan import Evidence, PlanWarning, QuotaRow, QuotaTable
+from pipeline.plan import DataTable, Evidence, PlanWarning, QuotaRow, QuotaTable
 from pipeline.records import Cell, Document, Table
 from pipeline.stages.extract.confidence import text_quality
 from pipeline.stages.extract.evidence import union_box
+from pipeline.stages.extract.tables import data_table, table_kind
 from pipeline.stages.structure import ROMAN
 from pipeline.vi.text import NUMBER, key, parse_number
 
@@ -168,15 +169,22 @@ def _cell(texts: list[str], i: int | None) -> str:
     return texts[i] if i is not None and i < len(texts) else ""
 
 
-def extract_quota_tables(doc: Document, appendix_titles: list[str]) -> tuple[list[QuotaTable], list[PlanWarning]]:
-    """(quota tables, warnings): a warning wherever the rows do not add up to the stated total."""
+def extract_quota_tables(
+    doc: Document, appendix_titles: list[str]
+) -> tuple[list[QuotaTable], list[DataTable], list[PlanWarning]]:
+    """(quota tables, the other tables, warnings): a warning wherever the rows do not add up to the stated total."""
     tables: list[QuotaTable] = []
+    others: list[DataTable] = []
     warnings: list[PlanWarning] = []
     for n, table in enumerate(doc.tables):
         title = appendix_titles[n] if n < len(appendix_titles) else (appendix_titles[-1] if appendix_titles else None)
-        found = quota_table(table, title, confidence=0.95)
+        kind = table_kind(table)
+        found = quota_table(table, title, confidence=0.95) if kind == "quota" else None
         if found is None:
+            others.append(data_table(table, "other" if kind == "quota" else kind, title))
             continue
+        if found.total_stated is None:
+            found.total_stated = total_after(doc, found.pages[-1])
         tables.append(found)
         stated, computed = found.total_stated, found.total_computed or 0
         if stated is not None and abs(stated - computed) > 1e-6:
@@ -187,4 +195,17 @@ def extract_quota_tables(doc: Document, appendix_titles: list[str]) -> tuple[lis
                     page=found.pages[0],
                 )
             )
-    return tables, warnings
+    return tables, others, warnings
+
+
+_TOTAL_LINE = re.compile(rf"^\W*(?:tong so|tong cong|cong)\b[^\d]{{0,20}}({NUMBER})")
+
+
+def total_after(doc: Document, page: int) -> float | None:
+    """The total row of a table that fell alone at the top of the next page, read there as text (`TỔNG SỐ 24.500`)."""
+    following = [p for p in doc.paragraphs if p.page == page + 1][:3]
+    for p in following:
+        m = _TOTAL_LINE.match(key(p.text))
+        if m:
+            return leading_number(m.group(1))
+    return None
