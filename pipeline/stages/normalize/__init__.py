@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from pipeline.records import Document, Line, Paragraph, RawDocument, Table
 from pipeline.stages.normalize.edits import TrackedText
@@ -31,19 +32,37 @@ def _repair(
     pairs: DocCounts,
     joins: list[int] | None = None,
     encoding: str | None = None,
+    read: bool = True,
 ) -> TrackedText:
     """The passes, in order: legacy-encoding decoding and lossless character clean-up, then (unless --no-correct)
-    tone placement and OCR marks. Decoding comes first: TCVN3 mojibake uses characters (`Ð`) the clean-up maps."""
+    tone placement, and the OCR corrections (glued syllables, wrong marks) only for text that was read, not typed:
+    OCR'd lines, legacy-encoded text, plain text files. A page's text layer and Markdown are typed text, which the
+    OCR corrections would harm more than help (`dán tem`, `sổ`, `tại` are right as they are). Decoding comes first:
+    TCVN3 mojibake uses characters (`Ð`) the clean-up maps."""
     tracked = TrackedText(raw)
     if joins:
         tracked.apply(line_join_edits(tracked.text, joins))  # offsets of the joins are raw offsets: first
-    tracked.apply(legacy_edits(tracked.text, encoding))
+    decoded = legacy_edits(tracked.text, encoding)
+    tracked.apply(decoded)
     tracked.apply(character_edits(tracked.text))
     if options.correct:
         tracked.apply(tone_placement(tracked.text))
-        tracked.apply(glued_edits(tracked.text))
-        tracked.apply(correct(tracked.text, pairs))
+        if read or decoded:
+            tracked.apply(glued_edits(tracked.text))
+            tracked.apply(correct(tracked.text, pairs))
     return tracked
+
+
+def typed_input(raw: RawDocument) -> bool:
+    """Markdown is published text, typed: only lossless clean-up. A plain text file may be OCR output (`.txt`)."""
+    return raw.input_kind == "text" and Path(raw.path).suffix.lower() in (".md", ".markdown")
+
+
+def was_read(raw: RawDocument, lines: list[Line]) -> bool:
+    """Whether a paragraph's text was read by OCR (or is plain text that may be), rather than typed."""
+    if raw.input_kind == "text":
+        return not typed_input(raw)
+    return any(line.ocr for line in lines)
 
 
 def join_lines(lines: list[Line]) -> str:
@@ -60,21 +79,29 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     encoding = document_encoding(texts + cells)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
-        tracked = _repair(text, options, pairs, join_points(group), encoding)
+        tracked = _repair(text, options, pairs, join_points(group), encoding, was_read(raw, group))
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)
         )
-    tables = tuple(_repair_table(t, options, pairs, encoding) for t in raw.tables)
+    tables = tuple(_repair_table(t, options, pairs, encoding, _table_read(raw, t)) for t in raw.tables)
     return Document(raw=raw, paragraphs=tuple(paragraphs), tables=tables)
 
 
-def _repair_table(table: Table, options: NormalizeOptions, pairs: DocCounts, encoding: str | None) -> Table:
+def _table_read(raw: RawDocument, table: Table) -> bool:
+    if raw.input_kind == "text":
+        return not typed_input(raw)
+    return any(page in raw.ocr_pages for page in (table.pages or (table.page,)))
+
+
+def _repair_table(
+    table: Table, options: NormalizeOptions, pairs: DocCounts, encoding: str | None, read: bool = True
+) -> Table:
     """The same repairs in every cell; a changed cell keeps its raw text and its fixes."""
     rows = []
     for row in table.rows:
         cells = []
         for cell in row:
-            tracked = _repair(cell.text, options, pairs, encoding=encoding)
+            tracked = _repair(cell.text, options, pairs, encoding=encoding, read=read)
             if tracked.fixes:
                 cell = replace(cell, text=tracked.text, raw=cell.text, fixes=tuple(tracked.fixes))
             cells.append(cell)

@@ -213,6 +213,25 @@ def glued_edits(text: str) -> list[Edit]:
     ]
 
 
+KEY_PHRASE = 5  # a pair the document repeats this often is one of its key phrases (`tình nguyện`)
+STANDALONE = 50  # a syllable this frequent is a word on its own (`tại`, `để`, `mọi`, `phường`): it forms no pairs
+
+
+def _both_sides(
+    cand: str, prev: str | None, nxt: str | None, lex: Lexicon, doc: DocCounts, own: str, mode: str, freq: int
+) -> bool:
+    """A word that stands on its own (`tại`, `để`, `về`, `phường`) forms no pair with its neighbours, so a twin
+    that forms a word with one of them (`tài` with `sản` …) is no evidence against it: such a word is replaced only
+    when the twin fits on both sides, or a phrase of the administrative register asks for it."""
+    if freq < STANDALONE:
+        return True
+    sides = [evidence(cand, n, None, lex, doc, own, mode) if i == 0 else evidence(cand, None, n, lex, doc, own, mode)
+             for i, n in enumerate((prev, nxt)) if n is not None]  # fmt: skip
+    register = any(lex.register.get(k, 0) for k in (f"{prev} {cand}", f"{cand} {nxt}"))
+    repeated = any(doc.pairs.get(k, 0) >= KEY_PHRASE for k in (f"{prev} {cand}", f"{cand} {nxt}"))
+    return register or repeated or (len(sides) == 2 and all(sides))
+
+
 def correct(text: str, doc: DocCounts) -> list[Edit]:
     """Edits that fix wrongly-marked syllables of one paragraph, given the document's counts."""
     lex = lexicon()
@@ -243,6 +262,8 @@ def correct(text: str, doc: DocCounts) -> list[Edit]:
         runner_up = scored[1][0] if len(scored) > 1 else 0
         needed = MIN_EVIDENCE_COMMON if lex.unigrams.get(original, 0) >= COMMON else MIN_EVIDENCE
         if best_score >= needed and best_score >= 3 * runner_up and best_score >= OUTWEIGH * as_read:
+            if rule == RULE and not _both_sides(best, prev, nxt, lex, doc, original, mode, lex.unigrams.get(original, 0)):
+                continue
             edits.append(Edit(tok.start, tok.end, _match_case(tok.text, best), rule))
         elif rule == RULE and mode == "all" and not as_read and (word := _function_word(original, candidates, lex)):
             edits.append(Edit(tok.start, tok.end, _match_case(tok.text, word), RULE_FUNCTION))
