@@ -405,31 +405,39 @@ def eval_cmd(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold files (the format of samples/gold/).")],
     results_dir: Annotated[Path, typer.Argument(help="Folder of vnplan results; NAME.* is scored against NAME.json.")],
     misses: Annotated[bool, typer.Option("--misses/--no-misses", help="List the gold facts not found.")] = True,
+    only: Annotated[
+        str | None, typer.Option("--only", help="Score only these gold ids (comma-separated, e.g. s01,s04).")
+    ] = None,
 ) -> None:
     """Score results against gold files: recall and precision per category, precision above confidence 0.5 and
-    0.9, and the facts missed."""
-    from pipeline.tools.evaluate import THRESHOLDS, Score, evaluate_dirs
+    0.9, and the facts missed; then, for all documents, the pooled figures (ALL) and the mean of each document's
+    recall (MEAN). Gold files marked `"skip": true` are not scored."""
+    from pipeline.tools.evaluate import THRESHOLDS, evaluate_dirs, summarize
 
     for folder in (gold_dir, results_dir):
         if not folder.is_dir():
             stop(UsageError(f"{folder} is not a folder"))
-    scored = evaluate_dirs(gold_dir, results_dir)
+    wanted = {i.strip() for i in only.split(",") if i.strip()} if only else None
+    scored = evaluate_dirs(gold_dir, results_dir, wanted)
     if not scored:
         stop(UsageError(f"no result in {results_dir} has a gold file in {gold_dir}"))
     heads = " ".join(f"P>={t:<3}" for t in THRESHOLDS)
     typer.echo(f"{'result':42} {'category':11} {'recall':>12} {'precision':>12} {heads}")
-    totals: dict[str, Score] = {}
     for name, scores in scored.items():
         for category, s in scores.items():
-            totals.setdefault(category, Score(category)).add(s)
             at = " ".join(f"{s.precision_at(t):6.2f}" for t in THRESHOLDS)
             typer.echo(f"{name:42} {category:11} {s.found:4}/{s.gold:<3} {s.recall:4.2f} {s.precision:12.2f} {at}")
             if misses:
                 for miss in s.misses:
                     typer.echo(f"{'':42}   missed: {miss}")
-    for category, s in totals.items():
+    summary = summarize(scored)
+    for category, sm in summary.items():
+        s = sm.total
         at = " ".join(f"{s.precision_at(t):6.2f}" for t in THRESHOLDS)
         typer.echo(f"{'ALL':42} {category:11} {s.found:4}/{s.gold:<3} {s.recall:4.2f} {s.precision:12.2f} {at}")
+    for category, sm in summary.items():
+        label = f"MEAN of {sm.documents} documents"
+        typer.echo(f"{label:42} {category:11} {'':8} {sm.mean_recall:4.2f}")
 
 
 def _set_debug(on: bool) -> None:

@@ -102,8 +102,8 @@ def event_matches(gold: Item, item: Item) -> bool:
 
 
 def body_matches(gold: str, item: Item) -> bool:
-    g = key(gold)
-    names = [key(item.get("name") or ""), key(item.get("canonical_name") or "")]
+    g = _name_key(gold)  # without spaces and punctuation: `Lao động – Thương binh` = `Lao động - Thương binh`
+    names = [_name_key(item.get("name") or ""), _name_key(item.get("canonical_name") or "")]
     return any(n and (n == g or g in n or n in g) and min(len(n), len(g)) >= 0.6 * max(len(n), len(g)) for n in names)
 
 
@@ -170,12 +170,41 @@ def gold_id(path: Path) -> str:
     return path.name.split(".")[0]
 
 
-def evaluate_dirs(gold_dir: Path, results_dir: Path) -> dict[str, dict[str, Score]]:
-    """Per result file: its scores. Results with no gold file are skipped."""
+def evaluate_dirs(
+    gold_dir: Path, results_dir: Path, only: set[str] | None = None
+) -> dict[str, dict[str, Score]]:
+    """Per result file: its scores. Results with no gold file are skipped, and so are gold files marked
+    `"skip": true` (a document that is not one to score, such as a press article quoting a plan). `only` keeps
+    the given gold ids."""
     golds = {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(gold_dir.glob("*.json"))}
     out: dict[str, dict[str, Score]] = {}
     for path in sorted(results_dir.glob("*.json")):
         gold = golds.get(gold_id(path))
-        if gold is not None:
-            out[path.name] = evaluate(gold, json.loads(path.read_text("utf-8")))
+        if gold is None or gold.get("skip") or (only is not None and gold_id(path) not in only):
+            continue
+        out[path.name] = evaluate(gold, json.loads(path.read_text("utf-8")))
+    return out
+
+
+@dataclass
+class Summary:
+    """A category over many documents: pooled counts, and the mean of the documents' own recall."""
+
+    total: Score
+    mean_recall: float
+    documents: int  # documents with at least one gold item of the category
+
+
+def summarize(scored: dict[str, dict[str, Score]]) -> dict[str, Summary]:
+    out: dict[str, Summary] = {}
+    categories = next(iter(scored.values())).keys() if scored else []
+    for category in categories:
+        total = Score(category)
+        recalls = []
+        for scores in scored.values():
+            total.add(scores[category])
+            if scores[category].gold:
+                recalls.append(scores[category].recall)
+        mean = sum(recalls) / len(recalls) if recalls else 1.0
+        out[category] = Summary(total, mean, len(recalls))
     return out

@@ -21,7 +21,7 @@ from pipeline.vi.text import key
 LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với|riêng)\s*:?\s+", re.IGNORECASE)
 _ROLE_TAIL = re.compile(r"\s+[-–]\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
 PAREN = re.compile(r"\s*\([^)]*\)")
-BULLET = re.compile(r"^\s*[-+•–*]\s*")
+BULLET = re.compile(r"^\s*[-+•–—~*]\s*")  # `—` and `~`: OCR's readings of a dash
 NOT_BODIES = (
     "bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien",
     "ban do", "hoi vien",
