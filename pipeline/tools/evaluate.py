@@ -61,7 +61,32 @@ THRESHOLDS = (0.5, 0.9)
 
 
 def _has(text: Any, phrase: str) -> bool:
-    return bool(text) and key(phrase) in key(str(text))
+    """Whether a text holds the gold key: as written, or its words in order with a few words between them (a key
+    is `3–6 words of the text that identify it`, and annotators skip words: `báo cáo kết quả kỳ 6 tháng` in
+    `báo cáo kết quả công tác … kỳ 6 tháng`)."""
+    if not text:
+        return False
+    k, t = key(phrase), key(str(text))
+    if k in t:
+        return True
+    want, words = _words(k), _words(t)
+    if not want:
+        return False
+    window = 3 * len(want) + 6
+    for start in (i for i, w in enumerate(words) if w == want[0]):
+        at, found = start, 1
+        for w in want[1:]:
+            nxt = next((j for j in range(at + 1, min(len(words), start + window)) if words[j] == w), None)
+            if nxt is None:
+                break
+            at, found = nxt, found + 1
+        if found == len(want):
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
 
 
 def units_match(gold: str, item: Item) -> bool:

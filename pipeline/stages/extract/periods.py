@@ -40,8 +40,9 @@ _ONE_MONTH = re.compile(rf"\b{_MONTH}")
 _ONE_DAY = re.compile(rf"\bngay\s+(?:{_D}|{_DW})(?!\s*[/.]\s*\d)")
 _RECURRING = re.compile(r"\b(?:hang|hàng)\s+(?:nam|thang|quy|tuan|ngay)\b|\bdinh ky\b|\bthuong xuyen\b")
 # A date that belongs to a cited document or a person, not to an activity.
+_NUMBERED = re.compile(r"\bsố\b[^;()]{0,30}\s*(?:,\s*)?$")  # `số 213/QĐ-TTg ngày …` (with its mark: `Sở` is not `số`)
 _CITED = re.compile(
-    r"(?:\bso\b[^;()]{0,30}|\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|"
+    r"(?:\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|"
     r"cong dien|thong tri|quy dinh)\b[^;.()]{0,80}|\b(?:ke hoach|thong bao|to trinh|bao cao|huong dan|van ban)\s+so\b"
     r"[^;()]{0,40}|\bsinh|\bky)\s*(?:,\s*)?$"
 )
@@ -84,11 +85,11 @@ def _month(month: str | None, year: int | None) -> str | None:
     return f"{year}-{int(month):02d}" if month and year and 1 <= int(month) <= 12 else None
 
 
-def _cited(cased: str, at: int) -> bool:
+def _cited(cased: str, original: str, at: int) -> bool:
     """Whether the date at `at` is a cited document's (`Nghị định số 03/2019/NĐ-CP, ngày 05/9/2019`) or a
     person's."""
     before = cased[max(0, at - 120) : at]
-    if _CITED.search(before.lower()):
+    if _CITED.search(before.lower()) or _NUMBERED.search(original[max(0, at - 120) : at].lower()):
         return True
     last = None
     for last in DOC_NUMBER_RE.finditer(before):
@@ -108,7 +109,7 @@ def find_periods(text: str, year: int | None, issued: str | None = None) -> list
     def add(start: str | None, end: str | None, kind: str, m: re.Match[str]) -> None:
         if any(p.begin <= m.start() < p.finish or m.start() <= p.begin < m.end() for p in found):
             return
-        if _cited(cased, m.start()):
+        if _cited(cased, text, m.start()):
             return
         found.append(Period(start, end, kind, m.start(), m.end(), recurring))
 
