@@ -23,7 +23,7 @@ from pipeline.vi.names import names_in, subject_names
 from pipeline.vi.text import key
 
 # A line that gives the time of the task before it: `Thời gian hoàn thành: …`, `Thời hạn thực hiện: …`.
-_TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+(?:hoan thanh|thuc hien|to chuc))?\s*:")
+_TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+[a-z]+){0,3}\s*:")
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–*])\s*", re.IGNORECASE)
 _PLACE = re.compile(r"\btại\s+((?:[A-ZĐÂ-Ỹ][^\s,;.]*|\d+|số|hội trường|trụ sở|phòng họp)(?:\s+[^\s,;.()]+){0,8})")

@@ -30,7 +30,7 @@ from pipeline.vi.names import names_in, subject_names
 from pipeline.vi.text import key, make_date
 
 KINDS: tuple[tuple[str, EventKind], ...] = (
-    ("phong trao", "movement"), ("cuoc van dong", "movement"), ("dot thi dua", "movement"),
+    ("phong trao", "movement"), ("cuoc van dong", "movement"), ("dot thi dua", "movement"), ("thi dua", "movement"),
     ("ngay hoi", "collection_drive"), ("le hoi", "festival"), ("chien dich", "campaign"), ("chuong trinh", "programme"),
     ("hanh trinh", "programme"), ("hoi nghi", "conference"), ("hoi thao", "conference"), ("hoi thi", "contest"),
     ("cuoc thi", "contest"), ("tap huan", "training"), ("tuan le", "week"), ("thang", "month"), ("ngay", "day"),
@@ -58,6 +58,12 @@ _TIME_ITEM = re.compile(r"^\s*(?:thời gian|thời điểm)\s*:", re.IGNORECASE
 _TARGET_ITEM = re.compile(r"^\s*(?:mục tiêu|chỉ tiêu)\s*:\s*(?P<text>.+)$", re.IGNORECASE)
 _ORGANISE = re.compile(
     r"\btổ chức\s+(?P<what>(?:các\s+)?(?:[Nn]gày hội|đợt|[Cc]hương trình|[Hh]ội nghị|lớp|Lễ|Hội thi|Chiến dịch)[^;:.]*)"
+)
+# A list of movements or campaigns: `các phong trào thi đua trọng tâm … như Phong trào A; B; C`.
+_MOVEMENT_LIST = re.compile(
+    r"\b(?:các|những)\s+(?:phong trào|cuộc vận động|chiến dịch)[^:;.]{0,80}?\b(?:như|gồm|bao gồm)\s*:?\s*"
+    r"(?P<items>[^.]+;[^.]+)",
+    re.IGNORECASE,
 )
 _SUMMER = re.compile(r"\s*hè\s+(?:năm\s+)?(\d{4})")
 QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -160,6 +166,13 @@ def events_in(
             p_start, p_end, p_text = f"{y}-06", f"{y}-08", summer.group().strip()
         out.append(_event(name, s, doc, m.start(), m.end(), 0.8 if m.group("noun") else 0.6,
                           date_start=p_start, date_end=p_end, period_text=p_text))  # fmt: skip
+    for m in _MOVEMENT_LIST.finditer(text):  # `các phong trào thi đua … như: A; B; C`: each is a movement
+        at = m.start("items")
+        for part in re.split(r";\s*", m.group("items")):
+            name = re.sub(r"[.…]+$", "", part).strip(" ,.")
+            if 6 <= len(name) <= 160 and not any(a <= at < b for a, b in taken):
+                out.append(_event(name, s, doc, at, at + len(part), 0.6))
+            at += len(part) + 1
     if organise:
         subject = subject_of(text, organise.start())
         what = organise.group("what")
