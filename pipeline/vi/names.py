@@ -143,6 +143,8 @@ def is_body_name(name: str) -> bool:
         rest = low[len(title) :].strip()
         if rest and (_starts(rest, ORG_HEADS) is not None or rest.startswith("các ")):
             return True
+    if re.match(r"^ngành\s+[A-ZĐÂ-Ỹ]", name):
+        return True  # `ngành Thuế`, `ngành Y tế`: a sector named by its capitalised field
     return name[:1].isupper() and _starts(low, ORG_HEADS) is not None
 
 
@@ -214,6 +216,8 @@ def subject_names(text: str) -> tuple[list[str], int]:
             continue
         if re.search(r"\b(?:các|những|mọi)\s*$", head):
             continue  # `các tổ chức chính trị - xã hội`: after a determiner the word is a noun, not the verb
+        if head.strip().lower() in ORG_HEADS:
+            continue  # `Đoàn kiểm tra`, `Tổ công tác`: a bare body noun is named by the word after it
         stop = at
         break
     names = names_in(stripped[:stop])

@@ -46,7 +46,7 @@ _LEAD_LABEL = re.compile(r"^\s*[-+•]?\s*(?:đơn vị|cơ quan)\s+(?:chủ tr�
 # An opening phrase before the subject: `Căn cứ nội dung Kế hoạch …, các sở, ngành … có trách nhiệm …`.
 _INTRO = re.compile(
     r"(?:^|;\s*)(?:[-—–+•]\s*)?(?:(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Tt]rong quá trình|[Tt]heo chức năng|[Tt]heo đó)[^,;]{0,150},"
-    r"|[Bb]ước \d{1,2}\s*:)\s*"
+    r"|[Bb]ước \d{1,2}\s*:|(?:[Đđ]ồng thời|[Nn]goài ra|[Bb]ên cạnh đó),)\s*"
 )
 _LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 
@@ -60,6 +60,13 @@ class Mention:
 
     body: Body
     at: int
+
+
+def _boilerplate(text: str) -> bool:
+    """The closing clause that tells everyone to execute the document; one that assigns a role (`Giao …`,
+    `chủ trì`) is a real task even when it ends `… tổ chức thực hiện Kế hoạch này`."""
+    k = key(text)
+    return bool(_EXECUTE.search(k)) and not re.search(r"\b(chu tri|giao)\b", k)
 
 
 def role_of(text: str, name: str) -> Role:
@@ -113,7 +120,7 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     first = doc.paragraphs[first_i]
     at = _marker_end(first.text)
     names, task_at = subject_names(first.text[at:])
-    if _EXECUTE.search(key(first.text)):
+    if _boilerplate(first.text):
         names = []
     out: list[Mention] = []
     tasks: list[Task] = []
@@ -122,7 +129,7 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     for i in section.paragraphs[1:]:
         p = doc.paragraphs[i]
         own, own_at = subject_names(p.text)
-        if own and (own_at < len(p.text) or BULLET.match(p.text)) and not _EXECUTE.search(key(p.text)):
+        if own and (own_at < len(p.text) or BULLET.match(p.text)) and not _boilerplate(p.text):
             task = [_task(doc, i, own_at)] if p.text[own_at:].strip() else []
             out += [_item(n, task, p, 0, len(p.text), 0.75, _at(i)) for n in own]
         elif names:
@@ -137,7 +144,7 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
     `;`-clause with a verb after them."""
     p = doc.paragraphs[i]
     text = p.text
-    if _EXECUTE.search(key(text)):
+    if _boilerplate(text):
         return []
     out: list[Mention] = []
     label = _LEAD_LABEL.match(text)
