@@ -35,6 +35,7 @@ _LABEL = re.compile(
 )
 _PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua:")
 _MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
+_NOT_TASK_COLUMN = re.compile(r"^(stt|tt|so tt)$|chu tri|phoi hop|co quan|don vi|ghi chu|san pham|ket qua")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
 # Head words that tell what kind of activity it is.
 ACTIVITY_KINDS: tuple[tuple[str, EventKind], ...] = (
@@ -137,7 +138,11 @@ def table_activities(table: Table, year: int | None) -> list[Event]:
     column = next((j for j, h in enumerate(head) if _TIME_COLUMN.search(h)), None)
     if column is None:
         return []
-    task_column = max(range(len(head)), key=lambda j: sum(len(r[j].text) for r in table.rows if j < len(r)))
+    others = [j for j, h in enumerate(head) if j != column and not _NOT_TASK_COLUMN.search(h)]
+    if not others:
+        return []
+    task_column = max(others, key=lambda j: sum(len(r[j].text) for r in table.rows if j < len(r)))
+    lead_column = next((j for j, h in enumerate(head) if "chu tri" in h), None)
     out: list[Event] = []
     for row in table.rows[1:]:
         if column >= len(row) or task_column >= len(row):
@@ -147,7 +152,7 @@ def table_activities(table: Table, year: int | None) -> list[Event]:
             if period.recurring or not task:
                 continue
             ev = Evidence(page=table.page, bbox=None, text=f"{task} | {when}", raw_text=f"{task} | {when}")
-            lead = names_in(row[task_column + 1].text) if task_column + 1 < len(row) else []
+            lead = names_in(row[lead_column].text) if lead_column is not None and lead_column < len(row) else []
             out.append(
                 Event(
                     name=task[:160], kind="deadline" if period.kind == "deadline" else "period",

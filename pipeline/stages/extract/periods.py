@@ -98,7 +98,8 @@ def _cited(cased: str, original: str, at: int) -> bool:
 
 
 def find_periods(text: str, year: int | None, issued: str | None = None) -> list[Period]:
-    """Every time expression of a text, longest first where they overlap; recurring ones carry no dates. `issued`
+    """Every dated time expression of a text, longest first where they overlap (a recurring one has no date, so it
+    is none, and one with a date is flagged `recurring`). `issued`
     is the document's date, which `từ ngày ban hành Kế hoạch` and `kể từ ngày ký` refer to."""
     cased = toneless(text)
     plain = cased.lower()
@@ -150,5 +151,4 @@ def find_periods(text: str, year: int | None, issued: str | None = None) -> list
     for m in _ONE_MONTH.finditer(plain):
         month = _month(m.group(1), _year(m.group(2), m.group(3)) or fill)
         add(month, month, "month", m)
-    out = [p for p in found if p.start or p.end or p.recurring]
-    return sorted(out, key=lambda p: p.begin)
+    return sorted((p for p in found if p.start or p.end), key=lambda p: p.begin)

@@ -181,7 +181,7 @@ def _build(text: str, value: float, unit: str | None, n_start: int, n_end: int, 
     comparator = _comparator(text[:n_start], text[end:])
     per = None
     slash = re.match(r"\s*/\s*([^\s,.;:()]+(?:\s+hội)?)", text[end:])
-    each = re.match(r"\s*(?:mỗi|một|trên mỗi|cho mỗi)\s+([^\s,.;:()]+(?:\s+[^\W\d][^\s,.;:()]*)?)", text[end:])
+    each = re.match(r"\s*(?:mỗi|một|trên mỗi|cho mỗi)\s+([^\s,.;:()]+(?:\s+[A-ZĐÂ-Ỹ][^\s,.;:()]*)?)", text[end:])
     if slash:
         per = slash.group(1)
         if unit == "%" and per in ("năm", "tháng", "quý"):
