@@ -3,9 +3,10 @@
 Text is compared case- and diacritic-insensitively (names also without spaces and punctuation), numbers and dates
 exactly. A gold target matches an extracted target with the same value, the same unit (`units_match`: a unit cut
 at a word boundary, or with its rate written in, is the same unit) and (when the gold gives one) the same
-comparator, whose text, subject or metric contains the gold `key`. A gold event matches an event whose name or text contains its key and whose
-dates agree with the gold's where the gold gives them. Bodies match by name (either containing the other), quota
-rows by number, unit name, quota and months. Each extracted item is used for one gold item at most.
+comparator, whose text, subject or metric contains the gold `key` (`_has`). A gold event matches an event whose
+name or text contains its key and whose dates agree with the gold's where the gold gives them (at the gold's
+precision). Bodies match by name (either containing the other), quota rows by number, unit name, quota and
+months. Each extracted item is used for one gold item at most.
 Precision counts extracted items that match some gold item; gold files list the facts a correct extraction must
 contain, not every number in a plan, so precision here is a lower bound.
 """
@@ -195,9 +196,7 @@ def gold_id(path: Path) -> str:
     return path.name.split(".")[0]
 
 
-def evaluate_dirs(
-    gold_dir: Path, results_dir: Path, only: set[str] | None = None
-) -> dict[str, dict[str, Score]]:
+def evaluate_dirs(gold_dir: Path, results_dir: Path, only: set[str] | None = None) -> dict[str, dict[str, Score]]:
     """Per result file: its scores. Results with no gold file are skipped, and so are gold files marked
     `"skip": true` (a document that is not one to score, such as a press article quoting a plan). `only` keeps
     the given gold ids."""

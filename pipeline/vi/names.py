@@ -34,13 +34,14 @@ ORG_HEADS = (
     "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "phân hiệu", "bộ", "bộ chỉ huy", "bộ tư lệnh", "văn phòng", "cục",
     "chi cục", "tổng cục", "phòng", "khoa", "mặt trận", "quỹ", "công ty", "tổng công ty", "ngân hàng", "kho bạc",
     "cơ quan", "đại học", "học viện", "bảo hiểm", "bưu điện", "viễn thông", "thanh tra", "kiểm toán", "thuế",
-    "thông tấn xã", "cảng vụ", "tổ công tác", "tổ giúp việc", "tổ kiểm tra", "tổ kiểm kê", "lãnh đạo", "thường trực", "câu lạc bộ", "clb", "bch", "bcđ",
-    "ubmttq", "lđlđ", "chủ đầu tư", "chủ dự án", "người đứng đầu", "lực lượng",
+    "thông tấn xã", "cảng vụ", "tổ công tác", "tổ giúp việc", "tổ kiểm tra", "tổ kiểm kê", "lãnh đạo", "thường trực",
+    "câu lạc bộ", "clb", "bch", "bcđ", "ubmttq", "lđlđ", "chủ đầu tư", "chủ dự án", "người đứng đầu", "lực lượng",
 )  # fmt: skip
 # Titles of the people who head bodies: `Giám đốc Sở Y tế` is assigned a task as the head of that body.
 TITLES = (
     "giám đốc", "phó giám đốc", "chủ tịch", "thủ trưởng", "trưởng ban", "trưởng", "viện trưởng", "chánh án",
-    "cục trưởng", "chi cục trưởng", "chánh thanh tra", "chánh văn phòng", "tổng giám đốc", "bộ trưởng", "chỉ huy trưởng",
+    "cục trưởng", "chi cục trưởng", "chánh thanh tra", "chánh văn phòng", "tổng giám đốc", "bộ trưởng",
+    "chỉ huy trưởng",
 )  # fmt: skip
 # After `các`, the collective nouns that name bodies (`các sở, ban, ngành`), not things (`các hoạt động`).
 COLLECTIVE = (
@@ -128,7 +129,9 @@ def _starts(low: str, heads: tuple[str, ...]) -> str | None:
 
 def _all_starts(low: str, heads: tuple[str, ...]) -> list[str]:
     """The heads a phrase starts with (as whole words), longest first."""
-    return [h for h in sorted(heads, key=len, reverse=True) if low.startswith(h) and not low[len(h) : len(h) + 1].isalnum()]
+    return [
+        h for h in sorted(heads, key=len, reverse=True) if low.startswith(h) and not low[len(h) : len(h) + 1].isalnum()
+    ]
 
 
 def is_body_name(name: str) -> bool:
@@ -165,7 +168,9 @@ def _departments(head: str, rest: str) -> list[str]:
         rest = re.sub(r"^(?:,|và|;)\s*", "", rest.strip()).strip()
         if not rest:
             break
-        known = next((d for d in DEPARTMENTS if key(rest).startswith(key(d)) and not rest[len(d) :][:1].isalnum()), None)
+        known = next(
+            (d for d in DEPARTMENTS if key(rest).startswith(key(d)) and not rest[len(d) :][:1].isalnum()), None
+        )
         part = known or re.split(r",\s*|\s+và\s+", rest, maxsplit=1)[0]
         out.append(f"{noun} {rest[: len(part)].strip()}")
         rest = rest[len(part) :]

@@ -109,7 +109,9 @@ def paragraph_activities(
                 continue
             name = _name(task, Period(None, None, "", 0, 0))
             whole = f"{task} {text}"
-            out.append(_event(name, whole, period, period.words(text), doc, previous, _organizers(task, heading_bodies)))
+            out.append(
+                _event(name, whole, period, period.words(text), doc, previous, _organizers(task, heading_bodies))
+            )
         return out
     clauses = _CLAUSE.split(text)
     for n, clause in enumerate(clauses):

@@ -45,8 +45,8 @@ _EXECUTE = re.compile(
 _LEAD_LABEL = re.compile(r"^\s*[-+•]?\s*(?:đơn vị|cơ quan)\s+(?:chủ trì|thực hiện)[^:]{0,40}:\s*", re.IGNORECASE)
 # An opening phrase before the subject: `Căn cứ nội dung Kế hoạch …, các sở, ngành … có trách nhiệm …`.
 _INTRO = re.compile(
-    r"(?:^|;\s*)(?:[-—–+•]\s*)?(?:(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Tt]rong quá trình|[Tt]heo chức năng|[Tt]heo đó)[^,;]{0,150},"
-    r"|[Bb]ước \d{1,2}\s*:|(?:[Đđ]ồng thời|[Nn]goài ra|[Bb]ên cạnh đó),)\s*"
+    r"(?:^|;\s*)(?:[-—–+•]\s*)?(?:(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Tt]rong quá trình|[Tt]heo chức năng|[Tt]heo đó)"
+    r"[^,;]{0,150},|[Bb]ước \d{1,2}\s*:|(?:[Đđ]ồng thời|[Nn]goài ra|[Bb]ên cạnh đó),)\s*"
 )
 _LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 

@@ -37,8 +37,8 @@ KINDS: tuple[tuple[str, EventKind], ...] = (
     ("tet", "holiday"), ("dot", "collection_drive"), ("chu de", "theme"),
 )  # fmt: skip
 _EVENT_NOUN = (
-    r"(?:[Pp]hong trào(?: thi đua)?|[Cc]uộc vận động|[Đđ]ợt thi đua|[Cc]hiến dịch|[Cc]hương trình|[Nn]gày hội|[Ll]ễ hội|[Hh]ội thi|[Cc]uộc thi|[Hh]ội nghị|[Hh]ội thảo|"
-    r"[Tt]uần lễ|[Hh]ành trình)"
+    r"(?:[Pp]hong trào(?: thi đua)?|[Cc]uộc vận động|[Đđ]ợt thi đua|[Cc]hiến dịch|[Cc]hương trình|[Nn]gày hội|"
+    r"[Ll]ễ hội|[Hh]ội thi|[Cc]uộc thi|[Hh]ội nghị|[Hh]ội thảo|[Tt]uần lễ|[Hh]ành trình)"
 )
 # A quoted name after an event noun, or in a list of themes.
 _QUOTED = re.compile(rf"(?P<noun>{_EVENT_NOUN}\s+(?:[^“”\"]{{0,40}}?\s)?)?[“\"](?P<name>[^”\"]{{3,80}})[”\"]")
@@ -167,12 +167,12 @@ def events_in(
         out.append(_event(name, s, doc, m.start(), m.end(), 0.8 if m.group("noun") else 0.6,
                           date_start=p_start, date_end=p_end, period_text=p_text))  # fmt: skip
     for m in _MOVEMENT_LIST.finditer(text):  # `các phong trào thi đua … như: A; B; C`: each is a movement
-        at = m.start("items")
+        pos = m.start("items")
         for part in re.split(r";\s*", m.group("items")):
             name = re.sub(r"[.…]+$", "", part).strip(" ,.")
-            if 6 <= len(name) <= 160 and not any(a <= at < b for a, b in taken):
-                out.append(_event(name, s, doc, at, at + len(part), 0.6))
-            at += len(part) + 1
+            if 6 <= len(name) <= 160 and not any(a <= pos < b for a, b in taken):
+                out.append(_event(name, s, doc, pos, pos + len(part), 0.6))
+            pos += len(part) + 1
     if organise:
         subject = subject_of(text, organise.start())
         what = organise.group("what")
@@ -243,9 +243,7 @@ def _heading_bodies(doc: Document, lay: Layout) -> dict[int, list[str]]:
     return out
 
 
-def extract_events(
-    doc: Document, lay: Layout, year: int | None, issued: str | None = None
-) -> list[Event]:
+def extract_events(doc: Document, lay: Layout, year: int | None, issued: str | None = None) -> list[Event]:
     """Every event; `issued` is the document's date (`từ ngày ban hành Kế hoạch` starts on it)."""
     found = section_events(doc, lay, year)
     activities = extract_activities(doc, lay, year, _heading_bodies(doc, lay), issued)

@@ -23,7 +23,9 @@ _QUARTER = r"qu[yi]\s+(iv|i{1,3}|[1-4])(?:\s*[/-]\s*((?:19|20)\d{2})|\s+nam\s+((
 QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _DAY_RANGE = re.compile(rf"\btu\s+{_DATE}\s*(?:den|toi|-|–)\s*(?:het\s+)?{_DATE}")
-_SHORT_RANGE = re.compile(r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d{2}))?(?![\d/])")
+_SHORT_RANGE = re.compile(
+    r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d{2}))?(?![\d/])"
+)
 _MONTH_RANGE = re.compile(
     r"\b(?:tu\s+)?thang\s+(\d{1,2})(?:\s*[/-]\s*((?:19|20)\d{2}))?\s*(?:den|toi|-|–)\s*(?:thang\s+)?(\d{1,2})"
     r"\s*[/-]\s*((?:19|20)\d{2})"
@@ -91,10 +93,8 @@ def _cited(cased: str, original: str, at: int) -> bool:
     before = cased[max(0, at - 120) : at]
     if _CITED.search(before.lower()) or _NUMBERED.search(original[max(0, at - 120) : at].lower()):
         return True
-    last = None
-    for last in DOC_NUMBER_RE.finditer(before):
-        pass
-    return last is not None and len(before) - last.end() < 16
+    ends = [m.end() for m in DOC_NUMBER_RE.finditer(before)]
+    return bool(ends) and len(before) - ends[-1] < 16
 
 
 def find_periods(text: str, year: int | None, issued: str | None = None) -> list[Period]:
@@ -119,32 +119,31 @@ def find_periods(text: str, year: int | None, issued: str | None = None) -> list
     for m in _DAY_RANGE.finditer(plain):
         d1, m1, y1 = _date_groups(m, 0)
         d2, m2, y2 = _date_groups(m, 6)
-        y = _year(y2, y1) or fill
-        add(_iso(d1, m1, _year(y1, y2) or fill), _iso(d2, m2, y), "range", m)
+        add(_iso(d1, m1, _year(y1, y2) or fill), _iso(d2, m2, _year(y2, y1) or fill), "range", m)
     for m in _SHORT_RANGE.finditer(plain):
-        y = _year(m.group(4)) or fill
-        add(_iso(m.group(1), m.group(3), y), _iso(m.group(2), m.group(3), y), "range", m)
+        short_year = _year(m.group(4)) or fill
+        add(_iso(m.group(1), m.group(3), short_year), _iso(m.group(2), m.group(3), short_year), "range", m)
     for m in _MONTH_LIST.finditer(plain):
-        y = _year(m.group(3))
-        add(_month(m.group(1), y), _month(m.group(2), y), "range", m)
+        list_year = _year(m.group(3))
+        add(_month(m.group(1), list_year), _month(m.group(2), list_year), "range", m)
     for m in _MONTH_RANGE.finditer(plain):
-        y2 = _year(m.group(4))
-        add(_month(m.group(1), _year(m.group(2)) or y2), _month(m.group(3), y2), "range", m)
+        end_year = _year(m.group(4))
+        add(_month(m.group(1), _year(m.group(2)) or end_year), _month(m.group(3), end_year), "range", m)
     for m in _OPEN_DAY.finditer(plain):
-        d, mo, y = _date_groups(m, 0)
-        add(_iso(d, mo, _year(y) or fill), None, "open", m)
+        d, mo, y1 = _date_groups(m, 0)
+        add(_iso(d, mo, _year(y1) or fill), None, "open", m)
     for m in _OPEN_MONTH.finditer(plain):
         add(_month(m.group(1), _year(m.group(2), m.group(3)) or fill), None, "open", m)
     for m in _DEADLINE.finditer(plain):
-        d, mo, y = _date_groups(m, 0)
-        add(None, _iso(d, mo, _year(y) or fill), "deadline", m)
+        d, mo, y1 = _date_groups(m, 0)
+        add(None, _iso(d, mo, _year(y1) or fill), "deadline", m)
     for m in _ONE_DAY.finditer(plain):
-        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
-        day = _iso(d, mo, _year(y) or fill)
+        d, mo, y1 = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(4), m.group(5), m.group(6))
+        day = _iso(d, mo, _year(y1) or fill)
         add(day, day, "day", m)
     for m in _QUARTER_RE.finditer(plain):
-        q, y = QUARTERS[m.group(1)], _year(m.group(2), m.group(3)) or fill
-        add(_month(str(3 * q - 2), y), _month(str(3 * q), y), "quarter", m)
+        q, quarter_year = QUARTERS[m.group(1)], _year(m.group(2), m.group(3)) or fill
+        add(_month(str(3 * q - 2), quarter_year), _month(str(3 * q), quarter_year), "quarter", m)
     for m in _MONTH_DEADLINE.finditer(plain):
         month = _month(m.group(1), _year(m.group(2), m.group(3)) or fill)
         add(month if m.group().startswith("trong") else None, month, "month", m)

@@ -111,7 +111,9 @@ def _excluded(text: str, start: int, end: int, unit: str | None) -> bool:
     if unit in _TIME_UNITS:
         return True  # `trong 15 ngày`: a duration (a time limit is read by targets)
     # a bare 4-digit number from 1900 to 2099 is a year: counts of thousands are written `2.024`
-    return bool(re.match(r"(?:19|20)\d{2}$", text[start:end])) or (unit is None and bool(re.match(r"\d{4}$", text[start:end])))
+    return bool(re.match(r"(?:19|20)\d{2}$", text[start:end])) or (
+        unit is None and bool(re.match(r"\d{4}$", text[start:end]))
+    )
 
 
 def _ranges(text: str) -> list[Quantity]:

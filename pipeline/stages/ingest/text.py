@@ -15,6 +15,7 @@ its cells are read as paragraphs.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -297,7 +298,7 @@ def _flat_region(lines: list[str], at: int) -> tuple[int, list[list[str]]] | Non
         k = j + 1
     if len(pipes) < 2:
         return None
-    segments = [lines[a + 1 : b] for a, b in zip(pipes, pipes[1:], strict=False)]
+    segments = [lines[a + 1 : b] for a, b in itertools.pairwise(pipes)]
     return pipes[-1] + 1, segments
 
 

@@ -262,7 +262,9 @@ def correct(text: str, doc: DocCounts) -> list[Edit]:
         runner_up = scored[1][0] if len(scored) > 1 else 0
         needed = MIN_EVIDENCE_COMMON if lex.unigrams.get(original, 0) >= COMMON else MIN_EVIDENCE
         if best_score >= needed and best_score >= 3 * runner_up and best_score >= OUTWEIGH * as_read:
-            if rule == RULE and not _both_sides(best, prev, nxt, lex, doc, original, mode, lex.unigrams.get(original, 0)):
+            if rule == RULE and not _both_sides(
+                best, prev, nxt, lex, doc, original, mode, lex.unigrams.get(original, 0)
+            ):
                 continue
             edits.append(Edit(tok.start, tok.end, _match_case(tok.text, best), rule))
         elif rule == RULE and mode == "all" and not as_read and (word := _function_word(original, candidates, lex)):
