@@ -27,8 +27,8 @@ from typing import Any, Protocol
 
 from pipeline import __version__
 from pipeline.errors import BatchLocked, ExecutorUnavailable, ExitCode, InternalError, VnplanError, exit_code_of
-from pipeline.runner import Options
-from pipeline.stages.ingest import SUPPORTED
+from pipeline.options import Options
+from pipeline.stages.ingest.kinds import SUPPORTED
 from pipeline.stages.write import write_atomic
 from pipeline.tools.workers import Supervisor
 

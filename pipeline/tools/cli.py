@@ -21,9 +21,10 @@ from typer._click.exceptions import ClickException  # typer vendors click: its u
 
 from pipeline import __version__
 from pipeline.errors import ExitCode, InternalError, NotAResult, UsageError, VnplanError
+from pipeline.stages.ingest.kinds import SUPPORTED
 
 if TYPE_CHECKING:
-    from pipeline.runner import Options
+    from pipeline.options import Options
 
 app = typer.Typer(
     help="vnplan: Vietnamese plan documents (Kế hoạch) to structured, schema-validated JSON.",
@@ -31,7 +32,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".text"}  # what is looked for in folders (as ingest reads)
 _debug = False
 
 
@@ -90,9 +90,8 @@ def make_options(
     **limits: int,
 ) -> Options:  # fmt: skip
     """Runner options from command-line values; a bad value is the user's to fix (exit 2, no traceback)."""
-    from pipeline.runner import Options
+    from pipeline.options import NormalizeOptions, Options
     from pipeline.stages.ingest.options import IngestOptions
-    from pipeline.stages.normalize import NormalizeOptions
 
     try:
         ingest = IngestOptions(ocr=ocr, ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, **limits)  # type: ignore[arg-type]
