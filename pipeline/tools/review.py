@@ -8,7 +8,6 @@ no network: the styles, the script and the data are in the file.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import itertools
@@ -20,13 +19,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 from pydantic import BaseModel
 
-from pipeline.errors import CorruptPdf, InputError, NotFound, SourceChanged
+from pipeline.errors import InputError, NotFound, SourceChanged
 from pipeline.plan import Body, Evidence, Paragraph, Plan, PlanWarning
-from pipeline.stages.ingest.pdf import MUPDF_ERRORS
 from pipeline.stages.write import write_atomic
+from pipeline.tools.page_images import MAX_PIXELS, PageImage, page_images
 from pipeline.vi.text import format_number
 
 KINDS = {  # kind -> (heading, colour)
@@ -38,16 +36,6 @@ KINDS = {  # kind -> (heading, colour)
     "document": ("Document", "#7f7f7f"),
 }
 _SIGNS = {"=": "", ">=": "≥", "<=": "≤", "~": "≈"}
-PAGE_DPI = 110  # readable at a glance, small: six A4 pages come to well under 1 MB
-LONG_DOCUMENT, MIN_DPI = 30, 60  # past 30 pages the resolution drops, down to 60 dpi
-JPEG_QUALITY = 60
-
-
-@dataclass(frozen=True)
-class PageImage:
-    width: float  # PDF points
-    height: float
-    data_uri: str
 
 
 @dataclass(frozen=True)
@@ -61,25 +49,6 @@ class Item:
     columns: tuple[str, ...]
     fields: dict[str, Any] = field(default_factory=dict)
     text: str = ""  # the evidence text, highlighted in text mode
-
-
-def page_images(path: Path, dpi: int = PAGE_DPI) -> list[PageImage]:
-    """Every page of a PDF as an inline JPEG; long documents at a lower resolution, so the page stays small."""
-    if not path.is_file():
-        raise NotFound("the source document is not there; give it with --source", path=str(path))
-    try:
-        doc = pymupdf.open(path)
-    except MUPDF_ERRORS as e:
-        raise CorruptPdf(f"cannot be opened as a PDF ({e})", path=str(path)) from e
-    with doc:
-        if doc.page_count > LONG_DOCUMENT:  # image bytes grow with dpi squared: keep the page near a fixed size
-            dpi = max(MIN_DPI, round(dpi * (LONG_DOCUMENT / doc.page_count) ** 0.5))
-        out = []
-        for page in doc.pages():
-            jpeg = page.get_pixmap(dpi=dpi).tobytes("jpeg", jpg_quality=JPEG_QUALITY)
-            uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
-            out.append(PageImage(page.rect.width, page.rect.height, uri))
-        return out
 
 
 def _box(source: Evidence | None) -> tuple[int | None, tuple[float, float, float, float] | None]:
@@ -363,9 +332,11 @@ def pick_audit(data: Any, result_name: str) -> dict[str, Any] | None:
     return audits[0] if len(audits) == 1 and isinstance(audits[0], dict) else None
 
 
-def review_page(plan: Plan, source: Path | None, audit: dict[str, Any] | None = None) -> str:
+def review_page(
+    plan: Plan, source: Path | None, audit: dict[str, Any] | None = None, max_pixels: int = MAX_PIXELS
+) -> str:
     """The page of a (valid) result; `source` is the PDF it was read from, None for text input."""
-    pages = page_images(source) if plan.source.input_kind == "pdf" and source else None
+    pages = page_images(source, max_pixels=max_pixels) if plan.source.input_kind == "pdf" and source else None
     return build_html(plan, pages, audit)
 
 
