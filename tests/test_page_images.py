@@ -10,6 +10,7 @@ import base64
 import json
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pymupdf
@@ -22,7 +23,7 @@ from pipeline.tools.cli import app
 from pipeline.tools.page_images import DOCUMENT_PIXELS, PAGE_PIXELS, page_images, zooms
 
 from .conftest import SAMPLES, extracted
-from .hostile import huge_page_pdf, inline_bomb_pdf
+from .hostile import CATALOG, huge_page_pdf, inline_bomb_pdf, inline_image, page_object, raw_pdf, stream
 
 A4 = (595.3, 841.9)
 runner = CliRunner()
@@ -34,8 +35,11 @@ def pixels(uri: str) -> tuple[int, int]:
 
 
 def peak_mb(code: str) -> tuple[float, str]:
-    """Run `code` in a fresh interpreter; its peak resident memory in MB and what it printed."""
-    probe = f"{code}\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    """Run `code` in a fresh interpreter; its peak resident memory in MB and what it printed. The peak is VmHWM,
+    which starts afresh with the new program (ru_maxrss would keep the test process's own, from before the exec)."""
+    probe = (
+        f"{code}\nimport re\nprint(int(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1]) // 1024)"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=True)
     *lines, peak = done.stdout.strip().splitlines()
     return float(peak), "\n".join(lines)
@@ -94,13 +98,33 @@ def test_inline_image_dictionaries_are_read_as_a_pdf_lexer_reads_them() -> None:
         b"BIX /W 5 /H 5 ID x EI\n"  # another operator
         b"BI 5 /H 5 ID x EI BI /W ] ID"  # not a dictionary
     )
-    assert list(inline_image_sizes(content)) == [(10, 20), (300, 40), (7, 8), (30_000, 2)]
+    assert list(inline_image_sizes([content])) == [(10, 20), (300, 40), (7, 8), (30_000, 2)]
+    # the same amid 40 kB of drawing, given 997 bytes at a time: a dictionary cut between two pieces is read whole
+    long = content.replace(b" EI", b" EI\n" + b"0 0 m 10 10 l S\n" * 700)
+    assert list(inline_image_sizes(long[i : i + 997] for i in range(0, len(long), 997))) == [
+        (10, 20), (300, 40), (7, 8), (30_000, 2)
+    ]  # fmt: skip
+
+
+def test_a_content_stream_is_scanned_a_piece_at_a_time(tmp_path: Path) -> None:
+    """A content stream can be a bomb too: 400 MB of drawing from 400 kB of Flate, then an inline image."""
+    z = zlib.compressobj(9)
+    drawing = b"".join(z.compress(b"q Q\n" * 250_000) for _ in range(400)) + z.compress(inline_image(3000))
+    path = tmp_path / "long-content.pdf"
+    path.write_bytes(
+        raw_pdf([*CATALOG, page_object(b"<< >>", b"4 0 R"), stream(b"/Filter /FlateDecode", drawing + z.flush())])
+    )
+    code = "import pymupdf\nfrom pipeline.stages.ingest.images import image_sizes\n"
+    code += f"print(list(image_sizes(pymupdf.open({str(path)!r}))))"
+    peak, said = peak_mb(code)
+    assert said == "[(3000, 3000)]"
+    assert peak < 250, f"{peak} MB"  # the whole stream at once would be 400 MB, and more in copies
 
 
 def test_an_inline_dictionary_too_long_to_read_is_refused() -> None:
     content = b"BI /W 3 /Note (" + b"a" * 5000 + b") /H 30000 ID x EI"
     with pytest.raises(TooLarge, match="an inline image whose dictionary is over 4,096 bytes"):
-        list(inline_image_sizes(content))
+        list(inline_image_sizes([content]))
 
 
 def test_review_refuses_an_inline_image_bomb_without_decoding_it(tmp_path: Path) -> None:

@@ -223,7 +223,7 @@ CHECK_BOXES = """() => {
 }"""
 VISIBLE = """el => { const r = el.getBoundingClientRect();
                      const pane = document.getElementById('pages').getBoundingClientRect();
-                     return r.top >= pane.top && r.bottom <= pane.bottom; }"""
+                     return r.top >= pane.top - 1 && r.bottom <= pane.bottom + 1; }"""
 
 
 @pytest.fixture
@@ -274,6 +274,11 @@ def test_in_a_real_browser_at_1400_px(browser: Any, scan_page: tuple[Path, dict[
     assert page.locator("#details .fact").count() == 5
     assert all("on" in (page.locator(f"#row-target-{i}").get_attribute("class") or "") for i in range(5))
     page.screenshot(path=str(ARTIFACTS / "review-box.png"))
+
+    # an audit finding with a page takes the pages there
+    finding = page.locator("#audit tr[data-page='6']").first
+    finding.click()
+    page.wait_for_function(f"() => ({VISIBLE})(document.querySelector('#page-6 figcaption'))")
     assert errors == []
     assert (ARTIFACTS / "review.png").stat().st_size > 10_000
 

@@ -57,8 +57,8 @@
   function fromPlace(place) {
     const ids = idsOf(place);
     mark(ids, place);
+    show(ids, null); // first: the panel takes room from the tables, and the row must stay in sight
     if (ids.length) document.getElementById("row-" + ids[0])?.scrollIntoView({ block: "nearest" });
-    show(ids, null);
   }
 
   // A row: scroll its box into the middle of the pages, flash it, and show its fact among those of its box.
@@ -74,6 +74,7 @@
       place.classList.add("flash");
     }
     show(ids, id);
+    row.scrollIntoView({ block: "nearest" });
   }
 
   function act(target) {

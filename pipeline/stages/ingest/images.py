@@ -13,7 +13,8 @@ metadata) are never decompressed here: they cannot hold an inline image, and an 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 
 import pymupdf
 
@@ -40,8 +41,8 @@ _PAREN = re.compile(rb"[()\\]")
 _WIDTH, _HEIGHT = {b"W", b"Width"}, {b"H", b"Height"}
 
 
-class _Unreadable(Exception):
-    """An inline image's dictionary runs past INLINE_DICT_BYTES."""
+def _unreadable() -> TooLarge:
+    return TooLarge(f"holds an inline image whose dictionary is over {INLINE_DICT_BYTES:,} bytes")
 
 
 def _unescape(name: bytes) -> bytes:
@@ -64,7 +65,7 @@ def _string_end(data: bytes, at: int, stop: int) -> int | None:
         found = _PAREN.search(data, at, stop)
         if found is None:
             if stop < len(data):
-                raise _Unreadable
+                raise _unreadable()
             return None
         at = found.end() + (found.group() == b"\\")
         depth += {b"(": 1, b")": -1}.get(found.group(), 0)
@@ -82,7 +83,7 @@ def _inline_dict(data: bytes, at: int) -> tuple[dict[bytes, bytes] | None, int]:
         token = _TOKEN.match(data, at, stop)
         if token is None:
             if stop < len(data) and not data[at:stop].strip(b" \t\r\n\x00\x0c"):
-                raise _Unreadable
+                raise _unreadable()
             return None, at
         at = token.end()
         comment, name, bracket, _, paren, word = token.groups()
@@ -113,22 +114,73 @@ def _inline_dict(data: bytes, at: int) -> tuple[dict[bytes, bytes] | None, int]:
             key = None
 
 
-def inline_image_sizes(content: bytes) -> Iterator[tuple[int, int]]:
-    """Width and height of every inline image in a content stream. Every `BI` is tried, even one inside a string,
-    so that no lexing can be led astray by image data; what does not read as a dictionary is passed over."""
-    budget = 4 * len(content) + 1_000_000  # bytes read in dictionaries: only crafted content comes near it
-    for found in _BI.finditer(content):
+def _sizes_in(data: bytes, start: int, stop: int) -> Iterator[tuple[tuple[int, int] | None, int]]:
+    """Each `BI` that begins in data[start:stop]: its image's size (None if it is no image), and the bytes read."""
+    for found in _BI.finditer(data, start):
+        if found.start() >= stop:
+            return
+        pairs, end = _inline_dict(data, found.end())
+        if pairs is None:
+            yield None, end - found.end()
+            continue
+        width = next((_number(v) for k, v in pairs.items() if k in _WIDTH), 0)
+        height = next((_number(v) for k, v in pairs.items() if k in _HEIGHT), 0)
+        yield (width, height), end - found.end()
+
+
+def inline_image_sizes(chunks: Iterable[bytes]) -> Iterator[tuple[int, int]]:
+    """Width and height of every inline image in a content stream, given a piece at a time (only a piece and a
+    dictionary's length are held). Every `BI` is tried, even one inside a string, so that no lexing can be led
+    astray by image data; what does not read as a dictionary is passed over."""
+    data, start, budget = b"", 0, 1_000_000  # bytes read in dictionaries: 4 per byte of content, plus 1 MB
+    for chunk in _then_end(chunks):
+        data += chunk
+        budget += 4 * len(chunk)
+        stop = len(data) if not chunk else len(data) - INLINE_DICT_BYTES - 4  # every window whole in `data`
+        for size, read in _sizes_in(data, start, stop) if stop > start else ():
+            budget -= read
+            if budget < 0:
+                raise TooLarge("holds too many inline images to check")
+            if size is not None:
+                yield size
+        if chunk and stop > start:
+            keep = max(stop - 8, 0)  # a few bytes before the next `BI`, for the look-behind
+            data, start = data[keep:], stop - keep
+
+
+def _then_end(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The pieces that hold bytes, then an empty one to mark the end."""
+    yield from (c for c in chunks if c)
+    yield b""
+
+
+CHUNK = 1 << 20  # decoded bytes of a stream scanned at a time
+
+
+def _decoded(doc: pymupdf.Document, xref: int) -> Iterator[bytes]:
+    """A drawn stream's bytes, a megabyte at a time: a content stream can be a bomb too. Flate (nearly every
+    content stream) is inflated here with a bound on each step; a stream with no filter is read as it is; any other
+    filter, or a predictor, is left to MuPDF."""
+    kind, value = doc.xref_get_key(xref, "Filter")
+    plain = doc.xref_get_key(xref, "DecodeParms")[0] == "null"
+    if kind == "null":
+        yield doc.xref_stream_raw(xref) or b""
+        return
+    if value.strip("[] ") not in ("/FlateDecode", "/Fl") or not plain:
+        yield doc.xref_stream(xref) or b""
+        return
+    inflate = zlib.decompressobj()
+    pending = doc.xref_stream_raw(xref) or b""
+    while pending:
         try:
-            pairs, end = _inline_dict(content, found.end())
-        except _Unreadable:
-            raise TooLarge(f"holds an inline image whose dictionary is over {INLINE_DICT_BYTES:,} bytes") from None
-        budget -= end - found.end()
-        if budget < 0:
-            raise TooLarge("holds too many inline images to check")
-        if pairs is not None:
-            width = next((_number(v) for k, v in pairs.items() if k in _WIDTH), 0)
-            height = next((_number(v) for k, v in pairs.items() if k in _HEIGHT), 0)
-            yield width, height
+            chunk = inflate.decompress(pending, CHUNK)
+        except zlib.error:
+            return  # a damaged stream: MuPDF draws what it can of it, and so much was scanned
+        pending = inflate.unconsumed_tail
+        yield chunk
+        if inflate.eof:
+            return
+    yield inflate.flush()
 
 
 def _key(doc: pymupdf.Document, xref: int, key: str) -> tuple[str, str]:
@@ -165,7 +217,7 @@ def image_sizes(doc: pymupdf.Document) -> Iterator[tuple[int, int]]:
             drawn.update(_streams(doc, xref, "Contents"))
     for xref in sorted(drawn):
         if doc.xref_is_stream(xref):
-            yield from inline_image_sizes(doc.xref_stream(xref) or b"")
+            yield from inline_image_sizes(_decoded(doc, xref))
 
 
 def check_images(doc: pymupdf.Document, max_pixels: int) -> None:
