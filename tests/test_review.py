@@ -25,7 +25,8 @@ from pipeline.plan import FieldEvidence, Plan
 from pipeline.tools.cli import app
 from pipeline.tools.results import load_plan
 from pipeline.tools.review import build_html, collect_items, page_images, review_page, script_json, write_review
-from pipeline.tools.review_items import show
+from pipeline.tools.review_boxes import page_boxes
+from pipeline.tools.review_items import Item, show
 from pipeline.vi.text import format_number
 
 from .conftest import ROOT, SAMPLES, extracted, extracted_plan
@@ -94,6 +95,26 @@ def test_facts_of_one_sentence_share_one_box(scan_page: tuple[Path, dict[str, An
     [box] = [b for b in box_items(page.read_text("utf-8")) if sentence[0] in b]
     assert box == sentence
     assert f'<span class="n">{len(sentence)}</span>' in page.read_text("utf-8")
+
+
+def test_boxes_that_would_hide_one_another_are_merged() -> None:
+    def item(name: str, bbox: tuple[float, float, float, float], kind: str = "target") -> Item:
+        return Item(name, kind, 1, bbox, ())
+
+    paragraph = item("body-0", (50, 100, 550, 200), "body")
+    line = item("target-0", (60, 140, 540, 160))  # over the paragraph's centre: it would hide it
+    row, same_row = item("quota-0-0", (50, 200, 550, 215), "quota_row"), item("quota-0-1", (50, 200, 550, 215.2))
+    next_row = item("quota-0-2", (50, 215, 550, 230), "quota_row")  # touching is not overlapping
+    fix = item("correction-0", (50, 100, 550, 200), "correction")  # a tab in the margin, not the paragraph's box
+    wild = item("event-0", (float("nan"), -40, 9e9, 20), "event")  # a crafted result: kept on the page
+    boxes = page_boxes([paragraph, line, row, same_row, next_row, fix, wild], 595, 842)
+    by_items = {tuple(it.id for it in b.items): b.bbox for b in boxes}
+    assert by_items[("body-0", "target-0")] == (50, 100, 550, 200)
+    assert ("quota-0-0", "quota-0-1") in by_items and ("quota-0-2",) in by_items
+    assert by_items[("correction-0",)] == (37, 100, 46, 109)
+    assert by_items[("event-0",)] == (0, 0, 595, 20)
+    areas = [(b.bbox[2] - b.bbox[0]) * (b.bbox[3] - b.bbox[1]) for b in boxes]
+    assert areas == sorted(areas, reverse=True)  # drawn larger first, so a smaller box lies over a larger one
 
 
 def test_the_script_runs_by_its_hash_and_nothing_else_can() -> None:
