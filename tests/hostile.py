@@ -88,11 +88,11 @@ def raw_pdf(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def stream(entries: bytes, data: bytes) -> bytes:
+def _stream(entries: bytes, data: bytes) -> bytes:
     return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
 
 
-def page_object(resources: bytes, contents: bytes, size: tuple[int, int] = (595, 842)) -> bytes:
+def _page(resources: bytes, contents: bytes, size: tuple[int, int] = (595, 842)) -> bytes:
     return b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources %s /Contents %s >>" % (
         *size,
         resources,
@@ -100,7 +100,7 @@ def page_object(resources: bytes, contents: bytes, size: tuple[int, int] = (595,
     )
 
 
-CATALOG = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+_CATALOG = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
 _HELVETICA = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
 
 
@@ -120,39 +120,39 @@ def inline_bomb_pdf(side: int = 30_000, where: str = "page") -> bytes:
     image = inline_image(side, b"/#57" if where == "array" else b"/Width")
     text = b"BT /F1 12 Tf 72 720 Td (Ke hoach) Tj ET "
     objects = {
-        "page": [page_object(_HELVETICA, b"4 0 R"), stream(b"", text + image)],
-        "array": [page_object(_HELVETICA, b"[4 0 R 5 0 R]"), stream(b"", text), stream(b"", image)],
+        "page": [_page(_HELVETICA, b"4 0 R"), _stream(b"", text + image)],
+        "array": [_page(_HELVETICA, b"[4 0 R 5 0 R]"), _stream(b"", text), _stream(b"", image)],
         "form": [
-            page_object(b"<< /XObject << /X1 5 0 R >> >>", b"4 0 R"),
-            stream(b"", b"/X1 Do"),
-            stream(b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]", image),
+            _page(b"<< /XObject << /X1 5 0 R >> >>", b"4 0 R"),
+            _stream(b"", b"/X1 Do"),
+            _stream(b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]", image),
         ],
         "pattern": [
-            page_object(b"<< /Pattern << /P1 5 0 R >> >>", b"4 0 R"),
-            stream(b"", b"/Pattern cs /P1 scn 0 0 595 842 re f"),
-            stream(
+            _page(b"<< /Pattern << /P1 5 0 R >> >>", b"4 0 R"),
+            _stream(b"", b"/Pattern cs /P1 scn 0 0 595 842 re f"),
+            _stream(
                 b"/PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 595 842] /XStep 595 /YStep 842 /Resources <<>>",
                 image,
             ),
         ],
         "type3": [
-            page_object(b"<< /Font << /F1 5 0 R >> >>", b"4 0 R"),
-            stream(b"", b"BT /F1 12 Tf 100 100 Td (a) Tj ET"),
+            _page(b"<< /Font << /F1 5 0 R >> >>", b"4 0 R"),
+            _stream(b"", b"BT /F1 12 Tf 100 100 Td (a) Tj ET"),
             b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] "
             b"/CharProcs 6 0 R /Encoding << /Type /Encoding /Differences [97 /a] >> /FirstChar 97 /LastChar 97 "
             b"/Widths [1000] /Resources << >> >>",
             b"<< /a 7 0 R >>",
-            stream(b"", b"1000 0 d0 " + image),
+            _stream(b"", b"1000 0 d0 " + image),
         ],
     }
-    return raw_pdf(CATALOG + objects[where])
+    return raw_pdf(_CATALOG + objects[where])
 
 
 def huge_page_pdf(inches: int = 150) -> bytes:
     """One page `inches` square with a line of text and a filled square: 272 million pixels at 110 dpi."""
     side = inches * 72
     content = b"BT /F1 400 Tf 100 %d Td (Ke hoach) Tj ET 0 0 1 rg 50 50 %d %d re f" % (side - 500, side // 2, side // 2)
-    return raw_pdf([*CATALOG, page_object(_HELVETICA, b"4 0 R", (side, side)), stream(b"", content)])
+    return raw_pdf([*_CATALOG, _page(_HELVETICA, b"4 0 R", (side, side)), _stream(b"", content)])
 
 
 def build(folder: Path) -> dict[str, Case]:

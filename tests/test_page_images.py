@@ -23,7 +23,7 @@ from pipeline.tools.cli import app
 from pipeline.tools.page_images import DOCUMENT_PIXELS, PAGE_PIXELS, page_images, zooms
 
 from .conftest import SAMPLES, extracted
-from .hostile import CATALOG, huge_page_pdf, inline_bomb_pdf, inline_image, page_object, raw_pdf, stream
+from .hostile import _CATALOG, _page, _stream, huge_page_pdf, inline_bomb_pdf, inline_image, raw_pdf
 
 A4 = (595.3, 841.9)
 runner = CliRunner()
@@ -112,7 +112,7 @@ def test_a_content_stream_is_scanned_a_piece_at_a_time(tmp_path: Path) -> None:
     drawing = b"".join(z.compress(b"q Q\n" * 250_000) for _ in range(400)) + z.compress(inline_image(3000))
     path = tmp_path / "long-content.pdf"
     path.write_bytes(
-        raw_pdf([*CATALOG, page_object(b"<< >>", b"4 0 R"), stream(b"/Filter /FlateDecode", drawing + z.flush())])
+        raw_pdf([*_CATALOG, _page(b"<< >>", b"4 0 R"), _stream(b"/Filter /FlateDecode", drawing + z.flush())])
     )
     code = "import pymupdf\nfrom pipeline.stages.ingest.images import image_sizes\n"
     code += f"print(list(image_sizes(pymupdf.open({str(path)!r}))))"
