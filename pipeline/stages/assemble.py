@@ -82,10 +82,10 @@ def assemble(
     doc: Document, lay: Layout, metadata: dict[str, Any], facts: dict[str, Any], version: str
 ) -> dict[str, Any]:
     raw = doc.raw
-    warnings = [{"code": w.code, "message": w.message} for w in raw.warnings] + facts.get("warnings", [])
-    for key in ("number", "date", "title"):
-        if metadata.get(key) is None:
-            warnings.append({"code": f"no_{key}", "message": f"the document's {key} was not found"})
+    metadata = dict(metadata)
+    header_warnings = metadata.pop("warnings", [])
+    warnings = [{"code": w.code, "message": w.message} for w in raw.warnings] + header_warnings
+    warnings += facts.get("warnings", [])
     return {
         "schema_version": "1.0.0",
         "pipeline_version": version,

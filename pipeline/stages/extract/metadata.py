@@ -12,6 +12,18 @@ from typing import Any
 
 from pipeline.records import Document, Paragraph
 from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.header_fields import (
+    Field,
+    date_field,
+    issuer_field,
+    line_confidence,
+    number_field,
+    span_source,
+    title_field,
+    type_field,
+)
+from pipeline.stages.header import Header
+from pipeline.stages.header.signature import authority_text, post_text, read_signature
 from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, is_person_name, is_stamp
 from pipeline.vi.gazetteer import find_province, restore_place_case
 from pipeline.vi.text import DOC_NUMBER, clean_doc_number, key, make_date, parse_date, sentence_case, toneless
@@ -43,48 +55,20 @@ _SPAN_YEARS = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 
 
 def extract_metadata(doc: Document, lay: Layout) -> dict[str, Any]:
+    """The document's fields, each with `sources` and `confidence`; `warnings` names every field left null because
+    it could not be read (the caller moves them to the result's warnings)."""
     paras = doc.paragraphs
-    sources: dict[str, Any] = {}
-    meta: dict[str, Any] = {"doc_type": lay.doc_type}
-    if lay.type_para is not None:
-        sources["doc_type"] = source(paras[lay.type_para], 0, len(lay.doc_type or ""))
+    head = lay.headers[0] if lay.headers and lay.headers[0].motto else None
+    fields = header_fields(doc, lay, head) if head else legacy_fields(doc, lay)
     appendix_refs = [ref for zone in lay.appendices for ref in appendix_reference(doc, zone)]
-
-    number, number_src = own_number(doc, lay)
-    own_type = lay.doc_type
-    if number is None:
-        ref = next((r for r, _ in appendix_refs if r["doc_type"] == own_type or own_type is None), None)
-        if ref:
-            number, number_src = ref["number"], next(s for r, s in appendix_refs if r is ref)
-    meta["number"] = number
-    if number_src:
-        sources["number"] = number_src
-
-    place, when, date_src = place_and_date(doc, lay)
-    if when is None:
-        ref = next((r for r, _ in appendix_refs if r["number"] == number and r["date"]), None)
-        if ref:
-            when, date_src = ref["date"], next(s for r, s in appendix_refs if r is ref)
-    meta["date"] = when
-    meta["place"] = place
-    if date_src:
-        sources["date"] = date_src
-
-    title, title_src = title_of(doc, lay)
-    meta["title"] = title
-    if title_src:
-        sources["title"] = title_src
-
-    issuer, issuer_src = issuer_of(doc, lay, [r for r, _ in appendix_refs])
-    meta["issuer"] = issuer
-    if issuer_src:
-        sources["issuer"] = issuer_src
-
+    _number_from_appendix(fields, appendix_refs)
+    meta: dict[str, Any] = {name: f.value for name, f in fields.items()}
+    number, place, title, issuer = meta["number"], meta["place"], meta["title"], meta["issuer"]
     meta["province"] = next(
-        (p for p in (find_province(t) for t in (issuer or "", place or "", title or "")) if p), None
-    )
-    meta["plan_year"] = plan_year(title, when)
-    meta["signer"], sources["signer"] = signer_of(doc, lay)
+        (p for p in (find_province(t) for t in (issuer or "", meta.get("issuer_parent") or "", place or "")) if p),
+        None,
+    ) or (find_province(title or "") if issuer is None else None)
+    meta["plan_year"] = plan_year(title, meta["date"])
     meta["legal_bases"] = [ref for i in lay.preamble for ref in references(paras[i])]
     cited = [b["number"] for b in meta["legal_bases"]] + [ref["number"] for p in paras for ref in references(p)]
     meta["referenced_documents"] = [n for n in unique_numbers(cited) if n.upper() != (number or "").upper()]
@@ -92,8 +76,90 @@ def extract_metadata(doc: Document, lay: Layout) -> dict[str, Any]:
     meta["received_stamp"] = received_stamp(doc, lay)
     meta.update(contacts(doc))
     meta["appendices"] = [r for r, _ in appendix_refs]
-    meta["sources"] = {k: v for k, v in sources.items() if v}
+    meta["sources"] = {k: f.source for k, f in fields.items() if f.source and f.value is not None}
+    meta["confidence"] = {k: f.confidence for k, f in fields.items() if f.value is not None}
+    meta["warnings"] = [{"code": f.warning[0], "message": f.warning[1]} for f in fields.values() if f.warning]
+    meta["warnings"] += bundle_warnings(lay)
     return meta
+
+
+def header_fields(doc: Document, lay: Layout, head: Header) -> dict[str, Field]:
+    """Every header field read from the first document's header and signature block (stages/header)."""
+    number_type = head.doc_type
+    number = number_field(doc, head, number_type)
+    doc_type = type_field(doc, head, number.value)
+    if number.value is None and number.warning and number.warning[0] == "number_unreadable" and doc_type.value:
+        number = number_field(doc, head, doc_type.value)
+    date, place = date_field(doc, head)
+    issuer, parent = issuer_field(doc, head)
+    signer = signer_field(doc, lay, head)
+    return {
+        "doc_type": doc_type, "number": number, "date": date, "place": place, "issuer": issuer,
+        "issuer_parent": parent, "title": title_field(doc, head), "signer": signer,
+    }  # fmt: skip
+
+
+def signer_field(doc: Document, lay: Layout, head: Header) -> Field:
+    lines = lay.lines[head.start : head.end]
+    width = doc.raw.page_sizes[0][0] if doc.raw.page_sizes else 595.0
+    sig = read_signature(lines, width)
+    value = {"name": sig.name, "title": post_text(sig), "authority": authority_text(sig)}
+    evidence = [*sig.authority, *sig.posts, *([sig.name_line] if sig.name_line else [])]
+    if not evidence:
+        return Field(value, warning=("no_signer", "the signature block was not found"))
+    field = Field(value, span_source(doc, evidence), round(line_confidence(evidence), 3))
+    if sig.name is None:
+        field.warning = ("signer_unreadable", "the signer's name could not be read in the signature block")
+    return field
+
+
+def legacy_fields(doc: Document, lay: Layout) -> dict[str, Field]:
+    """Fields of a text without the header Decree 30 lays out (no national motto): read from the paragraphs."""
+    number, number_src = own_number(doc, lay)
+    place, when, date_src = place_and_date(doc, lay)
+    title, title_src = title_of(doc, lay)
+    issuer, issuer_src = issuer_of(doc, lay)
+    signer, signer_src = signer_of(doc, lay)
+    type_src = source(doc.paragraphs[lay.type_para], 0, len(lay.doc_type or "")) if lay.type_para is not None else None
+    return {
+        "doc_type": Field(lay.doc_type, type_src, 0.7),
+        "number": Field(number, number_src, 0.7, None if number else ("no_number", "the number was not found")),
+        "date": Field(when, date_src, 0.7, None if when else ("no_date", "the date was not found")),
+        "place": Field(place, date_src, 0.7),
+        "issuer": Field(issuer, issuer_src, 0.5),
+        "issuer_parent": Field(),
+        "title": Field(title, title_src, 0.7, None if title else ("no_title", "the title was not found")),
+        "signer": Field(signer, signer_src, 0.7),
+    }
+
+
+def _number_from_appendix(fields: dict[str, Field], refs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """An appendix's `(Kèm theo Kế hoạch số 07/KH-BCĐ ngày 20/01/2021)` gives a number or date the header lacks,
+    when it names a document of this one's type."""
+    own_type = fields["doc_type"].value
+    number = fields["number"]
+    if number.value is None:
+        ref = next((r for r, _ in refs if r["doc_type"] == own_type and own_type is not None), None)
+        if ref:
+            fields["number"] = Field(ref["number"], ref["source"], 0.8)
+    date = fields["date"]
+    if date.value is None:
+        ref = next((r for r, _ in refs if r["number"] == fields["number"].value and r["date"]), None)
+        if ref:
+            fields["date"] = Field(ref["date"], ref["source"], 0.8)
+
+
+def bundle_warnings(lay: Layout) -> list[dict[str, str]]:
+    """A file that holds more documents than its first (a Tờ trình and the draft it submits) says so."""
+    others = [h for h in lay.headers[1:] if h.number is not None or h.place_date is not None]
+    if not others:
+        return []
+    pages = sorted({h.motto[0].page for h in others if h.motto})
+    return [{
+        "code": "bundle",
+        "message": f"the file holds {len(others) + 1} documents; the header is the first one's, others begin on "
+        f"page(s) {', '.join(map(str, pages))}",
+    }]  # fmt: skip
 
 
 def unique_numbers(numbers: list[str]) -> list[str]:
@@ -164,9 +230,7 @@ def plan_year(title: str | None, when: str | None) -> int | None:
     return int(when[:4]) if when else None
 
 
-def issuer_of(
-    doc: Document, lay: Layout, appendix_refs: list[dict[str, Any]]
-) -> tuple[str | None, dict[str, Any] | None]:
+def issuer_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | None]:
     """The issuing body: the header's capitalised lines, else the preamble's `X ban hành Kế hoạch`, else `TM. X`."""
     header = [
         doc.paragraphs[i]
@@ -197,8 +261,7 @@ def issuer_of(
         auth = AUTHORITY.match(p.text)
         if auth and auth.group(1) == "TM":
             return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), source(p)
-    issuers = [r["issuer"] for r in appendix_refs if r.get("issuer")]
-    return (issuers[0], None) if issuers else (None, None)
+    return None, None
 
 
 def signer_of(doc: Document, lay: Layout) -> tuple[dict[str, Any], dict[str, Any] | None]:
