@@ -9,9 +9,11 @@ body (`SỞ`, `BAN`, `CỤC` …) and the body before it is complete; a line tha
 
 from __future__ import annotations
 
+import math
 import re
 
 from pipeline.vi.gazetteer import province_names
+from pipeline.vi.lexicon import lexicon
 from pipeline.vi.syllable import is_valid_syllable
 from pipeline.vi.text import key
 
@@ -51,10 +53,42 @@ def place_kind(text: str) -> str | None:
     return _starts(key(text).strip(" .,:-"), PLACE_KINDS)
 
 
+def deglue(text: str) -> str:
+    """Words in capitals that OCR ran together, split into syllables: `BỘCÔNGAN` -> `BỘ CÔNG AN`."""
+    return " ".join(_split_syllables(w) for w in text.split())
+
+
+def _split_syllables(word: str) -> str:
+    """The split into the fewest valid syllables, the most frequent ones (and pairs) among equals."""
+    if len(word) < 5 or not word.isalpha() or not word.isupper() or is_valid_syllable(word):
+        return word
+    best: list[tuple[int, float, list[str]] | None] = [(0, 0.0, [])] + [None] * len(word)
+    for end in range(2, len(word) + 1):
+        for start in range(max(0, end - 7), end - 1):
+            prefix, piece = best[start], word[start:end]
+            if prefix is None or not is_valid_syllable(piece):
+                continue
+            n, score, pieces = prefix
+            score += _frequency(piece, pieces[-1] if pieces else None)
+            candidate = (n + 1, score, [*pieces, piece])
+            held = best[end]
+            if held is None or (candidate[0], -candidate[1]) < (held[0], -held[1]):
+                best[end] = candidate
+    found = best[len(word)]
+    return " ".join(found[2]) if found else word
+
+
+def _frequency(piece: str, before: str | None) -> float:
+    lex = lexicon()
+    low = piece.lower()
+    pair = lex.pairs.get(f"{before.lower()} {low}", 0) if before else 0
+    return math.log1p(lex.unigrams.get(low, 0)) + math.log1p(pair)
+
+
 def split_bodies(lines: list[str]) -> list[str]:
     """Header lines of the issuer column -> one text per body, top to bottom (parent first)."""
     bodies: list[str] = []
-    for line in (ln.strip(" .:;_—|") for ln in lines):
+    for line in (deglue(ln.strip(" .:;_—|'`")) for ln in lines):
         if not line:
             continue
         kind = body_kind(line)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pipeline.records import Document
@@ -188,18 +189,40 @@ def _caps(text: str) -> bool:
 
 
 def readable(text: str, acronyms: bool = False) -> bool:
-    """Whether every word reads: a Vietnamese syllable, a number, an acronym or code (`UBND`, `K4`, `TW`), or a
-    Latin word (`Index`); OCR debris (`Nøãi`, `ANTỈNHLÂMĐÒNG`, `ˆ`) does not."""
+    """Whether every word reads: a Vietnamese syllable, a number, an acronym or code (`UBND`, `K4`, `TW`), a place
+    of the gazetteer (`Đắk Lắk`) or a Latin word (`Index`); OCR debris (`Nøãi`, `ANTỈNHLÂMĐÒNG`, `c`), a bracket
+    left open or a year cut short (`năm 202`) does not."""
+    if text.count("(") != text.count(")") or re.search(r"\bnăm \d{1,3}$|\bnăm \d{3}\b", text):
+        return False
     for word in re.split(r"[\s\-–—/,;:()\"“”'‘’.]+", text):
         w = word.strip("*_`!?…")
-        if not w or w.isdigit() or is_valid_syllable(w):
+        if not w or w.isdigit() or is_valid_syllable(w) or w in _place_words():
             continue
         if re.fullmatch(r"[A-ZĐ0-9]{1,8}", w) and (acronyms or len(w) <= 6):
             continue
-        if re.fullmatch(r"[A-Za-z0-9&%+]{1,12}", w):
-            continue
+        if re.fullmatch(r"[A-Za-z0-9&%+]{2,12}", w) and re.search(r"[aeiouyAEIOUY0-9]", w):
+            continue  # a Latin word or a code: `Index`, `5G`
+        if re.fullmatch(r"[A-ZĐ][A-Za-zĐđ0-9]{1,11}", w):
+            continue  # a symbol's part: `TTg`, `QyĐ`
         return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _place_words() -> frozenset[str]:
+    """Words of the provinces' names, in any case: `Đắk`, `Lắk` are no Vietnamese syllables but are places."""
+    words = {w for name in province_names().values() for w in name.split()}
+    return frozenset(words | {w.upper() for w in words})
+
+
+_DEBRIS = re.compile(r"(?<!\S)[`´^~ˆ¨¬|_•◦°„‚]+(?!\S)")
+
+
+def clean_title(text: str) -> str:
+    """A title without OCR specks (a lone backtick) and stops inside it (`Quyết. định`)."""
+    text = _DEBRIS.sub(" ", text)
+    text = re.sub(r"(?<=\w)\.(?= [a-zà-ỹđ])", "", text)
+    return " ".join(text.split()).strip(" *_")
 
 
 # ---- type and title ----------------------------------------------------------------------------------------------
@@ -210,23 +233,27 @@ def type_field(doc: Document, h: Header, number: str | None) -> Field:
     `V/v` summary or a number without a type."""
     if h.type_line is not None:
         return Field(h.doc_type, span_source(doc, [h.type_line]), round(line_confidence([h.type_line]), 3))
-    by_symbol = type_from_symbol(number)
+    symbol = number or (h.number.text.split("/", 1)[-1].strip() if h.number and "/" in h.number.text else None)
+    by_symbol = type_from_symbol(f"0/{symbol.split('/')[-1]}" if symbol else None)
     src = span_source(doc, [h.number]) if h.number else None
     if by_symbol:
         return Field(by_symbol, src, 0.85)
-    if h.summary and h.summary[0].kind == "vv" or (number and h.summary):
+    if h.summary and (h.summary[0].kind == "vv" or symbol):
         return Field("Công văn", span_source(doc, h.summary[:1]), 0.85)
     return Field()
 
 
-def title_field(doc: Document, h: Header) -> Field:
+def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
+    """The title under the type line; for a Công văn the `V/v` summary without `V/v`; for a summary under the
+    number that begins with the type (`Hướng dẫn một số nội dung …`), the words after the type."""
     lines = h.title or h.summary
     if not lines:
         return Field(warning=("no_title", "the document's title was not found"))
-    text = " ".join(hl.text.strip() for hl in lines)
+    text = clean_title(" ".join(hl.text.strip() for hl in lines))
     if lines is h.summary:
         text = re.sub(r"^\W{0,2}[Vv]\s*/\s*[Vv]\s*[:.]?\s*", "", text)
-    text = text.strip(" *_")
+        if doc_type and key(text).startswith(key(doc_type) + " "):
+            text = text[len(doc_type) :].strip()
     if h.title_blocked or not readable(text):
         return Field(warning=("title_unreadable", f"the title is crossed by a stamp or unreadable: {text!r}"))
     if _caps(text):

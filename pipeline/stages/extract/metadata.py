@@ -95,7 +95,7 @@ def header_fields(doc: Document, lay: Layout, head: Header) -> dict[str, Field]:
     signer = signer_field(doc, lay, head)
     return {
         "doc_type": doc_type, "number": number, "date": date, "place": place, "issuer": issuer,
-        "issuer_parent": parent, "title": title_field(doc, head), "signer": signer,
+        "issuer_parent": parent, "title": title_field(doc, head, doc_type.value), "signer": signer,
     }  # fmt: skip
 
 

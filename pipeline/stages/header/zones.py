@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from pipeline.records import Document
@@ -96,11 +96,13 @@ def by_position(h: Header, zone: list[HLine], motto_at: int, width: float) -> No
     dates = [hl for hl in band if hl.kind == "place_date" and hl.centre > 0.45 * width]
     h.place_date = min(dates, key=_y0, default=None)
     limit = min((_y0(hl) for hl in (h.number, h.place_date) if hl is not None), default=top + 4 * lh)
-    h.issuer = [
+    column = [
         hl
         for hl in on_page
         if hl.kind == "text" and hl.centre < 0.47 * width and _y1(hl) > top - 0.8 * lh and _y0(hl) < limit - 0.3 * lh
     ]
+    tall = median(hl.height for hl in column) if column else 0.0
+    h.issuer = [hl for hl in column if hl.height >= 0.45 * tall]  # a ghost in small print is no header line
     below = max(_y1(hl) for hl in [*h.motto, h.number, h.place_date] if hl is not None)
     rest = [hl for hl in on_page if _y0(hl) >= below - 0.3 * lh]
     h.marks = [hl for hl in on_page if hl.kind in STAMPS]
@@ -141,21 +143,56 @@ def _type_and_title(h: Header, rest: list[HLine], width: float, lh: float) -> No
             break
         if _BODY_START.match(hl.key):
             break
-    if h.type_line is None:
-        return
-    following = [hl for hl in rest if _y0(hl) > _y0(h.type_line) + 0.5 * h.type_line.height]
+    if h.type_line is not None:
+        following = [hl for hl in rest if _y0(hl) > _y0(h.type_line) + 0.5 * h.type_line.height]
+        _title_rows(h, rows(following), width)
+
+
+def rows(lines: list[HLine]) -> list[list[HLine]]:
+    """Lines grouped into visual rows (a seal or stamp splits one printed line into pieces), each left to right."""
+    out: list[list[HLine]] = []
+    for hl in sorted(lines, key=_y0):
+        row = out[-1] if out else None
+        if row and _y0(hl) < min(_y1(x) for x in row) - 0.5 * min(hl.height, *(x.height for x in row)):
+            row.append(hl)
+        else:
+            out.append([hl])
+    return [sorted(row, key=lambda hl: hl.bbox[0] if hl.bbox else 0.0) for row in out]
+
+
+def row_line(row: list[HLine]) -> HLine:
+    """A row as one line: its pieces' text joined; a stamp among them makes the row a stamp."""
+    first = row[0]
+    kind = next((hl.kind for hl in row if hl.kind != "text"), "text")
+    x0, y0 = min(hl.bbox[0] for hl in row if hl.bbox), min(_y0(hl) for hl in row)
+    x1, y1 = max(hl.bbox[2] for hl in row if hl.bbox), max(_y1(hl) for hl in row)
+    text = " ".join(hl.text.strip() for hl in row)
+    return replace(first, text=text, bbox=(x0, y0, x1, y1), kind=kind, bold=all(hl.bold for hl in row))
+
+
+def _title_rows(h: Header, found: list[list[HLine]], width: float) -> None:
+    """The title: centred rows under the type line, up to a gap, the authority line or the body. Pieces off to a
+    side (a receiving stamp's handwriting beside the title) are left out."""
+    assert h.type_line is not None
     prev = h.type_line
-    for hl in following:
-        if _y0(hl) - _y1(prev) > max(0.8 * min(prev.height, hl.height), 4.0):
-            break
-        if hl.kind in STAMPS or hl.kind == "rule":
-            h.title_blocked |= bool(h.title) or _overlaps_centre(hl, width)
+    heights = [h.type_line.height]
+    for row in found:
+        central = [hl for hl in row if _overlaps_centre(hl, width)]
+        if not central:
             continue
-        if not _continues_title(h, hl, prev) or abs(hl.centre - width / 2) > 0.2 * width:
+        line = row_line(central)
+        if _y0(line) - _y1(prev) > max(0.8 * min(prev.height, median(x.height for x in central)), 4.0):
             break
-        h.title_blocked |= hl.height > 2.2 * median(x.height for x in [h.type_line, *h.title])
-        h.title.append(hl)
-        prev = hl
+        if line.kind in STAMPS or line.kind == "rule":
+            h.title_blocked |= bool(h.title) or line.kind != "rule"
+            continue
+        if not _continues_title(h, line, prev) or abs(line.centre - width / 2) > 0.2 * width:
+            break
+        # a printed line read as several pieces, or as one too tall, was cut or merged by a seal or a stamp
+        h.title_blocked |= len(central) > 1 or max(x.height for x in central) > 2.2 * median(heights)
+        h.title.extend(central)
+        heights += [x.height for x in central]
+        prev = line
 
 
 def _overlaps_centre(hl: HLine, width: float) -> bool:
