@@ -10,9 +10,11 @@ from pipeline.vi.text import key
 
 # Military and police ranks (toneless), and how OCR loses their first letter under a seal (`ại tá`).
 _RANK = re.compile(
-    r"^\W*(?:(?:d|đ)?ai|thuong|trung|thieu)\s*(?:tuong|ta|uy)\b[\s.:]*", re.IGNORECASE
+    r"^\W*(?:(?:d|đ)?ai|thuong|trung|thieu)[\s-]*(?:tuong|ta|uy)\b[\s.:]*", re.IGNORECASE
 )
 _ACADEMIC = re.compile(r"^\W*(?:(?:GS|PGS|TS|ThS|BS|CKII|CKI|DS|KTS|LS)\.\s*)+", re.IGNORECASE)
+# Capitals OCR reads with a mark from the line above: `Ñguyễn`.
+_LOOKALIKE_INITIALS = {"Ñ": "N"}
 # Common Vietnamese family names (toneless): a name read by OCR must open with one to be trusted.
 SURNAMES = frozenset(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh doan lam mai trinh dao cao luong "
@@ -39,7 +41,7 @@ def person_name(text: str, *, strict: bool = False) -> str | None:
     to five words, each a capitalised Vietnamese syllable. `strict` (for OCR'd lines) also wants a known family
     name first, since a seal over the line makes OCR invent plausible syllables."""
     name, _ = strip_rank(text.strip(" .,;:'`\"“”‘’|_-—"))
-    words = name.split()
+    words = [_LOOKALIKE_INITIALS.get(w[:1], w[:1]) + w[1:] for w in name.split()]
     if not 2 <= len(words) <= 5:
         return None
     for w in words:

@@ -215,19 +215,19 @@ def type_from_symbol(number: str | None) -> str | None:
 
 def document_starts(lines: list[HLine]) -> list[int]:
     """Where each document of the file begins: its motto, with a number or place-and-date line soon after, on a
-    new page (or, in text, after the previous document's `Nơi nhận`)."""
+    new page (a PDF), or after the previous document's `Nơi nhận` (text)."""
     starts: list[int] = []
     closed = True
     for i, hl in enumerate(lines):
-        if re.match(r"^\W*noi nhan", hl.key):
+        if re.match(r"^\W*\w?\W*noi nhan", hl.key):
             closed = True
-        if hl.kind != "motto" or not closed:
+        if hl.kind != "motto" or not any(n.kind in ("number", "place_date") for n in lines[i + 1 : i + 8]):
             continue
-        near = lines[i + 1 : i + 8]
-        if not any(n.kind in ("number", "place_date") for n in near):
-            continue
-        if starts and hl.bbox is not None and hl.page == lines[starts[-1]].page:
-            continue
+        if starts:
+            first = lines[starts[-1]]
+            new_page = hl.bbox is not None and hl.page != first.page
+            if not (new_page or (hl.bbox is None and closed)):
+                continue
         starts.append(_header_top(lines, i))
         closed = False
     return starts or [0]

@@ -16,8 +16,9 @@ from pipeline.vi.orgs import body_kind
 from pipeline.vi.persons import office_of, person_name, strip_rank
 from pipeline.vi.text import key, sentence_case
 
-AUTHORITY = re.compile(r"^\W{0,3}(TM|KT|TL|TUQ|Q|T/M|K/T)\s*[.:/]?\s*(?=[A-ZĐÀ-Ỹ])", re.IGNORECASE)
-_RECIPIENTS = re.compile(r"^\W*noi nhan\b")
+# `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` (and the older `T/M`, `K/T`) before a post or a body in capitals
+AUTHORITY = re.compile(r"^\W{0,3}(TM|KT|TL|TUQ|T/M|K/T|Q(?=\.))\s*[.:/]?\s*(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠỦỨỪ])")
+_RECIPIENTS = re.compile(r"^\W*\w?\W*noi nhan\b")  # OCR may put a speck before it: `Á Nơi nhận:`
 
 
 @dataclass
