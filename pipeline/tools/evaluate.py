@@ -254,3 +254,31 @@ def evaluate_dirs(gold_dir: Path, results_dir: Path) -> dict[str, dict[str, Scor
         if gold is not None:
             out[path.name] = evaluate(gold, json.loads(path.read_text("utf-8")))
     return out
+
+
+def evaluate_header_dirs(gold_dir: Path, results_dir: Path) -> tuple[dict[str, dict[str, FieldScore]], list[str]]:
+    """Header scores of every gold document (not `skip`), and the gold ids that have no result: a missing result
+    counts as every field null, so a document that failed is not left out of the shares."""
+    results: dict[str, Path] = {}
+    for path in sorted(results_dir.glob("*.json")):
+        results.setdefault(gold_id(path), path)
+    out: dict[str, dict[str, FieldScore]] = {}
+    missing: list[str] = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        if gold.get("skip") or "document" not in gold:
+            continue
+        found = results.get(gold_path.stem)
+        if found is None:
+            missing.append(gold_path.stem)
+        result = json.loads(found.read_text("utf-8")) if found else {}
+        out[gold_path.stem] = score_header(gold, result)
+    return out, missing
+
+
+def header_totals(scored: dict[str, dict[str, FieldScore]]) -> dict[str, FieldScore]:
+    totals = {name: FieldScore(name) for name in HEADER_FIELDS}
+    for scores in scored.values():
+        for name, s in scores.items():
+            totals[name].add(s)
+    return totals

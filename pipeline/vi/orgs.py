@@ -31,7 +31,10 @@ BODY_KINDS = (
 BARE_KINDS = ("uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "thu tuong", "hiep hoi", "hoi", "uy ban", "bo")
 # Organs of the body above them: their full name carries that body's name (`Ban Thường vụ Hiệp hội …`).
 ORGANS = ("ban thuong vu", "ban chap hanh", "thuong truc", "van phong")
+# Bodies of the central state: their header's place line names the capital, not a province of theirs.
+CENTRAL_KINDS = ("bo", "chinh phu", "thu tuong", "quoc hoi", "chu tich nuoc", "tong cuc", "van phong")
 PLACE_KINDS = ("thanh pho", "tinh", "huyen", "quan", "thi xa", "thi tran", "xa", "phuong", "dac khu", "tp")
+_MARKED_PLACES = {"quan": "quận", "xa": "xã", "phuong": "phường"}
 # Words after which a name goes on to the next line.
 _OPEN_END = re.compile(r"(?:,|-|–|\bva|\bcua|\bve|\bphong|\bchong)$")
 ABBREVIATE = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
@@ -50,7 +53,12 @@ def body_kind(text: str) -> str | None:
 
 
 def place_kind(text: str) -> str | None:
-    return _starts(key(text).strip(" .,:-"), PLACE_KINDS)
+    """The kind of place a text opens with (`tinh`, `thanh pho` …); `quận`, `xã`, `phường` only with their marks,
+    since `QUẢN LÝ`, `XA`, `PHƯƠNG` are other words."""
+    kind = _starts(key(text).strip(" .,:-"), PLACE_KINDS)
+    if kind in _MARKED_PLACES and not text.strip(" .,:-").lower().startswith(_MARKED_PLACES[kind]):
+        return None
+    return kind
 
 
 def deglue(text: str) -> str:
@@ -113,7 +121,7 @@ def place_of(body: str) -> str | None:
     keys = [key(w) for w in words]
     for i in range(len(words)):
         rest = " ".join(keys[i:])
-        kind = _starts(rest, PLACE_KINDS)
+        kind = place_kind(" ".join(words[i:]))
         if kind and len(rest) > len(kind) and not _starts(" ".join(keys[i + len(kind.split()) :]), ("uy", "doan")):
             return " ".join(words[i:])
     return None
@@ -130,7 +138,7 @@ def issuer_name(issuer: str, parent: str | None) -> str:
     return body_case(issuer)
 
 
-def body_case(name: str) -> str:
+def body_case(name: str, abbreviate: bool = True) -> str:
     """A body's name in normal case: `SỞ TƯ PHÁP THÀNH PHỐ HỒ CHÍ MINH` -> `Sở Tư pháp Thành phố Hồ Chí Minh`.
 
     Decree 30 (Phụ lục II): the kind of the body and the first syllable of its own name are capitalised, a place
@@ -139,13 +147,13 @@ def body_case(name: str) -> str:
     OCR (`LÂM ĐỎNG`) is written as the gazetteer spells it. A name not in capitals keeps its case."""
     words = name.split()
     if any(c.islower() for c in name):
-        return _abbreviate(" ".join(words))
+        return _abbreviate(" ".join(words)) if abbreviate else " ".join(words)
     out: list[str] = []
     capital_next = True
     i = 0
     while i < len(words):
         rest = key(" ".join(words[i:]))
-        place = _starts(rest, PLACE_KINDS) if i > 0 else None
+        place = place_kind(" ".join(words[i:])) if i > 0 else None
         after = i + len(place.split()) if place else i
         if place and after < len(words) and not _starts(key(" ".join(words[after:])), ("uy", "doan")):
             out += _place_case(place, words[after:])
@@ -158,10 +166,12 @@ def body_case(name: str) -> str:
             capital_next = True
             continue
         out.append(_word_case(words[i], capital_next))
-        capital_next = False
+        # a department names its fields, each capitalised: `Sở Văn hóa, Thể thao và Du lịch`
+        capital_next = key(words[0]) in ("so", "bo") and (words[i] in ("VÀ", "-", "–") or words[i].endswith(","))
         i += 1
     text = re.sub(r"(?i)\bviệt nam\b", "Việt Nam", " ".join(out))
-    return _abbreviate(text[:1].upper() + text[1:])
+    text = text[:1].upper() + text[1:]
+    return _abbreviate(text) if abbreviate else text
 
 
 # Short kinds that are ordinary words inside a name (`VỤ` in `BAN THƯỜNG VỤ`); matched only at a name's start.

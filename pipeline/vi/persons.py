@@ -52,15 +52,18 @@ def person_name(text: str, *, strict: bool = False) -> str | None:
     return " ".join(words)
 
 
-# Posts a signer holds, and the head of a body who speaks for it in a decision's authority line (toneless keys).
-OFFICES = (
-    "pho chu tich", "chu tich", "pho giam doc", "giam doc", "tong giam doc", "pho thu tuong", "thu tuong",
-    "bo truong", "thu truong", "pho truong ban", "truong ban", "pho cuc truong", "cuc truong", "tong cuc truong",
-    "pho tong cuc truong", "chi cuc truong", "vien truong", "pho vien truong", "hieu truong", "pho hieu truong",
-    "pho chanh van phong", "chanh van phong", "chanh thanh tra", "pho chanh thanh tra", "chanh an", "truong phong",
-    "pho truong phong", "to truong", "pho to truong", "chu nhiem", "pho chu nhiem", "thong doc", "tong kiem toan",
-    "bi thu", "pho bi thu", "tong thu ky", "giam doc so", "truong khoa", "tong bi thu", "chu tich nuoc",
+# Posts a signer holds, and the head of a body who speaks for it in a decision's authority line, as Decree 30 spells
+# them (Phụ lục I §V).
+OFFICE_SPELLINGS = (
+    "Phó Chủ tịch", "Chủ tịch", "Phó Giám đốc", "Giám đốc", "Tổng Giám đốc", "Phó Thủ tướng", "Thủ tướng",
+    "Bộ trưởng", "Thứ trưởng", "Phó Trưởng ban", "Trưởng ban", "Phó Cục trưởng", "Cục trưởng", "Tổng cục trưởng",
+    "Phó Tổng cục trưởng", "Chi cục trưởng", "Viện trưởng", "Phó Viện trưởng", "Hiệu trưởng", "Phó Hiệu trưởng",
+    "Phó Chánh Văn phòng", "Chánh Văn phòng", "Chánh Thanh tra", "Phó Chánh Thanh tra", "Chánh án", "Trưởng phòng",
+    "Phó Trưởng phòng", "Tổ trưởng", "Phó Tổ trưởng", "Chủ nhiệm", "Phó Chủ nhiệm", "Thống đốc", "Tổng Kiểm toán",
+    "Bí thư", "Phó Bí thư", "Tổng Thư ký", "Trưởng khoa", "Tổng Bí thư", "Chủ tịch nước",
 )  # fmt: skip
+OFFICE_NAMES = {key(o): o for o in OFFICE_SPELLINGS}
+OFFICES = tuple(OFFICE_NAMES)
 
 
 def office_of(text: str) -> str | None:

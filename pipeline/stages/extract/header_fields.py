@@ -70,8 +70,9 @@ def number_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     text = hl.text[_AFTER_SO.match(hl.text).end() if _AFTER_SO.match(hl.text) else 0 :]  # type: ignore[union-attr]
     if "/" not in text:
         return Field(warning=("number_unreadable", f"the number line reads {hl.text.strip()!r}: no symbol"))
-    left, symbol = text.split("/", 1)
-    symbol = _clean_symbol(symbol, doc_type)
+    left, rest = text.split("/", 1)
+    rest = re.sub(r"\s*-\s*", "-", rest.strip())
+    symbol = _clean_symbol(rest.split()[0] if rest.split() else "", doc_type)
     digits = left.strip(" .…_-,'`\"")
     if not digits:
         return Field(warning=("no_number", f"the number line leaves the number blank: {hl.text.strip()!r}"))
@@ -114,12 +115,12 @@ def _near(a: str, b: str) -> bool:
 
 
 def _digits_confidence(hl: HLine, digits: str) -> float:
-    """How sure the digits are: a text layer's are what the PDF says; OCR's, the line's confidence (the word's
-    when ingest gives word confidences)."""
+    """How sure the digits are: a text layer's are what the PDF says; OCR's, the confidence of the word that holds
+    them. A line's mean says nothing of the handwritten number in it, so OCR without word confidences is 0."""
     if hl.confidence is None:
         return TEXT_LAYER
-    conf = hl.word_confidence(digits)
-    return TEXT_LAYER * (conf if conf is not None else hl.confidence)
+    conf = hl.word_confidence(digits) if hl.words else None
+    return TEXT_LAYER * conf if conf is not None else 0.0
 
 
 # ---- date and place ----------------------------------------------------------------------------------------------
@@ -243,6 +244,10 @@ def type_field(doc: Document, h: Header, number: str | None) -> Field:
     return Field()
 
 
+# A title never opens with a word that joins it to something before: OCR misread its first word (`và việc`).
+_OPENS_WRONG = re.compile(r"^(?:va|cua|voi|cho|ma|thi|nhung)\b")
+
+
 def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     """The title under the type line; for a Công văn the `V/v` summary without `V/v`; for a summary under the
     number that begins with the type (`Hướng dẫn một số nội dung …`), the words after the type."""
@@ -254,7 +259,7 @@ def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
         text = re.sub(r"^\W{0,2}[Vv]\s*/\s*[Vv]\s*[:.]?\s*", "", text)
         if doc_type and key(text).startswith(key(doc_type) + " "):
             text = text[len(doc_type) :].strip()
-    if h.title_blocked or not readable(text):
+    if h.title_blocked or not readable(text) or _OPENS_WRONG.match(key(text)):
         return Field(warning=("title_unreadable", f"the title is crossed by a stamp or unreadable: {text!r}"))
     if _caps(text):
         text = restore_place_case(sentence_case(text))

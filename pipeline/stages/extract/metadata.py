@@ -26,6 +26,7 @@ from pipeline.stages.header import Header
 from pipeline.stages.header.signature import authority_text, post_text, read_signature
 from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, is_person_name, is_stamp
 from pipeline.vi.gazetteer import find_province, restore_place_case
+from pipeline.vi.orgs import CENTRAL_KINDS, body_kind
 from pipeline.vi.text import DOC_NUMBER, clean_doc_number, key, make_date, parse_date, sentence_case, toneless
 
 _NUMBER_LINE = re.compile(rf"\bso\s*[:.]?\s*(?P<num>{toneless(DOC_NUMBER)})", re.IGNORECASE)
@@ -64,10 +65,7 @@ def extract_metadata(doc: Document, lay: Layout) -> dict[str, Any]:
     _number_from_appendix(fields, appendix_refs)
     meta: dict[str, Any] = {name: f.value for name, f in fields.items()}
     number, place, title, issuer = meta["number"], meta["place"], meta["title"], meta["issuer"]
-    meta["province"] = next(
-        (p for p in (find_province(t) for t in (issuer or "", meta.get("issuer_parent") or "", place or "")) if p),
-        None,
-    ) or (find_province(title or "") if issuer is None else None)
+    meta["province"] = province_of(issuer, meta.get("issuer_parent"), place, title)
     meta["plan_year"] = plan_year(title, meta["date"])
     meta["legal_bases"] = [ref for i in lay.preamble for ref in references(paras[i])]
     cited = [b["number"] for b in meta["legal_bases"]] + [ref["number"] for p in paras for ref in references(p)]
@@ -81,6 +79,19 @@ def extract_metadata(doc: Document, lay: Layout) -> dict[str, Any]:
     meta["warnings"] = [{"code": f.warning[0], "message": f.warning[1]} for f in fields.values() if f.warning]
     meta["warnings"] += bundle_warnings(lay)
     return meta
+
+
+def province_of(issuer: str | None, parent: str | None, place: str | None, title: str | None) -> str | None:
+    """The province of the issuing body: named in its name or its parent's; none for a central body (a ministry,
+    the Government, a national association), whose place line names only the capital; else the place's."""
+    for name in (issuer, parent):
+        found = find_province(name or "")
+        if found:
+            return found
+    top = parent or issuer
+    if top and (body_kind(top) in CENTRAL_KINDS or re.search(r"(?i)(việt nam|trung ương|\bTW)$", top.strip())):
+        return None
+    return find_province(place or "") or (find_province(title or "") if issuer is None else None)
 
 
 def header_fields(doc: Document, lay: Layout, head: Header) -> dict[str, Field]:

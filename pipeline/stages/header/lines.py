@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.records import BBox, Document, Line, Paragraph
+from pipeline.vi.orgs import split_bodies
+from pipeline.vi.persons import office_of, person_name
 from pipeline.vi.text import key
 
 DOC_TYPES = {
@@ -41,7 +43,7 @@ TYPE_SYMBOLS = {
     "PTR": "Phiếu trình",
 }  # fmt: skip
 
-MOTTO = re.compile(r"cong hoa xa hoi|xa hoi chu nghia viet|doc lap\W*tu do|tu do\W*hanh phuc")
+MOTTO = re.compile(r"cong hoa xa\b|hoi chu nghia|chu nghia viet nam|doc lap\W*tu do|tu do\W*hanh phuc")
 NUMBER = re.compile(r"^\W{0,3}s[o0]\s*[:;.,]|^\W{0,3}so\s+(?=\S*/)")
 PLACE_DATE = re.compile(r"^\W*[^\W\d]\w*(?: \w+){0,5} ?[,.]\s*ngay.{0,16}?thang.{0,14}?nam\W{0,3}(?:19|20)\d\d")
 VV = re.compile(r"^\W{0,2}v\s*/\s*v\b")
@@ -96,7 +98,7 @@ def doc_lines(doc: Document) -> list[HLine]:
     input has no visual lines: each paragraph is one, or each cell of a paragraph laid out as a table row."""
     out: list[HLine] = []
     for i, p in enumerate(doc.paragraphs):
-        pieces = _text_cells(p.text) if p.lines and p.lines[0].bbox is None else _line_spans(p)
+        pieces = _text_cells(p) if p.lines and p.lines[0].bbox is None else _line_spans(p)
         for start, end, line in pieces:
             text = p.text[start:end]
             words: tuple[float, ...] = tuple(getattr(line, "word_confidences", ()) or ())
@@ -121,17 +123,56 @@ def _line_spans(p: Paragraph) -> list[tuple[int, int, Line]]:
     return out
 
 
-def _text_cells(text: str) -> list[tuple[int, int, Line]]:
-    """A text paragraph's cells (`| Số: 12/KH-UBND | *Hà Nội, ngày …* |`), Markdown emphasis left out."""
-    out = []
-    for m in re.finditer(r"[^|]+", text):
-        cell = m.group()
-        lead = len(cell) - len(cell.lstrip(" *_"))
-        body = cell.strip(" *_")
-        if body:
-            start = m.start() + lead
-            out.append((start, start + len(body), Line(page=1, text=body)))
+def _text_cells(p: Paragraph) -> list[tuple[int, int, Line]]:
+    """A text paragraph's header units: its cells (`| Số: 12/KH-UBND | *Hà Nội, ngày …* |`), and inside a cell its
+    lines joined, except where a line begins a unit of its own (`Số:`, `V/v`, the date, `KT. …`, a post, a name)."""
+    out: list[tuple[int, int, Line]] = []
+    unit: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        if unit:
+            start, end = unit[0][0], unit[-1][1]
+            lead = len(p.text[start:end]) - len(p.text[start:end].lstrip(" *_"))
+            body = p.text[start:end].strip(" *_")
+            if body:
+                out.append((start + lead, start + lead + len(body), Line(page=1, text=body)))
+            unit.clear()
+
+    for start, end, _ in _line_spans(p):
+        for m in re.finditer(r"[^|]+|\|", p.text[start:end]):
+            if m.group() == "|":
+                flush()
+                continue
+            if not m.group().strip(" *_"):
+                continue
+            if unit and _starts_unit(m.group(), p.text[unit[-1][0] : unit[-1][1]]):
+                flush()
+            unit.append((start + m.start(), start + m.end()))
+        if unit and _ends_unit(p.text[unit[-1][0] : unit[-1][1]]):
+            flush()
+    flush()
     return out
+
+
+def _starts_unit(text: str, before: str) -> bool:
+    """Whether a text line begins a header unit rather than wrapping the one before: `Số:`, `V/v`, the date, an
+    authority (`KT. …`), a post under a line in capitals, or a signer's name under one."""
+    k = key(text.strip(" *_"))
+    if NUMBER.search(k) or PLACE_DATE.search(k) or VV.search(k) or re.match(r"^\W*(?:tm|kt|tl|tuq|t/m|k/t)\W", k):
+        return True
+    if not before.strip(" *_").isupper():
+        return False
+    if not text.strip(" *_").isupper():
+        return person_name(text) is not None
+    if MOTTO.search(k) or MOTTO.search(key(before)):
+        return False
+    return bool(office_of(text)) or len(split_bodies([before, text])) == 2
+
+
+def _ends_unit(text: str) -> bool:
+    """A line that is a unit by itself: the motto's lines, `Số: …`, the date line."""
+    k = key(text.strip(" *_"))
+    return bool(NUMBER.search(k) and "/" in k) or bool(PLACE_DATE.search(k)) or bool(re.search(r"hanh phuc\W*$", k))
 
 
 def split_columns(hl: HLine) -> list[HLine]:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.stages.header.lines import HLine
-from pipeline.vi.orgs import body_kind
-from pipeline.vi.persons import office_of, person_name, strip_rank
+from pipeline.vi.orgs import body_case, body_kind
+from pipeline.vi.persons import OFFICE_NAMES, office_of, person_name, strip_rank
 from pipeline.vi.text import key, sentence_case
 
 # `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` (and the older `T/M`, `K/T`) before a post or a body in capitals
@@ -86,15 +86,25 @@ def authority_text(sig: Signature) -> str | None:
         if m:
             prefix = m.group(1).upper().replace("T/M", "T/M").replace("K/T", "K/T")
             sep = "" if "/" in prefix else "."
-            parts.append(f"{prefix}{sep} {sentence_case(hl.text.strip()[m.end():].strip())}")
+            rest = hl.text.strip()[m.end() :].strip()
+            named = body_case(rest, abbreviate=False) if body_kind(rest) else _post_case(rest)
+            parts.append(f"{prefix}{sep} {named}")
     return "; ".join(parts) or None
 
 
 def post_text(sig: Signature) -> str | None:
     """The signer's post: the post lines under the authority lines (`PHÓ CHỦ TỊCH`), in normal case."""
-    posts = [hl.text.strip() for hl in sig.posts if office_of(hl.text)]
-    return sentence_case(" ".join(posts[:1])) if posts else None
+    posts = [hl.text.strip(" .,;:_-`'") for hl in sig.posts if office_of(hl.text)]
+    return _post_case(posts[0]) if posts else None
 
 
-def plain(text: str) -> str:
-    return key(text)
+def _post_case(text: str) -> str:
+    """`PHO GIAM ĐỌC` (OCR lost its marks) -> `Phó Giám đốc`: the post as Decree 30 spells it, the rest as read."""
+    office = office_of(text)
+    if office is None:
+        return sentence_case(text)
+    n = len(office.split())
+    words = text.split()
+    rest = " ".join(words[n:])
+    return " ".join(x for x in (OFFICE_NAMES[office], body_case(rest) if rest.isupper() else rest) if x)
+

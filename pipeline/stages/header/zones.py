@@ -240,9 +240,10 @@ def by_order(h: Header, zone: list[HLine], motto_at: int) -> None:
     h.marks = [hl for hl in near if hl.kind in STAMPS]
     last = max(zone.index(hl) for hl in [*h.motto, h.number, h.place_date] if hl is not None)
     rest = zone[last + 1 : last + 40]
-    for i, hl in enumerate(rest[:8]):
-        if hl.kind == "vv" and h.number is not None:
-            h.summary = _run(rest[i:], lambda x: x.kind in ("vv", "text") and not _BODY_START.match(x.key), 4)
+    after_number = zone[zone.index(h.number) + 1 : last + 8] if h.number else []
+    for i, hl in enumerate(after_number):
+        if hl.kind == "vv":
+            h.summary = _run(after_number[i:], lambda x: x.kind in ("vv", "text") and not _BODY_START.match(x.key), 4)
             break
     for i, hl in enumerate(rest[:10]):
         found = type_of(hl.text) if hl.kind == "text" else None
