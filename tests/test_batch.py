@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.errors import BatchLocked
+from pipeline.runner import Options
 from pipeline.stages.validate import schema_errors
-from pipeline.tools.batch import BatchLocked, locked, output_stem, run_batch
+from pipeline.tools.batch import locked, output_stem, run_batch
 from pipeline.tools.cli import app
 
 from .conftest import SAMPLES
@@ -67,7 +69,8 @@ def test_timeout_stops_the_document_not_the_batch(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(SAMPLES / "001_3e86aff22814d78e.scan.pdf", folder / "scan.pdf")
     shutil.copy(SAMPLES / "000_475196faf128e58a.txt", folder / "text.txt")
-    summary = run_batch(folder, tmp_path / "out", workers=2, timeout=1.0)
+    # the text takes well under a second alone; the scan's OCR takes several seconds even alone
+    summary = run_batch(folder, tmp_path / "out", Options(timeout=3.0), workers=2)
     by_name = {Path(o.file).name: o for o in summary.outcomes}
     assert by_name["text.txt"].status == "done"
     assert by_name["scan.pdf"].status == "failed" and by_name["scan.pdf"].error["type"] == "timeout"  # type: ignore[index]
@@ -113,7 +116,9 @@ def test_dask_timeout_holds_on_worker_threads(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(SAMPLES / "001_3e86aff22814d78e.scan.pdf", folder / "scan.pdf")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = run_batch(folder, tmp_path / "out", timeout=1.0, executor=DaskExecutor(cluster.scheduler_address))
+        summary = run_batch(
+            folder, tmp_path / "out", Options(timeout=1.0), executor=DaskExecutor(cluster.scheduler_address)
+        )
     (outcome,) = summary.outcomes
     assert outcome.status == "failed" and outcome.error and outcome.error["type"] == "timeout"
     assert outcome.seconds < 10

@@ -161,7 +161,7 @@ def body_case(name: str, abbreviate: bool = True) -> str:
         kind = _starts(rest, BODY_KINDS)
         if kind and (i == 0 or kind not in _SHORT_KINDS):
             n = len(kind.split())
-            out += [_word_case(w, j == 0 or kind in _TWO_CAPITALS and j == 1) for j, w in enumerate(words[i : i + n])]
+            out += [_word_case(w, j == 0 or (kind in _TWO_CAPITALS and j == 1)) for j, w in enumerate(words[i : i + n])]
             i += n
             capital_next = True
             continue
@@ -188,10 +188,8 @@ def _place_case(kind: str, words: list[str]) -> list[str]:
     """`TỈNH`, [`LÂM`, `ĐỎNG`] -> [`tỉnh`, `Lâm`, `Đồng`]: a province as the gazetteer spells it, any other place
     with each word capitalised."""
     names = province_names()
-    name = next(
-        (names[k] for n in range(min(4, len(words)), 0, -1) if (k := key(" ".join(words[:n]))) in names and n == len(words)),
-        None,
-    )
+    k = key(" ".join(words))
+    name = names.get(k) if len(words) <= 4 else None
     spelled = _PLACE_SPELLING[kind]
     if name == "Hồ Chí Minh" and kind == "thanh pho":
         spelled = "Thành phố"

@@ -9,9 +9,7 @@ from pipeline.vi.syllable import is_valid_syllable
 from pipeline.vi.text import key
 
 # Military and police ranks (toneless), and how OCR loses their first letter under a seal (`ại tá`).
-_RANK = re.compile(
-    r"^\W*(?:(?:d|đ)?ai|thuong|trung|thieu)[\s-]*(?:tuong|ta|uy)\b[\s.:]*", re.IGNORECASE
-)
+_RANK = re.compile(r"^\W*(?:(?:d|đ)?ai|thuong|trung|thieu)[\s-]*(?:tuong|ta|uy)\b[\s.:]*", re.IGNORECASE)
 _ACADEMIC = re.compile(r"^\W*(?:(?:GS|PGS|TS|ThS|BS|CKII|CKI|DS|KTS|LS)\.\s*)+", re.IGNORECASE)
 # Capitals OCR reads with a mark from the line above: `Ñguyễn`.
 _LOOKALIKE_INITIALS = {"Ñ": "N"}

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from pipeline.plan import FieldEvidence
 from pipeline.records import Document
-from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.evidence import source, union_box
 from pipeline.stages.header import Header, HLine, type_from_symbol
 from pipeline.stages.header.lines import TYPE_SYMBOLS
 from pipeline.vi.gazetteer import province_names, restore_place_case
@@ -30,25 +31,24 @@ _MIXED_PARTS = {"TTr", "CTr", "QyĐ", "TTg", "PTr", "TTrg", "HĐND", "UBND"}
 
 @dataclass
 class Field:
+    """A header field: its value, its evidence with its confidence, or the warning that says why it is null."""
+
     value: Any = None
-    source: dict[str, Any] | None = None
-    confidence: float = 0.0
+    source: FieldEvidence | None = None
     warning: tuple[str, str] | None = None
 
 
-def span_source(doc: Document, lines: list[HLine]) -> dict[str, Any]:
+def span_source(doc: Document, lines: list[HLine], confidence: float) -> FieldEvidence:
     """Evidence over one or more header lines: the first line's page, the union of the boxes on that page."""
     first = lines[0]
-    src = source(doc.paragraphs[first.para], first.start, first.end)
+    ev = source(doc.paragraphs[first.para], first.start, first.end)
     if len(lines) > 1:
-        same = [hl for hl in lines if hl.page == first.page]
-        boxes = [hl.bbox for hl in same if hl.bbox]
-        src["text"] = " ".join(hl.text.strip() for hl in lines)
-        src["raw_text"] = " ".join(source(doc.paragraphs[hl.para], hl.start, hl.end)["raw_text"] for hl in lines)
-        if boxes:
-            src["bbox"] = [round(min(b[0] for b in boxes), 1), round(min(b[1] for b in boxes), 1),
-                           round(max(b[2] for b in boxes), 1), round(max(b[3] for b in boxes), 1)]  # fmt: skip
-    return src
+        boxes = [list(hl.bbox) for hl in lines if hl.bbox and hl.page == first.page]
+        ev.text = " ".join(hl.text.strip() for hl in lines)
+        ev.raw_text = " ".join(source(doc.paragraphs[hl.para], hl.start, hl.end).raw_text for hl in lines)
+        box = union_box(boxes)
+        ev.bbox = [round(v, 1) for v in box] if box else ev.bbox
+    return FieldEvidence(**ev.model_dump(), confidence=round(min(1.0, max(0.0, confidence)), 3))
 
 
 def line_confidence(lines: list[HLine]) -> float:
@@ -79,7 +79,9 @@ def number_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     if not re.fullmatch(r"\d{1,5}", digits):
         fixed = digits.translate(_LOOKALIKE_DIGITS)
         typed = hl.confidence is None or " " not in digits
-        if not (typed and re.fullmatch(r"\d{2,5}", fixed) and sum(a != b for a, b in zip(digits, fixed)) == 1):
+        if not (
+            typed and re.fullmatch(r"\d{2,5}", fixed) and sum(a != b for a, b in zip(digits, fixed, strict=True)) == 1
+        ):
             return Field(warning=("number_unreadable", f"the number's digits cannot be read: {hl.text.strip()!r}"))
         digits = fixed
     if symbol is None:
@@ -87,7 +89,7 @@ def number_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     conf = _digits_confidence(hl, digits)
     if conf < OCR_DIGITS * TEXT_LAYER:
         return Field(warning=("number_unreadable", f"the number's digits were read with confidence {conf:.2f}"))
-    return Field(f"{digits}/{symbol}", span_source(doc, [hl]), round(conf, 3))
+    return Field(f"{digits}/{symbol}", span_source(doc, [hl], conf))
 
 
 def _clean_symbol(symbol: str, doc_type: str | None) -> str | None:
@@ -135,7 +137,7 @@ def date_field(doc: Document, h: Header) -> tuple[Field, Field]:
         return Field(warning=("no_date", "the document's date was not found")), Field()
     k = hl.key
     place = _place(hl.text)
-    place_field = Field(place, span_source(doc, [hl]), line_confidence([hl])) if place else Field()
+    place_field = Field(place, span_source(doc, [hl], line_confidence([hl]))) if place else Field()
     m = _DATE_PARTS.search(k)
     if m is None:
         return Field(warning=("date_unreadable", f"the date line reads {hl.text.strip()!r}")), place_field
@@ -149,7 +151,7 @@ def date_field(doc: Document, h: Header) -> tuple[Field, Field]:
     conf = _digits_confidence(hl, day)
     if when is None or conf < OCR_DIGITS * TEXT_LAYER:
         return Field(warning=("date_unreadable", f"the date cannot be read: {hl.text.strip()!r}")), place_field
-    return Field(when.isoformat(), span_source(doc, [hl]), round(conf, 3)), place_field
+    return Field(when.isoformat(), span_source(doc, [hl], conf)), place_field
 
 
 def _place(text: str) -> str | None:
@@ -178,10 +180,8 @@ def issuer_field(doc: Document, h: Header) -> tuple[Field, Field]:
     if not all(readable(b, acronyms=True) for b in bodies[-2:]):
         return Field(warning=("issuer_unreadable", f"the issuer column reads {' / '.join(bodies)!r}")), Field()
     parent = bodies[-2] if len(bodies) > 1 else None
-    src = span_source(doc, lines)
-    conf = line_confidence(lines)
-    issuer = Field(issuer_name(bodies[-1], parent), src, round(conf, 3))
-    return issuer, Field(body_case(parent), src, round(conf, 3)) if parent else Field()
+    src = span_source(doc, lines, line_confidence(lines))
+    return Field(issuer_name(bodies[-1], parent), src), Field(body_case(parent), src) if parent else Field()
 
 
 def _caps(text: str) -> bool:
@@ -233,14 +233,13 @@ def type_field(doc: Document, h: Header, number: str | None) -> Field:
     """The type heading; else the number's symbol (`545/HD-BTV` -> Hướng dẫn); else a Công văn, which has a
     `V/v` summary or a number without a type."""
     if h.type_line is not None:
-        return Field(h.doc_type, span_source(doc, [h.type_line]), round(line_confidence([h.type_line]), 3))
+        return Field(h.doc_type, span_source(doc, [h.type_line], line_confidence([h.type_line])))
     symbol = number or (h.number.text.split("/", 1)[-1].strip() if h.number and "/" in h.number.text else None)
     by_symbol = type_from_symbol(f"0/{symbol.split('/')[-1]}" if symbol else None)
-    src = span_source(doc, [h.number]) if h.number else None
     if by_symbol:
-        return Field(by_symbol, src, 0.85)
+        return Field(by_symbol, span_source(doc, [h.number], 0.85) if h.number else None)
     if h.summary and (h.summary[0].kind == "vv" or symbol):
-        return Field("Công văn", span_source(doc, h.summary[:1]), 0.85)
+        return Field("Công văn", span_source(doc, h.summary[:1], 0.85))
     return Field()
 
 
@@ -263,4 +262,4 @@ def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
         return Field(warning=("title_unreadable", f"the title is crossed by a stamp or unreadable: {text!r}"))
     if _caps(text):
         text = restore_place_case(sentence_case(text))
-    return Field(text, span_source(doc, lines), round(line_confidence(lines), 3))
+    return Field(text, span_source(doc, lines, line_confidence(lines)))

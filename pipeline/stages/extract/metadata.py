@@ -8,10 +8,11 @@ its own number may only appear in its appendix (`Kèm theo Kế hoạch số 07/
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from pipeline import plan
+from pipeline.plan import Evidence, FieldEvidence, HeaderField, Recipient, Reference, Signer
 from pipeline.records import Document, Paragraph
-from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.evidence import field_source, source, union_box
 from pipeline.stages.extract.header_fields import (
     Field,
     date_field,
@@ -55,30 +56,45 @@ _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")
 _SPAN_YEARS = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 
 
-def extract_metadata(doc: Document, lay: Layout) -> dict[str, Any]:
-    """The document's fields, each with `sources` and `confidence`; `warnings` names every field left null because
-    it could not be read (the caller moves them to the result's warnings)."""
+def extract_metadata(doc: Document, lay: Layout) -> plan.Document:
+    return read_document(doc, lay)[0]
+
+
+def read_document(doc: Document, lay: Layout) -> tuple[plan.Document, list[plan.PlanWarning]]:
+    """The document's fields, each with its evidence and confidence in `sources`, and a warning naming each field
+    left null because it could not be read (and one when the file holds more documents than the first)."""
     paras = doc.paragraphs
     head = lay.headers[0] if lay.headers and lay.headers[0].motto else None
     fields = header_fields(doc, lay, head) if head else legacy_fields(doc, lay)
-    appendix_refs = [ref for zone in lay.appendices for ref in appendix_reference(doc, zone)]
+    last_para = lay.lines[head.end - 1].para if head and lay.lines else len(paras)
+    own_zones = [zone for zone in lay.appendices if zone and zone[0] <= last_para]  # the first document's appendices
+    appendix_refs = [ref for zone in own_zones for ref in appendix_reference(doc, zone)]
     _number_from_appendix(fields, appendix_refs)
-    meta: dict[str, Any] = {name: f.value for name, f in fields.items()}
-    number, place, title, issuer = meta["number"], meta["place"], meta["title"], meta["issuer"]
-    meta["province"] = province_of(issuer, meta.get("issuer_parent"), place, title)
-    meta["plan_year"] = plan_year(title, meta["date"])
-    meta["legal_bases"] = [ref for i in lay.preamble for ref in references(paras[i])]
-    cited = [b["number"] for b in meta["legal_bases"]] + [ref["number"] for p in paras for ref in references(p)]
-    meta["referenced_documents"] = [n for n in unique_numbers(cited) if n.upper() != (number or "").upper()]
-    meta["recipients"] = recipients_of(doc, lay)
-    meta["received_stamp"] = received_stamp(doc, lay)
-    meta.update(contacts(doc))
-    meta["appendices"] = [r for r, _ in appendix_refs]
-    meta["sources"] = {k: f.source for k, f in fields.items() if f.source and f.value is not None}
-    meta["confidence"] = {k: f.confidence for k, f in fields.items() if f.value is not None}
-    meta["warnings"] = [{"code": f.warning[0], "message": f.warning[1]} for f in fields.values() if f.warning]
-    meta["warnings"] += bundle_warnings(lay)
-    return meta
+    value = {name: f.value for name, f in fields.items()}
+    legal_bases = [ref for i in lay.preamble for ref in references(paras[i])]
+    cited = [b.number for b in legal_bases] + [ref.number for p in paras for ref in references(p)]
+    number, title = value["number"], value["title"]
+    document = plan.Document(
+        doc_type=value["doc_type"],
+        number=number,
+        date=value["date"],
+        place=value["place"],
+        province=province_of(value["issuer"], value["issuer_parent"], value["place"], title),
+        plan_year=plan_year(title, value["date"]),
+        issuer=value["issuer"],
+        issuer_parent=value["issuer_parent"],
+        title=title,
+        signer=value["signer"] or Signer(name=None, title=None, authority=None),
+        legal_bases=legal_bases,
+        referenced_documents=[n for n in unique_numbers(cited) if n.upper() != (number or "").upper()],
+        recipients=recipients_of(doc, lay),
+        received_stamp=received_stamp(doc, lay),
+        appendices=appendix_refs,
+        sources={name: f.source for name, f in fields.items() if f.source and f.value is not None},
+        **contacts(doc),
+    )
+    warnings = [plan.PlanWarning(code=f.warning[0], message=f.warning[1]) for f in fields.values() if f.warning]
+    return document, warnings + bundle_warnings(lay)
 
 
 def province_of(issuer: str | None, parent: str | None, place: str | None, title: str | None) -> str | None:
@@ -94,83 +110,85 @@ def province_of(issuer: str | None, parent: str | None, place: str | None, title
     return find_province(place or "") or (find_province(title or "") if issuer is None else None)
 
 
-def header_fields(doc: Document, lay: Layout, head: Header) -> dict[str, Field]:
+def header_fields(doc: Document, lay: Layout, head: Header) -> dict[HeaderField, Field]:
     """Every header field read from the first document's header and signature block (stages/header)."""
-    number_type = head.doc_type
-    number = number_field(doc, head, number_type)
+    number = number_field(doc, head, head.doc_type)
     doc_type = type_field(doc, head, number.value)
     if number.value is None and number.warning and number.warning[0] == "number_unreadable" and doc_type.value:
         number = number_field(doc, head, doc_type.value)
     date, place = date_field(doc, head)
     issuer, parent = issuer_field(doc, head)
-    signer = signer_field(doc, lay, head)
     return {
         "doc_type": doc_type, "number": number, "date": date, "place": place, "issuer": issuer,
-        "issuer_parent": parent, "title": title_field(doc, head, doc_type.value), "signer": signer,
+        "issuer_parent": parent, "title": title_field(doc, head, doc_type.value),
+        "signer": signer_field(doc, lay, head),
     }  # fmt: skip
 
 
 def signer_field(doc: Document, lay: Layout, head: Header) -> Field:
-    lines = lay.lines[head.start : head.end]
+    """The signer from the first document's signature block; its name null with a warning when unreadable."""
     width = doc.raw.page_sizes[0][0] if doc.raw.page_sizes else 595.0
-    sig = read_signature(lines, width)
-    value = {"name": sig.name, "title": post_text(sig), "authority": authority_text(sig)}
+    sig = read_signature(lay.lines[head.start : head.end], width)
+    value = Signer(name=sig.name, title=post_text(sig), authority=authority_text(sig))
     evidence = [*sig.authority, *sig.posts, *([sig.name_line] if sig.name_line else [])]
     if not evidence:
         return Field(value, warning=("no_signer", "the signature block was not found"))
-    field = Field(value, span_source(doc, evidence), round(line_confidence(evidence), 3))
+    field = Field(value, span_source(doc, evidence, line_confidence(evidence)))
     if sig.name is None:
         field.warning = ("signer_unreadable", "the signer's name could not be read in the signature block")
     return field
 
 
-def legacy_fields(doc: Document, lay: Layout) -> dict[str, Field]:
+def legacy_fields(doc: Document, lay: Layout) -> dict[HeaderField, Field]:
     """Fields of a text without the header Decree 30 lays out (no national motto): read from the paragraphs."""
     number, number_src = own_number(doc, lay)
     place, when, date_src = place_and_date(doc, lay)
     title, title_src = title_of(doc, lay)
-    issuer, issuer_src = issuer_of(doc, lay)
+    issuer, issuer_src = issuer_of(doc, lay, [])
     signer, signer_src = signer_of(doc, lay)
-    type_src = source(doc.paragraphs[lay.type_para], 0, len(lay.doc_type or "")) if lay.type_para is not None else None
+    at = lay.type_para
+    type_src = field_source(doc.paragraphs[at], 0, len(lay.doc_type or "")) if at is not None else None
     return {
-        "doc_type": Field(lay.doc_type, type_src, 0.7),
-        "number": Field(number, number_src, 0.7, None if number else ("no_number", "the number was not found")),
-        "date": Field(when, date_src, 0.7, None if when else ("no_date", "the date was not found")),
-        "place": Field(place, date_src, 0.7),
-        "issuer": Field(issuer, issuer_src, 0.5),
+        "doc_type": Field(lay.doc_type, type_src),
+        "number": Field(number, number_src, None if number else ("no_number", "the number was not found")),
+        "date": Field(when, date_src, None if when else ("no_date", "the date was not found")),
+        "place": Field(place, date_src),
+        "issuer": Field(issuer, issuer_src),
         "issuer_parent": Field(),
-        "title": Field(title, title_src, 0.7, None if title else ("no_title", "the title was not found")),
-        "signer": Field(signer, signer_src, 0.7),
+        "title": Field(title, title_src, None if title else ("no_title", "the title was not found")),
+        "signer": Field(signer, signer_src),
     }
 
 
-def _number_from_appendix(fields: dict[str, Field], refs: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+def _number_from_appendix(fields: dict[HeaderField, Field], refs: list[Reference]) -> None:
     """An appendix's `(Kèm theo Kế hoạch số 07/KH-BCĐ ngày 20/01/2021)` gives a number or date the header lacks,
     when it names a document of this one's type."""
     own_type = fields["doc_type"].value
-    number = fields["number"]
-    if number.value is None:
-        ref = next((r for r, _ in refs if r["doc_type"] == own_type and own_type is not None), None)
+    if fields["number"].value is None and own_type is not None:
+        ref = next((r for r in refs if r.doc_type == own_type), None)
         if ref:
-            fields["number"] = Field(ref["number"], ref["source"], 0.8)
-    date = fields["date"]
-    if date.value is None:
-        ref = next((r for r, _ in refs if r["number"] == fields["number"].value and r["date"]), None)
+            fields["number"] = Field(ref.number, _as_field(ref.source, 0.8))
+    if fields["date"].value is None:
+        ref = next((r for r in refs if r.number == fields["number"].value and r.date), None)
         if ref:
-            fields["date"] = Field(ref["date"], ref["source"], 0.8)
+            fields["date"] = Field(ref.date, _as_field(ref.source, 0.8))
 
 
-def bundle_warnings(lay: Layout) -> list[dict[str, str]]:
+def bundle_warnings(lay: Layout) -> list[plan.PlanWarning]:
     """A file that holds more documents than its first (a Tờ trình and the draft it submits) says so."""
     others = [h for h in lay.headers[1:] if h.number is not None or h.place_date is not None]
     if not others:
         return []
     pages = sorted({h.motto[0].page for h in others if h.motto})
-    return [{
-        "code": "bundle",
-        "message": f"the file holds {len(others) + 1} documents; the header is the first one's, others begin on "
-        f"page(s) {', '.join(map(str, pages))}",
-    }]  # fmt: skip
+    message = (
+        f"the file holds {len(others) + 1} documents; the header is the first one's, the others begin on "
+        f"page(s) {', '.join(map(str, pages))}"
+    )
+    return [plan.PlanWarning(code="bundle", message=message, page=pages[0] if pages else None)]
+
+
+def _as_field(ev: Evidence | None, certainty: float = 0.9) -> FieldEvidence | None:
+    return FieldEvidence(**ev.model_dump(), confidence=certainty) if ev else None
 
 
 def unique_numbers(numbers: list[str]) -> list[str]:
@@ -181,7 +199,7 @@ def unique_numbers(numbers: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def own_number(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | None]:
+def own_number(doc: Document, lay: Layout) -> tuple[str | None, FieldEvidence | None]:
     """`Số: 33/KH-BCĐ` in the header, skipping a receiving stamp's number."""
     for i in lay.header or range(min(10, len(doc.paragraphs))):
         p = doc.paragraphs[i]
@@ -189,11 +207,13 @@ def own_number(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] |
             continue
         m = _NUMBER_LINE.search(toneless(p.text))
         if m:
-            return clean_doc_number(p.text[m.start("num") : m.end("num")]), source(p, m.start("num"), m.end("num"))
+            return clean_doc_number(p.text[m.start("num") : m.end("num")]), field_source(
+                p, m.start("num"), m.end("num")
+            )
     return None, None
 
 
-def place_and_date(doc: Document, lay: Layout) -> tuple[str | None, str | None, dict[str, Any] | None]:
+def place_and_date(doc: Document, lay: Layout) -> tuple[str | None, str | None, FieldEvidence | None]:
     for i in lay.header or range(min(10, len(doc.paragraphs))):
         p = doc.paragraphs[i]
         if is_stamp(p.text):
@@ -202,11 +222,11 @@ def place_and_date(doc: Document, lay: Layout) -> tuple[str | None, str | None, 
         if m:
             day = make_date(int(m.group("d")), int(m.group("m")), int(m.group("y")))
             place = p.text[m.start("place") : m.end("place")].strip(" ,-")
-            return place or None, day.isoformat() if day else None, source(p, m.start(), m.end())
+            return place or None, day.isoformat() if day else None, field_source(p, m.start(), m.end())
     return None, None, None
 
 
-def title_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | None]:
+def title_of(doc: Document, lay: Layout) -> tuple[str | None, FieldEvidence | None]:
     if not lay.title:
         return None, None
     parts: list[str] = []
@@ -220,11 +240,11 @@ def title_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | N
     first = doc.paragraphs[lay.title[0]]
     # a title set on two or three lines is often two or three paragraphs: its box and raw text cover them all
     paras = [doc.paragraphs[i] for i in lay.title if doc.paragraphs[i].page == first.page]
-    boxes = [b for b in (source(p)["bbox"] for p in paras) if b]
-    src = source(first) | {"text": title, "raw_text": " ".join(p.raw.strip() for p in paras)}
+    boxes = [b for b in (source(p).bbox for p in paras) if b]
+    src = field_source(first)
+    src = src.model_copy(update={"text": title, "raw_text": " ".join(p.raw.strip() for p in paras)})
     if boxes:
-        src["bbox"] = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                       max(b[3] for b in boxes)]  # fmt: skip
+        src.bbox = union_box(boxes)
     return title or None, src
 
 
@@ -241,7 +261,7 @@ def plan_year(title: str | None, when: str | None) -> int | None:
     return int(when[:4]) if when else None
 
 
-def issuer_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | None]:
+def issuer_of(doc: Document, lay: Layout, appendix_refs: list[Reference]) -> tuple[str | None, FieldEvidence | None]:
     """The issuing body: the header's capitalised lines, else the preamble's `X ban hành Kế hoạch`, else `TM. X`."""
     header = [
         doc.paragraphs[i]
@@ -256,7 +276,7 @@ def issuer_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | 
         bold = [ln.text for ln in p.lines if ln.bold]
         # Decree 30: the issuer is printed in bold under its parent body, so the bold or the last line is the issuer.
         name = " ".join(bold) if bold and len(bold) < len(p.lines) else p.lines[-1].text
-        return restore_place_case(sentence_case(name.strip())), source(p)
+        return restore_place_case(sentence_case(name.strip())), field_source(p)
     for i in lay.preamble:
         p = doc.paragraphs[i]
         plain = toneless(p.text)
@@ -266,19 +286,22 @@ def issuer_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | 
             s, e = m.start("issuer"), m.end("issuer")
             name = p.text[s:e].strip()
             if name[:1].isupper():
-                return name, source(p, s, e)
+                return name, field_source(p, s, e, certainty=0.8)
     for i in lay.signature[:1]:
         p = doc.paragraphs[i]
         auth = AUTHORITY.match(p.text)
         if auth and auth.group(1) == "TM":
-            return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), source(p)
-    return None, None
+            return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), field_source(
+                p, certainty=0.8
+            )
+    found = next((r for r in appendix_refs if r.issuer), None)
+    return (found.issuer, _as_field(found.source, 0.8)) if found else (None, None)
 
 
-def signer_of(doc: Document, lay: Layout) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def signer_of(doc: Document, lay: Layout) -> tuple[Signer, FieldEvidence | None]:
     """{name, title, authority} from the signature block; lines of one paragraph are kept apart."""
     if not lay.signature:
-        return {"name": None, "title": None, "authority": None}, None
+        return Signer(name=None, title=None, authority=None), None
     lines: list[str] = []
     for i in lay.signature:
         p = doc.paragraphs[i]
@@ -297,7 +320,7 @@ def signer_of(doc: Document, lay: Layout) -> tuple[dict[str, Any], dict[str, Any
     title = sentence_case(" ".join(caps)) if caps else None
     name = names[-1].strip() if names else None
     first = doc.paragraphs[lay.signature[0]]
-    return {"name": name, "title": title, "authority": authority}, source(first)
+    return Signer(name=name, title=title, authority=authority), field_source(first)
 
 
 def split_caps_lines(p: Paragraph) -> list[str]:
@@ -318,10 +341,10 @@ def split_authority(body: str) -> tuple[str, str, str]:
     return body[: m.start()], " ", body[m.end() :]
 
 
-def references(p: Paragraph) -> list[dict[str, Any]]:
+def references(p: Paragraph) -> list[Reference]:
     """Every cited document of a paragraph: type, number, date, issuer, with evidence."""
     plain = toneless(p.text)
-    out: list[dict[str, Any]] = []
+    out: list[Reference] = []
     for m in _REF.finditer(plain.lower()):
         number = clean_doc_number(p.text[m.start("num") : m.end("num")])
         if "/" not in number and "-" not in number:
@@ -330,44 +353,42 @@ def references(p: Paragraph) -> list[dict[str, Any]]:
         when = parse_date(p.text[m.start("date") : m.end("date")]) if m.group("date") else None
         issuer = p.text[m.start("issuer") : m.end("issuer")].strip() if m.group("issuer") else None
         out.append(
-            {
-                "doc_type": kind,
-                "number": number,
-                "date": when.isoformat() if when else None,
-                "issuer": issuer,
-                "source": source(p, m.start(), m.end()),
-            }
+            Reference(
+                doc_type=kind,
+                number=number,
+                date=when.isoformat() if when else None,
+                issuer=issuer,
+                source=source(p, m.start(), m.end()),
+            )
         )
     return out
 
 
-def recipients_of(doc: Document, lay: Layout) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def recipients_of(doc: Document, lay: Layout) -> list[Recipient]:
+    out: list[Recipient] = []
     for i in lay.recipients[1:]:
         p = doc.paragraphs[i]
         text = p.text.strip().lstrip("-+•– ").rstrip(" ;.,")
         if key(text).startswith("luu"):  # the file copy closes the list; a drafter's code may follow it
             text = re.split(r"\.\s+", text, maxsplit=1)[0]
         if text:
-            out.append({"name": text, "source": source(p)})
+            out.append(Recipient(name=text, source=source(p)))
     return out
 
 
-def received_stamp(doc: Document, lay: Layout) -> dict[str, Any] | None:
+def received_stamp(doc: Document, lay: Layout) -> plan.ReceivedStamp | None:
     for i in lay.header:
         p = doc.paragraphs[i]
         if is_stamp(p.text):
             m = re.search(r"so\s*[:.]*\s*\.*\s*(\d+)", key(p.text))
             when = parse_date(" ".join(doc.paragraphs[j].text for j in range(i, min(i + 2, len(doc.paragraphs)))))
-            return {
-                "number": m.group(1) if m else None,
-                "date": when.isoformat() if when else None,
-                "source": source(p),
-            }
+            return plan.ReceivedStamp(
+                number=m.group(1) if m else None, date=when.isoformat() if when else None, source=source(p)
+            )
     return None
 
 
-def contacts(doc: Document) -> dict[str, Any]:
+def contacts(doc: Document) -> dict[str, str | None]:
     phone = email = None
     for p in doc.paragraphs:
         plain = toneless(p.text)
@@ -378,16 +399,16 @@ def contacts(doc: Document) -> dict[str, Any]:
     return {"contact_phone": phone, "contact_email": email}
 
 
-def appendix_reference(doc: Document, zone: list[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def appendix_reference(doc: Document, zone: list[int]) -> list[Reference]:
     """`(Kèm theo Kế hoạch số: 45/KH-UBND ngày 12/3/2024 của UBND tỉnh Quảng Trị)` and the appendix title."""
-    out: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    out: list[Reference] = []
     title = " ".join(doc.paragraphs[i].text for i in zone if doc.paragraphs[i].text.isupper())
     for i in zone:
         p = doc.paragraphs[i]
         if not key(p.text).lstrip("( ").startswith("kem theo"):
             continue
         for ref in references(p):
-            ref["appendix_title"] = title or None
-            out.append((ref, ref["source"]))
+            ref.appendix_title = title or None
+            out.append(ref)
         break
     return out

@@ -52,7 +52,9 @@ ESIGN = re.compile(
     r"trung tam cong bao|cong bao va|bao va tin hoc|\d{4}-\d\d-\d\dt\d"
 )
 COPY = re.compile(r"^\W*(?:sao y|sao luc|trich sao|ban sao)\b")
-RECEIVED = re.compile(r"^\W*(?:cv\s+)?den\W*(?:$|so\b|ngay\b|[):])|\bden\s+so\b|^\W*chuyen\s*:|so va ky hieu|luu ho so|^\W*ngay\s*:")
+RECEIVED = re.compile(
+    r"^\W*(?:cv\s+)?den\W*(?:$|so\b|ngay\b|[):])|\bden\s+so\b|^\W*chuyen\s*:|so va ky hieu|luu ho so|^\W*ngay\s*:"
+)
 MARKS = re.compile(r"^\W*(?:hoa toc(?: hen gio)?|thuong khan|khan|mat|toi mat|tuyet mat|du thao(?: lan \S+)?)\W*$")
 KINDS = ("motto", "number", "place_date", "vv", "esign", "copy", "received", "mark", "rule", "text")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pipeline.stages.header.lines import HLine
 from pipeline.vi.orgs import body_case, body_kind
 from pipeline.vi.persons import OFFICE_NAMES, office_of, person_name, strip_rank
-from pipeline.vi.text import key, sentence_case
+from pipeline.vi.text import sentence_case
 
 # `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` (and the older `T/M`, `K/T`) before a post or a body in capitals
 AUTHORITY = re.compile(r"^\W{0,3}(TM|KT|TL|TUQ|T/M|K/T|Q(?=\.))\s*[.:/]?\s*(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠỦỨỪ])")
@@ -107,4 +107,3 @@ def _post_case(text: str) -> str:
     words = text.split()
     rest = " ".join(words[n:])
     return " ".join(x for x in (OFFICE_NAMES[office], body_case(rest) if rest.isupper() else rest) if x)
-

@@ -196,7 +196,7 @@ def _title_rows(h: Header, found: list[list[HLine]], width: float) -> None:
 
 
 def _overlaps_centre(hl: HLine, width: float) -> bool:
-    return bool(hl.bbox) and hl.bbox[2] > 0.35 * width and hl.bbox[0] < 0.65 * width
+    return hl.bbox is not None and hl.bbox[2] > 0.35 * width and hl.bbox[0] < 0.65 * width
 
 
 def _continues_title(h: Header, hl: HLine, prev: HLine) -> bool:
