@@ -120,8 +120,9 @@ def collect_items(plan: Plan) -> list[Item]:
     for name, src in plan.document.sources.items():
         found = document.get(name)
         shown = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
-        cols = (name, _short(shown))
-        items.append(Item(f"document-{name}", "document", *_box(src), cols, {name: found}, src.text))
+        cols = (name, _short(shown), f"{src.confidence:.2f}")
+        fields = {name: found, "confidence": src.confidence}
+        items.append(Item(f"document-{name}", "document", *_box(src), cols, fields, src.text))
     return items
 
 
@@ -152,7 +153,7 @@ COLUMNS = {
     "body": ("name", "role", "tasks", "first task"),
     "quota_row": ("no", "group", "unit", "quota", "months"),
     "correction": ("original", "corrected", "rule"),
-    "document": ("field", "value"),
+    "document": ("field", "value", "confidence"),
 }
 
 

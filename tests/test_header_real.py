@@ -1,0 +1,83 @@
+"""The issue's floors for the header on real documents: each field right on >= 90% of the documents whose gold
+has it, filled but wrong on <= 3% (a field vnplan is unsure of is null with a warning instead).
+
+Every whole document of tests/data/realdocs is read as a user would read it (default options) and scored as
+`vnplan eval` scores it. The floors are the issue's; a field that does not reach one is marked as an expected
+failure with the share measured when it was written, strictly, so the mark must go when the field gets there.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from pipeline.errors import VnplanError
+from pipeline.runner import run
+from pipeline.tools.evaluate import HEADER_FIELDS, FieldScore, score_header
+
+REAL = Path(__file__).parent / "data" / "realdocs"
+RIGHT_FLOOR, WRONG_CEILING = 0.90, 0.03
+
+
+def whole_documents() -> list[Path]:
+    """The PDFs of the folder that are whole: as many pages as their source row gives (some are cut for ingest)."""
+    pages: dict[str, int] = {}
+    for table in ("SOURCES.tsv", "HEADER.tsv"):
+        with (REAL / table).open(encoding="utf-8") as f:
+            pages.update({row["id"]: int(row["pages"]) for row in csv.DictReader(f, delimiter="\t")})
+    out = []
+    for pdf in sorted(REAL.glob("s*.pdf")):
+        with pymupdf.open(pdf) as doc:
+            if pages.get(pdf.stem) == doc.page_count and (REAL / f"{pdf.stem}.json").exists():
+                out.append(pdf)
+    return out
+
+
+@pytest.fixture(scope="module")
+def totals() -> dict[str, FieldScore]:
+    out = {name: FieldScore(name) for name in HEADER_FIELDS}
+    for pdf in whole_documents():
+        gold = json.loads((REAL / f"{pdf.stem}.json").read_text("utf-8"))
+        try:
+            result = run(pdf).model_dump(mode="json")
+        except VnplanError:  # a document that fails counts as every field null, as `vnplan eval` counts it
+            result = {}
+        for name, s in score_header(gold, result).items():
+            out[name].add(s)
+    return out
+
+
+def test_the_set_is_the_whole_documents() -> None:
+    names = [p.stem for p in whole_documents()]
+    assert len(names) >= 10 and "s11" not in names and "s25" not in names
+
+
+# Measured on this branch (main's ingest, before its page triage and handwriting reader landed).
+GAPS_RIGHT = {
+    "number": "0.27: handwritten and e-office numbers need ingest's blanks reader",
+    "date": "0.27: handwritten days need ingest's blanks reader",
+    "signer.name": "0.45: names under seals are not read by OCR",
+}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=GAPS_RIGHT[f])) if f in GAPS_RIGHT else f
+        for f in HEADER_FIELDS
+    ],
+)
+def test_right_on_ninety_percent(totals: dict[str, FieldScore], field: str) -> None:
+    s = totals[field]
+    assert s.gold > 0
+    assert s.right_share >= RIGHT_FLOOR, s.misses
+
+
+@pytest.mark.parametrize("field", HEADER_FIELDS)
+def test_wrong_on_three_percent_at_most(totals: dict[str, FieldScore], field: str) -> None:
+    s = totals[field]
+    assert s.wrong_share <= WRONG_CEILING, s.misses
