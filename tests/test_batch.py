@@ -89,6 +89,19 @@ def test_batch_command_summary_and_exit_code(inputs: Path, tmp_path: Path) -> No
     assert "done" in res.stderr and "failed" in res.stderr
 
 
+def test_batch_exits_with_the_highest_code_among_its_failures() -> None:
+    """Like extract: a bad input is 2, Tesseract missing is 3, and 3 wins; nothing failed is 0."""
+    from pipeline.tools.batch import Outcome, Summary
+
+    def failed(code: str) -> Outcome:
+        return Outcome("x.pdf", None, "failed", "", error={"stage": "ingest", "type": code, "message": "…"})
+
+    assert Summary([failed("corrupt"), failed("ocr_unavailable"), failed("timeout")]).exit_code() == 3
+    assert Summary([failed("corrupt"), Outcome("y.txt", "y.json", "done", "")]).exit_code() == 2
+    assert Summary([failed("crashed")]).exit_code() == 1
+    assert Summary([Outcome("y.txt", "y.json", "skipped", "")]).exit_code() == 0
+
+
 def test_dask_cluster_gives_the_local_results(inputs: Path, tmp_path: Path) -> None:
     """The same documents through a real dask.distributed cluster (worker processes, a TCP scheduler)."""
     from distributed import LocalCluster
