@@ -56,11 +56,19 @@ def test_the_set_is_the_whole_documents() -> None:
     assert len(names) >= 10 and "s11" not in names and "s25" not in names
 
 
-# Measured on this branch (main's ingest, before its page triage and handwriting reader landed).
+# Right shares measured when this was written, on main's ingest (before its page triage, stamp merge and blanks
+# reader): s24 and s38 (fonts without a Unicode map, an ASCII-fied OCR layer) stop as not_vietnamese, s17's scan
+# under an e-signature overlay is not OCR'd, e-office numbers and days stand apart from their lines. With the ingest
+# branch's reading (measured through its code on the same files): doc_type, issuer, province 1.00, title 0.91,
+# number and date 0.45, signer.name 0.64; those four marks go when it lands.
 GAPS_RIGHT = {
-    "number": "0.27: handwritten and e-office numbers need ingest's blanks reader",
-    "date": "0.27: handwritten days need ingest's blanks reader",
-    "signer.name": "0.45: names under seals are not read by OCR",
+    "doc_type": "0.73 (1.00 with ingest's triage)",
+    "number": "0.09 (0.45 with ingest's triage and blanks reader: handwritten numbers read or emptied)",
+    "date": "0.09 (0.45 with ingest's triage and blanks reader)",
+    "issuer": "0.73 (1.00 with ingest's triage)",
+    "title": "0.64 (0.91 with ingest's triage)",
+    "signer.name": "0.55 (0.64 with ingest: names under seals are not read by OCR)",
+    "province": "0.73 (1.00 with ingest's triage)",
 }
 
 
@@ -81,3 +89,19 @@ def test_right_on_ninety_percent(totals: dict[str, FieldScore], field: str) -> N
 def test_wrong_on_three_percent_at_most(totals: dict[str, FieldScore], field: str) -> None:
     s = totals[field]
     assert s.wrong_share <= WRONG_CEILING, s.misses
+
+
+DEVTEXTS = Path(__file__).parent / "data" / "devtexts"
+
+
+def test_real_plans_as_text_reach_the_floors() -> None:
+    """The 17 crawled plans (Markdown, t03 a news article marked `skip`): the same floors, on text input."""
+    out = {name: FieldScore(name) for name in HEADER_FIELDS}
+    for gold_path in sorted((DEVTEXTS / "gold").glob("t*.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        result = run(DEVTEXTS / f"{gold_path.stem}.md").model_dump(mode="json")
+        for name, s in score_header(gold, result).items():
+            out[name].add(s)
+    assert out["issuer"].gold == 17
+    for name, s in out.items():
+        assert s.right_share >= RIGHT_FLOOR and s.wrong_share <= WRONG_CEILING, (name, s.misses)

@@ -36,7 +36,7 @@ CENTRAL_KINDS = ("bo", "chinh phu", "thu tuong", "quoc hoi", "chu tich nuoc", "t
 PLACE_KINDS = ("thanh pho", "tinh", "huyen", "quan", "thi xa", "thi tran", "xa", "phuong", "dac khu", "tp")
 _MARKED_PLACES = {"quan": "quận", "xa": "xã", "phuong": "phường"}
 # Words after which a name goes on to the next line.
-_OPEN_END = re.compile(r"(?:,|-|–|\bva|\bcua|\bve|\bphong|\bchong)$")
+_OPEN_END = re.compile(r"(?:,|-|–|\bva|\bcua|\bve)$")
 ABBREVIATE = (("uy ban nhan dan", "UBND"), ("hoi dong nhan dan", "HĐND"))
 
 
