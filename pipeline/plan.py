@@ -137,11 +137,11 @@ class Document(Model):
     )
     issuer: str | None = Field(
         description="Issuing body: the lowest body of the header's issuer column, with its parent's place "
-        "(`Sở Công Thương tỉnh Lào Cai`); `UBND`/`HĐND` abbreviated."
+        "(`Sở Y tế tỉnh Yên Bái`); `UBND`/`HĐND` abbreviated."
     )
     issuer_parent: str | None = Field(
         default=None,
-        description="The issuer's direct parent body, printed above it in the header (`UBND tỉnh Lào Cai`).",
+        description="The issuer's direct parent body, printed above it in the header (`UBND tỉnh Yên Bái`).",
     )
     title: str | None = Field(description="Trích yếu: the title after the document type.")
     signer: Signer

@@ -1,8 +1,8 @@
 """Names of issuing bodies as Decree 30/2020/NĐ-CP prints them in a header: lines into bodies, bodies into names.
 
 The header's left column gives the direct parent body (if any) and, under it, the issuing body, in capitals, each
-possibly wrapped over two lines: `ỦY BAN NHÂN DÂN / TỈNH QUẢNG NGÃI`, `UBND TỈNH LÀO CAI / SỞ CÔNG THƯƠNG`,
-`HIỆP HỘI / CÔNG CHỨNG VIÊN VIỆT NAM / BAN THƯỜNG VỤ`. A line starts a new body when it opens with the kind of a
+possibly wrapped over two lines: `ỦY BAN NHÂN DÂN / TỈNH YÊN BÁI`, `UBND TỈNH YÊN BÁI / SỞ Y TẾ`,
+`HIỆP HỘI / DOANH NGHIỆP NHỎ VÀ VỪA / BAN THƯỜNG VỤ`. A line starts a new body when it opens with the kind of a
 body (`SỞ`, `BAN`, `CỤC` …) and the body before it is complete; a line that opens with a place (`TỈNH …`,
 `THÀNH PHỐ …`) or follows a bare kind (`ỦY BAN NHÂN DÂN`, `HIỆP HỘI`, `THỦ TƯỚNG`) continues it.
 """
@@ -62,7 +62,7 @@ def place_kind(text: str) -> str | None:
 
 
 def deglue(text: str) -> str:
-    """Words in capitals that OCR ran together, split into syllables: `BỘCÔNGAN` -> `BỘ CÔNG AN`."""
+    """Words in capitals that OCR ran together, split into syllables: `BỘTÀICHÍNH` -> `BỘ TÀI CHÍNH`."""
     return " ".join(_split_syllables(w) for w in text.split())
 
 
@@ -116,7 +116,7 @@ def split_bodies(lines: list[str]) -> list[str]:
 
 
 def place_of(body: str) -> str | None:
-    """The place a body's name ends with: `UBND TỈNH LÀO CAI` -> `TỈNH LÀO CAI`."""
+    """The place a body's name ends with: `UBND TỈNH YÊN BÁI` -> `TỈNH YÊN BÁI`."""
     words = body.split()
     keys = [key(w) for w in words]
     for i in range(len(words)):
@@ -129,7 +129,7 @@ def place_of(body: str) -> str | None:
 
 def issuer_name(issuer: str, parent: str | None) -> str:
     """The issuing body's full name: an organ takes its parent's name, any other body its parent's place
-    (`SỞ CÔNG THƯƠNG` under `UBND TỈNH LÀO CAI` -> `Sở Công Thương tỉnh Lào Cai`)."""
+    (`SỞ Y TẾ` under `UBND TỈNH YÊN BÁI` -> `Sở Y tế tỉnh Yên Bái`)."""
     if parent and place_of(issuer) is None:
         if _starts(key(issuer), ORGANS):
             issuer = f"{issuer} {parent}"
@@ -139,12 +139,12 @@ def issuer_name(issuer: str, parent: str | None) -> str:
 
 
 def body_case(name: str, abbreviate: bool = True) -> str:
-    """A body's name in normal case: `SỞ TƯ PHÁP THÀNH PHỐ HỒ CHÍ MINH` -> `Sở Tư pháp Thành phố Hồ Chí Minh`.
+    """A body's name in normal case: `SỞ Y TẾ THÀNH PHỐ HẢI PHÒNG` -> `Sở Y tế thành phố Hải Phòng`.
 
     Decree 30 (Phụ lục II): the kind of the body and the first syllable of its own name are capitalised, a place
     is `tỉnh X`, `huyện Y` with X and Y capitalised (`Thành phố Hồ Chí Minh` in full), acronyms stay; `Ủy ban nhân
     dân` and `Hội đồng nhân dân` are written `UBND`, `HĐND` as in the gold protocol's names. A province misread by
-    OCR (`LÂM ĐỎNG`) is written as the gazetteer spells it. A name not in capitals keeps its case."""
+    OCR (`YÊN BẢI`) is written as the gazetteer spells it. A name not in capitals keeps its case."""
     words = name.split()
     if any(c.islower() for c in name):
         return _abbreviate(" ".join(words)) if abbreviate else " ".join(words)
@@ -200,7 +200,7 @@ def _place_case(kind: str, words: list[str]) -> list[str]:
 def _word_case(word: str, capital: bool) -> str:
     bare = word.strip(".,;:()")
     if len(bare) > 1 and bare.isupper() and not (bare.isalpha() and is_valid_syllable(bare)):
-        return word  # an acronym or a code: `TW`, `BCĐ`, `BCĐ138`
+        return word  # an acronym or a code: `TW`, `BCĐ`, `BCĐ389`
     low = word.lower()
     return low[:1].upper() + low[1:] if capital else low
 

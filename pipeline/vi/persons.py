@@ -23,7 +23,7 @@ SURNAMES = frozenset(
 
 
 def strip_rank(text: str) -> tuple[str, str | None]:
-    """`Đại tá Bùi Duy Hưng` -> (`Bùi Duy Hưng`, `Đại tá`); `PGS.TS. Lê A` -> (`Lê A`, `PGS.TS.`)."""
+    """`Đại tá Hà Văn Bốn` -> (`Hà Văn Bốn`, `Đại tá`); `PGS.TS. Lê A` -> (`Lê A`, `PGS.TS.`)."""
     plain = key(text)
     m = _RANK.match(plain)
     if m:

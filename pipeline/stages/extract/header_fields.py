@@ -93,7 +93,7 @@ def number_field(doc: Document, h: Header, doc_type: str | None) -> Field:
 
 
 def _clean_symbol(symbol: str, doc_type: str | None) -> str | None:
-    """`QĐÐ-UBND` -> `QĐ-UBND`; `TIr-CAT-PC04` -> `TTr-CAT-PC04` when the type heading says Tờ trình; None when a
+    """`QĐÐ-UBND` -> `QĐ-UBND`; `TIr-SYT` -> `TTr-SYT` when the type heading says Tờ trình; None when a
     part is not a symbol's (OCR debris)."""
     symbol = re.sub(r"[ĐÐ]{2,}", "Đ", symbol.replace("Ð", "Đ")).strip(" .,;:_")
     symbol = re.sub(r"\s*([-/()])\s*", r"\1", symbol)
@@ -155,7 +155,7 @@ def date_field(doc: Document, h: Header) -> tuple[Field, Field]:
 
 
 def _place(text: str) -> str | None:
-    """The place before `, ngày`, as the gazetteer spells it when it is a province (`Lâm Đông` -> `Lâm Đồng`)."""
+    """The place before `, ngày`, as the gazetteer spells it when it is a province (`Yên Bải` -> `Yên Bái`)."""
     m = re.match(r"^\W*(.+?)\s*[,.]\s*ng\w*\W*\d*\s*th", text) or re.match(r"^\W*(.+?)\s*[,.]", text)
     if not m:
         return None
@@ -191,7 +191,7 @@ def _caps(text: str) -> bool:
 
 def readable(text: str, acronyms: bool = False) -> bool:
     """Whether every word reads: a Vietnamese syllable, a number, an acronym or code (`UBND`, `K4`, `TW`), a place
-    of the gazetteer (`Đắk Lắk`) or a Latin word (`Index`); OCR debris (`Nøãi`, `ANTỈNHLÂMĐÒNG`, `c`), a bracket
+    of the gazetteer (`Đắk Nông`) or a Latin word (`Index`); OCR debris (`Bìnø`, `SỞYTẾTỈNHX`, `c`), a bracket
     left open or a year cut short (`năm 202`) does not."""
     if text.count("(") != text.count(")") or re.search(r"\bnăm \d{1,3}$|\bnăm \d{3}\b", text):
         return False
@@ -211,7 +211,7 @@ def readable(text: str, acronyms: bool = False) -> bool:
 
 @lru_cache(maxsize=1)
 def _place_words() -> frozenset[str]:
-    """Words of the provinces' names, in any case: `Đắk`, `Lắk` are no Vietnamese syllables but are places."""
+    """Words of the provinces' names, in any case: `Đắk`, `Kạn` are no Vietnamese syllables but are places."""
     words = {w for name in province_names().values() for w in name.split()}
     return frozenset(words | {w.upper() for w in words})
 
@@ -220,7 +220,7 @@ _DEBRIS = re.compile(r"(?<!\S)[`´^~ˆ¨¬|_•◦°„‚]+(?!\S)")
 
 
 def clean_title(text: str) -> str:
-    """A title without OCR specks (a lone backtick) and stops inside it (`Quyết. định`)."""
+    """A title without OCR specks (a lone backtick) and stops inside it (`Kế. hoạch`)."""
     text = _DEBRIS.sub(" ", text)
     text = re.sub(r"(?<=\w)\.(?= [a-zà-ỹđ])", "", text)
     return " ".join(text.split()).strip(" *_")
@@ -230,7 +230,7 @@ def clean_title(text: str) -> str:
 
 
 def type_field(doc: Document, h: Header, number: str | None) -> Field:
-    """The type heading; else the number's symbol (`545/HD-BTV` -> Hướng dẫn); else a Công văn, which has a
+    """The type heading; else the number's symbol (`12/HD-SYT` -> Hướng dẫn); else a Công văn, which has a
     `V/v` summary or a number without a type."""
     if h.type_line is not None:
         return Field(h.doc_type, span_source(doc, [h.type_line], line_confidence([h.type_line])))
@@ -243,13 +243,13 @@ def type_field(doc: Document, h: Header, number: str | None) -> Field:
     return Field()
 
 
-# A title never opens with a word that joins it to something before: OCR misread its first word (`và việc`).
+# A title never opens with a word that joins it to something before: OCR misread its first word (`và …`).
 _OPENS_WRONG = re.compile(r"^(?:va|cua|voi|cho|ma|thi|nhung)\b")
 
 
 def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     """The title under the type line; for a Công văn the `V/v` summary without `V/v`; for a summary under the
-    number that begins with the type (`Hướng dẫn một số nội dung …`), the words after the type."""
+    number that begins with the type (`Hướng dẫn thực hiện …`), the words after the type."""
     lines = h.title or h.summary
     if not lines:
         return Field(warning=("no_title", "the document's title was not found"))

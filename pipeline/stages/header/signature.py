@@ -99,7 +99,7 @@ def post_text(sig: Signature) -> str | None:
 
 
 def _post_case(text: str) -> str:
-    """`PHO GIAM ĐỌC` (OCR lost its marks) -> `Phó Giám đốc`: the post as Decree 30 spells it, the rest as read."""
+    """`PHO CHU TICH` (OCR lost its marks) -> `Phó Chủ tịch`: the post as Decree 30 spells it, the rest as read."""
     office = office_of(text)
     if office is None:
         return sentence_case(text)

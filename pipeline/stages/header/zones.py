@@ -218,7 +218,7 @@ def _caps(text: str) -> bool:
 
 def is_authority_line(text: str) -> bool:
     """A decision's authority line in capitals: a post (`CHỦ TỊCH …`, `GIÁM ĐỐC SỞ …`) or a collective body
-    (`ỦY BAN NHÂN DÂN TỈNH SƠN LA`)."""
+    (`ỦY BAN NHÂN DÂN TỈNH YÊN BÁI`)."""
     letters = [c for c in text if c.isalpha()]
     if not letters or sum(c.isupper() for c in letters) < 0.8 * len(letters):
         return False
