@@ -67,7 +67,7 @@ GAPS_RIGHT = {
     "date": "0.09 (0.45 with ingest's triage and blanks reader)",
     "issuer": "0.73 (1.00 with ingest's triage)",
     "title": "0.64 (0.91 with ingest's triage)",
-    "signer.name": "0.55 (0.64 with ingest: names under seals are not read by OCR)",
+    "signer.name": "0.64 (0.64 with ingest too: names under seals are not read by OCR)",
     "province": "0.73 (1.00 with ingest's triage)",
 }
 

@@ -240,7 +240,7 @@ def type_field(doc: Document, h: Header, number: str | None) -> Field:
         return Field(by_symbol, span_source(doc, [h.number], 0.85) if h.number else None)
     if h.summary and (h.summary[0].kind == "vv" or symbol):
         return Field("Công văn", span_source(doc, h.summary[:1], 0.85))
-    return Field()
+    return Field(warning=("no_doc_type", "the document's type was not found: no type line, no type in the number"))
 
 
 # A title never opens with a word that joins it to something before: OCR misread its first word (`và …`).

@@ -23,14 +23,15 @@ from pipeline.stages.extract.header_fields import (
     title_field,
     type_field,
 )
-from pipeline.stages.header import Header
+from pipeline.stages.header import Header, type_of
 from pipeline.stages.header.signature import authority_text, post_text, read_signature
-from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, is_person_name, is_stamp
+from pipeline.stages.structure import DOC_TYPES, Layout, is_stamp
 from pipeline.vi.gazetteer import find_province, restore_place_case
 from pipeline.vi.orgs import CENTRAL_KINDS, body_kind
 from pipeline.vi.text import DOC_NUMBER, clean_doc_number, key, make_date, parse_date, sentence_case, toneless
 
-_NUMBER_LINE = re.compile(rf"\bso\s*[:.]?\s*(?P<num>{toneless(DOC_NUMBER)})", re.IGNORECASE)
+# The header's own `Số:` line opens its paragraph; `… Nghị định số 59/2019/NĐ-CP` in a sentence is a citation.
+_NUMBER_LINE = re.compile(rf"^\W*so\s*[:.]?\s*(?P<num>{toneless(DOC_NUMBER)})", re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"(?<![\w/-])(?P<place>[A-Z]\w*(?:\s+\w+){0,5}?)\s*,\s*ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>(?:19|20)\d{2})",
 )
@@ -64,8 +65,13 @@ def read_document(doc: Document, lay: Layout) -> tuple[plan.Document, list[plan.
     """The document's fields, each with its evidence and confidence in `sources`, and a warning naming each field
     left null because it could not be read (and one when the file holds more documents than the first)."""
     paras = doc.paragraphs
-    head = lay.headers[0] if lay.headers and lay.headers[0].motto else None
-    fields = header_fields(doc, lay, head) if head else legacy_fields(doc, lay)
+    head = own_header(lay)
+    if head is not None:
+        fields = header_fields(doc, lay, head)
+    elif starts_a_document(lay):
+        fields = legacy_fields(doc, lay)
+    else:
+        fields = unread_fields(doc, lay)
     last_para = lay.lines[head.end - 1].para if head and lay.lines else len(paras)
     own_zones = [zone for zone in lay.appendices if zone and zone[0] <= last_para]  # the first document's appendices
     appendix_refs = [ref for zone in own_zones for ref in appendix_reference(doc, zone)]
@@ -110,6 +116,38 @@ def province_of(issuer: str | None, parent: str | None, place: str | None, title
     return find_province(place or "") or (find_province(title or "") if issuer is None else None)
 
 
+def own_header(lay: Layout) -> Header | None:
+    """The header of the file's own (first) document: it opens the file. A motto found first on a later page is a
+    later document's (page 1 was not read, or holds no header): its fields are not this file's."""
+    head = lay.headers[0] if lay.headers and lay.headers[0].motto else None
+    if head is None or (head.motto[0].bbox is not None and head.motto[0].page > 2):
+        return None
+    return head
+
+
+def starts_a_document(lay: Layout) -> bool:
+    """Whether the first page reads as a document's start without a motto (a `Số:` line, a date line, a type
+    heading): a copy printed without its motto. A first page of e-signature overlays only, or none, is not one;
+    nor is a file whose first motto is on a later page (its first document's header was not read)."""
+    first = lay.lines[0].page if lay.lines else 1
+    if any(hl.kind == "motto" for hl in lay.lines):
+        return False
+    return any(hl.kind in ("number", "place_date") or type_of(hl.text) for hl in lay.lines if hl.page == first)
+
+
+def unread_fields(doc: Document, lay: Layout) -> dict[HeaderField, Field]:
+    """A PDF whose first page gave no header (no national motto read): every header field null with a warning,
+    rather than a number or a name taken from the body; the signer from the last signature block."""
+    message = "the header was not found on the first page (no national motto read)"
+    fields: dict[HeaderField, Field] = {
+        name: Field(warning=(f"no_{name}", message)) for name in ("doc_type", "number", "date", "issuer", "title")
+    }
+    fields |= {"place": Field(), "issuer_parent": Field()}
+    end = Header(start=0, end=len(lay.lines))
+    fields["signer"] = signer_field(doc, lay, end)
+    return fields
+
+
 def header_fields(doc: Document, lay: Layout, head: Header) -> dict[HeaderField, Field]:
     """Every header field read from the first document's header and signature block (stages/header)."""
     number = number_field(doc, head, head.doc_type)
@@ -145,7 +183,6 @@ def legacy_fields(doc: Document, lay: Layout) -> dict[HeaderField, Field]:
     place, when, date_src = place_and_date(doc, lay)
     title, title_src = title_of(doc, lay)
     issuer, issuer_src = issuer_of(doc, lay, [])
-    signer, signer_src = signer_of(doc, lay)
     at = lay.type_para
     type_src = field_source(doc.paragraphs[at], 0, len(lay.doc_type or "")) if at is not None else None
     return {
@@ -156,7 +193,7 @@ def legacy_fields(doc: Document, lay: Layout) -> dict[HeaderField, Field]:
         "issuer": Field(issuer, issuer_src),
         "issuer_parent": Field(),
         "title": Field(title, title_src, None if title else ("no_title", "the title was not found")),
-        "signer": Field(signer, signer_src),
+        "signer": signer_field(doc, lay, Header(start=0, end=len(lay.lines))),
     }
 
 
@@ -287,58 +324,8 @@ def issuer_of(doc: Document, lay: Layout, appendix_refs: list[Reference]) -> tup
             name = p.text[s:e].strip()
             if name[:1].isupper():
                 return name, field_source(p, s, e, certainty=0.8)
-    for i in lay.signature[:1]:
-        p = doc.paragraphs[i]
-        auth = AUTHORITY.match(p.text)
-        if auth and auth.group(1) == "TM":
-            return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), field_source(
-                p, certainty=0.8
-            )
     found = next((r for r in appendix_refs if r.issuer), None)
     return (found.issuer, _as_field(found.source, 0.8)) if found else (None, None)
-
-
-def signer_of(doc: Document, lay: Layout) -> tuple[Signer, FieldEvidence | None]:
-    """{name, title, authority} from the signature block; lines of one paragraph are kept apart."""
-    if not lay.signature:
-        return Signer(name=None, title=None, authority=None), None
-    lines: list[str] = []
-    for i in lay.signature:
-        p = doc.paragraphs[i]
-        lines.extend(split_caps_lines(p))
-    authority = title = name = None
-    m = AUTHORITY.match(lines[0]) if lines else None
-    rest = lines[1:]
-    if m:
-        prefix, body = m.group(1), m.group(2).strip()
-        head, _, tail = split_authority(body)
-        authority = f"{prefix}. {sentence_case(head)}".strip()
-        if tail:
-            rest = [tail, *rest]
-    caps = [ln for ln in rest if ln.isupper() and not is_person_name(ln)]
-    names = [ln for ln in rest if is_person_name(ln)]
-    title = sentence_case(" ".join(caps)) if caps else None
-    name = names[-1].strip() if names else None
-    first = doc.paragraphs[lay.signature[0]]
-    return Signer(name=name, title=title, authority=authority), field_source(first)
-
-
-def split_caps_lines(p: Paragraph) -> list[str]:
-    """The lines of a signature paragraph (a PDF keeps them; a text file may have joined them)."""
-    if len(p.lines) > 1 and p.lines[0].bbox is not None:
-        return [ln.text.strip() for ln in p.lines]
-    return [p.text.strip()]
-
-
-_TITLE_START = re.compile(r"\s(?=(?:PHÓ|CHỦ TỊCH|TRƯỞNG|GIÁM ĐỐC|THỨ|BỘ TRƯỞNG|CHÁNH)\b)")
-
-
-def split_authority(body: str) -> tuple[str, str, str]:
-    """`BAN CHỈ ĐẠO PHÓ CHỦ TỊCH UBND TỈNH` -> (`BAN CHỈ ĐẠO`, ` `, `PHÓ CHỦ TỊCH UBND TỈNH`)."""
-    m = _TITLE_START.search(body, 3)
-    if not m:
-        return body, "", ""
-    return body[: m.start()], " ", body[m.end() :]
 
 
 def references(p: Paragraph) -> list[Reference]:

@@ -43,7 +43,10 @@ TYPE_SYMBOLS = {
     "PTR": "Phiếu trình",
 }  # fmt: skip
 
-MOTTO = re.compile(r"cong hoa xa\b|hoi chu nghia|chu nghia viet nam|doc lap\W*tu do|tu do\W*hanh phuc")
+# The state's motto; a Party body's documents carry `ĐẢNG CỘNG SẢN VIỆT NAM` in its place.
+MOTTO = re.compile(
+    r"cong hoa xa\b|hoi chu nghia|chu nghia viet nam|doc lap\W*tu do|tu do\W*hanh phuc|^\W*dang cong san viet nam"
+)
 NUMBER = re.compile(r"^\W{0,3}s[o0]\s*[:;.,]|^\W{0,3}so\s+(?=\S*/)")
 PLACE_DATE = re.compile(r"^\W*[^\W\d]\w*(?: \w+){0,5} ?[,.]\s*ngay.{0,16}?thang.{0,14}?nam\W{0,3}(?:19|20)\d\d")
 VV = re.compile(r"^\W{0,2}v\s*/\s*v\b")

@@ -57,14 +57,15 @@ def read_headers(doc: Document) -> tuple[list[HLine], list[Header]]:
 
 
 def read_header(doc: Document, zone: list[HLine], start: int, end: int) -> Header:
+    """One document's header, anchored on its motto (a copy printed without one is read from its paragraphs)."""
     h = Header(start=start, end=end)
-    motto_at = next((i for i, hl in enumerate(zone) if hl.kind == "motto"), None)
-    if motto_at is None:
+    anchor = next((i for i, hl in enumerate(zone) if hl.kind == "motto"), None)
+    if anchor is None:
         return h
-    if zone[motto_at].bbox is not None:
-        by_position(h, zone, motto_at, _page_width(doc, zone[motto_at].page))
+    if zone[anchor].bbox is not None:
+        by_position(h, zone, anchor, _page_width(doc, zone[anchor].page))
     else:
-        by_order(h, zone, motto_at)
+        by_order(h, zone, anchor)
     return h
 
 
@@ -84,13 +85,13 @@ def _y1(hl: HLine) -> float:
     return hl.bbox[3] if hl.bbox else 0.0
 
 
-def by_position(h: Header, zone: list[HLine], motto_at: int, width: float) -> None:
-    page = zone[motto_at].page
-    on_page = sorted((hl for hl in zone if hl.page == page and hl.bbox), key=lambda hl: (_y0(hl), hl.centre))
+def by_position(h: Header, zone: list[HLine], anchor_at: int, width: float) -> None:
+    anchor = zone[anchor_at]
+    on_page = sorted((hl for hl in zone if hl.page == anchor.page and hl.bbox), key=lambda hl: (_y0(hl), hl.centre))
     h.motto = [hl for hl in on_page if hl.kind == "motto"][:2]
-    top = min(_y0(m) for m in h.motto)
-    lh = median(m.height for m in h.motto) or 12.0
-    band = [hl for hl in on_page if top - 1.5 * lh <= _y0(hl) <= top + 9 * lh]
+    lh = median(m.height for m in h.motto or [anchor]) or 12.0
+    top = min(_y0(m) for m in h.motto) if h.motto else max(0.0, _y0(anchor) - 6 * lh)
+    band = [hl for hl in on_page if top - 1.5 * lh <= _y0(hl) <= max(top + 9 * lh, _y1(anchor) + lh)]
     numbers = [hl for hl in band if hl.kind == "number" and hl.centre < 0.5 * width]
     h.number = min(numbers, key=lambda hl: ("/" not in hl.text, _y0(hl)), default=None)
     dates = [hl for hl in band if hl.kind == "place_date" and hl.centre > 0.45 * width]
@@ -103,7 +104,7 @@ def by_position(h: Header, zone: list[HLine], motto_at: int, width: float) -> No
     ]
     tall = median(hl.height for hl in column) if column else 0.0
     h.issuer = [hl for hl in column if hl.height >= 0.45 * tall]  # a ghost in small print is no header line
-    below = max(_y1(hl) for hl in [*h.motto, h.number, h.place_date] if hl is not None)
+    below = max(_y1(hl) for hl in [*h.motto, h.number, h.place_date, anchor] if hl is not None)
     rest = [hl for hl in on_page if _y0(hl) >= below - 0.3 * lh]
     h.marks = [hl for hl in on_page if hl.kind in STAMPS]
     _summary_by_position(h, rest, width, lh)
@@ -230,15 +231,15 @@ def is_authority_line(text: str) -> bool:
 # ---- by order (plain text) ---------------------------------------------------------------------------------------
 
 
-def by_order(h: Header, zone: list[HLine], motto_at: int) -> None:
-    near = zone[: motto_at + 10]
-    h.motto = [hl for hl in near[motto_at : motto_at + 4] if hl.kind == "motto"]
+def by_order(h: Header, zone: list[HLine], anchor_at: int) -> None:
+    near = zone[: anchor_at + 10]
+    h.motto = [hl for hl in near[anchor_at : anchor_at + 4] if hl.kind == "motto"]
     h.number = next((hl for hl in near if hl.kind == "number"), None)
-    h.place_date = next((hl for hl in near[motto_at:] if hl.kind == "place_date"), None)
-    limit = zone.index(h.number) if h.number else motto_at + 3
+    h.place_date = next((hl for hl in near[anchor_at:] if hl.kind == "place_date"), None)
+    limit = zone.index(h.number) if h.number else anchor_at + 3
     h.issuer = [hl for hl in zone[:limit] if hl.kind == "text" and _org_line(hl.text)]
     h.marks = [hl for hl in near if hl.kind in STAMPS]
-    last = max(zone.index(hl) for hl in [*h.motto, h.number, h.place_date] if hl is not None)
+    last = max(zone.index(hl) for hl in [*h.motto, h.number, h.place_date, zone[anchor_at]] if hl is not None)
     rest = zone[last + 1 : last + 40]
     after_number = zone[zone.index(h.number) + 1 : last + 8] if h.number else []
     for i, hl in enumerate(after_number):
