@@ -209,6 +209,11 @@ def test_a_single_document_is_no_bundle() -> None:
     assert "bundle" not in codes(read(SO_KH))
 
 
+def test_a_draft_says_so() -> None:
+    draft = QUYET_DINH.replace("Số:       /QĐ-UBND", "Số:       /QĐ-UBND\n\nDỰ THẢO")
+    assert "draft" in codes(read(draft)) and "draft" not in codes(read(QUYET_DINH))
+
+
 # ---- PDFs laid out by position -------------------------------------------------------------------------------
 
 

@@ -75,7 +75,8 @@ def number_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     symbol = _clean_symbol(rest.split()[0] if rest.split() else "", doc_type)
     digits = left.strip(" .…_-,'`\"")
     if not digits:
-        return Field(warning=("no_number", f"the number line leaves the number blank: {hl.text.strip()!r}"))
+        why = "no digits were read in its blank (left blank, or handwriting not read)" if hl.confidence else "blank"
+        return Field(warning=("no_number", f"the number line has no number, {why}: {hl.text.strip()!r}"))
     if not re.fullmatch(r"\d{1,5}", digits):
         fixed = digits.translate(_LOOKALIKE_DIGITS)
         typed = hl.confidence is None or " " not in digits
@@ -144,7 +145,9 @@ def date_field(doc: Document, h: Header) -> tuple[Field, Field]:
     day, month = (m.group(g).strip(" .,:;_-") for g in ("d", "m"))
     if not day or not month:
         blank = "day" if not day else "month"
-        return Field(warning=("no_date", f"the date line leaves the {blank} blank: {hl.text.strip()!r}")), place_field
+        why = " (or its handwriting was not read)" if hl.confidence else ""
+        message = f"the date line leaves the {blank} blank{why}: {hl.text.strip()!r}"
+        return Field(warning=("no_date", message)), place_field
     if not (re.fullmatch(r"\d{1,2}", day) and re.fullmatch(r"\d{1,2}", month)):
         return Field(warning=("date_unreadable", f"the date cannot be read: {hl.text.strip()!r}")), place_field
     when = make_date(int(day), int(month), int(m.group("y")))

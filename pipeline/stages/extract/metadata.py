@@ -100,7 +100,7 @@ def read_document(doc: Document, lay: Layout) -> tuple[plan.Document, list[plan.
         **contacts(doc),
     )
     warnings = [plan.PlanWarning(code=f.warning[0], message=f.warning[1]) for f in fields.values() if f.warning]
-    return document, warnings + bundle_warnings(lay)
+    return document, warnings + bundle_warnings(lay) + draft_warnings(head)
 
 
 def province_of(issuer: str | None, parent: str | None, place: str | None, title: str | None) -> str | None:
@@ -209,6 +209,14 @@ def _number_from_appendix(fields: dict[HeaderField, Field], refs: list[Reference
         ref = next((r for r in refs if r.number == fields["number"].value and r.date), None)
         if ref:
             fields["date"] = Field(ref.date, _as_field(ref.source, 0.8))
+
+
+def draft_warnings(head: Header | None) -> list[plan.PlanWarning]:
+    """A `DỰ THẢO` mark in the header: the document read is a draft, not the document as issued."""
+    marks = [hl for hl in (head.marks if head else []) if key(hl.text).startswith("du thao")]
+    if not marks:
+        return []
+    return [plan.PlanWarning(code="draft", message="the header is marked DỰ THẢO: a draft", page=marks[0].page)]
 
 
 def bundle_warnings(lay: Layout) -> list[plan.PlanWarning]:
