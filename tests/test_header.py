@@ -283,3 +283,12 @@ def test_pdf_evidence_boxes_lie_on_the_header(by_position: dict[str, Any]) -> No
     assert title_box[1] >= 110 and title_box[3] <= 140  # both lines of the V/v summary
     issuer_box = sources["issuer"]["bbox"]
     assert issuer_box[1] >= 45 and issuer_box[3] <= 80  # not the e-signature box at the top
+
+
+def test_a_consolidated_text_takes_its_number_from_the_authentication_at_its_end() -> None:
+    text = QUYET_DINH.replace("Số:       /QĐ-UBND\n", "").replace(
+        "Lâm Hoàng Nghiệp", "Lâm Hoàng Nghiệp\n\nXÁC THỰC VĂN BẢN HỢP NHẤT\n\nSố: 05/VBHN-UBND"
+    )
+    meta = read(text)
+    assert meta["number"] == "05/VBHN-UBND"
+    assert meta["sources"]["number"]["text"] == "Số: 05/VBHN-UBND"

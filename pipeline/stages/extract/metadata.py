@@ -154,6 +154,8 @@ def header_fields(doc: Document, lay: Layout, head: Header) -> dict[HeaderField,
     doc_type = type_field(doc, head, number.value)
     if number.value is None and number.warning and number.warning[0] == "number_unreadable" and doc_type.value:
         number = number_field(doc, head, doc_type.value)
+    if number.value is None and head.number is None:
+        number = consolidated_number(doc, lay, head, number)
     date, place = date_field(doc, head)
     issuer, parent = issuer_field(doc, head)
     return {
@@ -161,6 +163,15 @@ def header_fields(doc: Document, lay: Layout, head: Header) -> dict[HeaderField,
         "issuer_parent": parent, "title": title_field(doc, head, doc_type.value),
         "signer": signer_field(doc, lay, head),
     }  # fmt: skip
+
+
+def consolidated_number(doc: Document, lay: Layout, head: Header, missing: Field) -> Field:
+    """A consolidated text (văn bản hợp nhất) may carry its `Số: …/VBHN-…` only by the authentication at its end."""
+    ends = [hl for hl in lay.lines[head.start : head.end] if hl.kind == "number" and "VBHN" in hl.text.upper()]
+    if not ends:
+        return missing
+    found = number_field(doc, Header(start=head.start, end=head.end, number=ends[-1]), "Văn bản hợp nhất")
+    return found if found.value else missing
 
 
 def signer_field(doc: Document, lay: Layout, head: Header) -> Field:
