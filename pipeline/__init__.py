@@ -15,13 +15,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from pipeline.version import __version__
+
 __all__ = ["Options", "Plan", "VnplanError", "__version__", "extract_file", "load_plan", "load_results"]
 
 if TYPE_CHECKING:
     from pipeline.errors import VnplanError
+    from pipeline.options import Options
     from pipeline.plan import Plan
-    from pipeline.runner import Options
 
 
 def extract_file(path: str | Path, options: Options | None = None) -> Plan:
@@ -47,7 +48,7 @@ def load_results(folder: str | Path) -> Any:
 
 def __getattr__(name: str) -> Any:
     if name == "Options":
-        from pipeline.runner import Options
+        from pipeline.options import Options
 
         return Options
     if name == "Plan":

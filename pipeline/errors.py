@@ -182,7 +182,7 @@ def _all(cls: type[VnplanError]) -> list[type[VnplanError]]:
     return [cls] + [c for sub in cls.__subclasses__() for c in _all(sub)]
 
 
-ERRORS: dict[str, type[VnplanError]] = {cls.code: cls for cls in _all(VnplanError)}
+ERRORS: dict[str, type[VnplanError]] = {cls.code: cls for cls in _all(VnplanError) if cls is not VnplanError}
 """Every error code vnplan reports, with its class."""
 
 

@@ -14,38 +14,25 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
-from pipeline import __version__
 from pipeline.errors import InternalError, Timeout, VnplanError
+from pipeline.options import NormalizeOptions, Options
 from pipeline.plan import Plan
 from pipeline.records import Document, RawDocument
 from pipeline.stages.extract import extract
 from pipeline.stages.ingest import ingest
-from pipeline.stages.ingest.options import IngestOptions
-from pipeline.stages.normalize import NormalizeOptions, normalize
+from pipeline.stages.normalize import normalize
 from pipeline.stages.normalize.language import require_vietnamese
 from pipeline.stages.structure import Layout, layout
 from pipeline.stages.validate import validate
+from pipeline.version import __version__
 
 Stage = Literal["ingest", "normalize", "structure", "extract", "validate"]
 STAGES: tuple[Stage, ...] = get_args(Stage)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Options:
-    """What every stage may need: each stage's own options, and how long one document may take."""
-
-    ingest: IngestOptions = field(default_factory=IngestOptions)
-    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
-    timeout: float = 0.0  # seconds for one document, all stages together; 0: no limit
-
-    def __post_init__(self) -> None:
-        if self.timeout < 0:
-            raise ValueError(f"timeout must be 0 (no limit) or positive, not {self.timeout}")
 
 
 Timings = dict[str, float]

@@ -6,8 +6,10 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.plan import Plan
+if TYPE_CHECKING:  # writing files needs no model: tools that only copy text start faster
+    from pipeline.plan import Plan
 
 
 def dumps(plan: Plan) -> str:

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from typer._click.exceptions import ClickException  # typer vendors click: its usage errors derive from this
 
-from pipeline import __version__
 from pipeline.errors import ExitCode, InternalError, NotAResult, UsageError, VnplanError
+from pipeline.stages.ingest.kinds import SUPPORTED
+from pipeline.version import __version__
 
 if TYPE_CHECKING:
-    from pipeline.runner import Options
+    from pipeline.options import Options
 
 app = typer.Typer(
     help="vnplan: Vietnamese plan documents (Kế hoạch) to structured, schema-validated JSON.",
@@ -31,7 +32,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-SUPPORTED = {".pdf", ".txt", ".md", ".markdown", ".text"}  # what is looked for in folders (as ingest reads)
 _debug = False
 
 
@@ -90,9 +90,8 @@ def make_options(
     **limits: int,
 ) -> Options:  # fmt: skip
     """Runner options from command-line values; a bad value is the user's to fix (exit 2, no traceback)."""
-    from pipeline.runner import Options
+    from pipeline.options import NormalizeOptions, Options
     from pipeline.stages.ingest.options import IngestOptions
-    from pipeline.stages.normalize import NormalizeOptions
 
     try:
         ingest = IngestOptions(ocr=ocr, ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, **limits)  # type: ignore[arg-type]
@@ -411,8 +410,9 @@ def eval_cmd(
 ) -> None:
     """Score results against gold files: recall and precision per category, precision above confidence 0.5 and
     0.9, and the facts missed; then, for all documents, the pooled figures (ALL) and the mean of each document's
-    recall (MEAN). Gold files marked `"skip": true` are not scored."""
-    from pipeline.tools.evaluate import THRESHOLDS, evaluate_dirs, summarize
+    recall (MEAN); then, per header field, the share of documents right and filled but wrong. Gold files marked
+    `"skip": true` are not scored."""
+    from pipeline.tools.evaluate import evaluate_dirs, evaluate_header_dirs
 
     for folder in (gold_dir, results_dir):
         if not folder.is_dir():
@@ -421,6 +421,14 @@ def eval_cmd(
     scored = evaluate_dirs(gold_dir, results_dir, wanted)
     if not scored:
         stop(UsageError(f"no result in {results_dir} has a gold file in {gold_dir}"))
+    _print_fact_scores(scored, misses)
+    header, missing = evaluate_header_dirs(gold_dir, results_dir, wanted)
+    _print_header_scores(header, missing, misses)
+
+
+def _print_fact_scores(scored: dict[str, Any], misses: bool) -> None:
+    from pipeline.tools.evaluate import THRESHOLDS, summarize
+
     heads = " ".join(f"P>={t:<3}" for t in THRESHOLDS)
     typer.echo(f"{'result':42} {'category':11} {'recall':>12} {'precision':>12} {heads}")
     for name, scores in scored.items():
@@ -438,6 +446,23 @@ def eval_cmd(
     for category, sm in summary.items():
         label = f"MEAN of {sm.documents} documents"
         typer.echo(f"{label:42} {category:11} {'':8} {sm.mean_recall:4.2f}")
+
+
+def _print_header_scores(header: dict[str, Any], missing: list[str], misses: bool) -> None:
+    """Per header field: documents whose gold has it, the share right and the share filled but wrong."""
+    from pipeline.tools.evaluate import header_totals
+
+    typer.echo("")
+    if misses:
+        for doc_id, scores in header.items():
+            for s in scores.values():
+                for miss in s.misses:
+                    typer.echo(f"{doc_id:42} header      {miss}")
+    if missing:
+        typer.echo(f"no result for {len(missing)} gold document(s), counted as null: {', '.join(missing)}")
+    typer.echo(f"{'header field':14} {'docs':>5} {'right':>7} {'wrong':>7}")
+    for name, s in header_totals(header).items():
+        typer.echo(f"{name:14} {s.gold:5} {s.right_share:7.2f} {s.wrong_share:7.2f}")
 
 
 def _set_debug(on: bool) -> None:

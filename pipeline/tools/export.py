@@ -16,7 +16,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from pipeline import plan
-from pipeline.errors import VnplanError
+from pipeline.errors import MissingExtra, VnplanError
 from pipeline.plan import Body, Correction, Event, Plan, QuotaRow, Signer, Source, Target, Task
 from pipeline.tools.results import load_plan
 
@@ -149,6 +149,11 @@ def load_results(folder: str | Path) -> dict[str, pd.DataFrame]:
 
 def export(frames: dict[str, pd.DataFrame], fmt: str, target: Path) -> list[Path]:
     """Write the tables: a folder of CSV/JSONL/Parquet files, or one SQLite database. Returns what was written."""
+    if fmt == "parquet":
+        try:
+            import pyarrow  # type: ignore[import-untyped]  # noqa: F401  # pandas writes Parquet through it
+        except ImportError as e:
+            raise MissingExtra("--format parquet needs pyarrow: pip install 'vnplan[parquet]'") from e
     if fmt == "sqlite":
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")

@@ -11,13 +11,8 @@ from pathlib import Path
 
 from pipeline.errors import NotFound, NotPdf, TooLarge, UnsupportedInput
 from pipeline.records import RawDocument, WarningRecord
+from pipeline.stages.ingest.kinds import PDF_SUFFIXES, SUPPORTED, TEXT_SUFFIXES
 from pipeline.stages.ingest.options import IngestOptions
-from pipeline.stages.ingest.pdf import read_pdf
-from pipeline.stages.ingest.text import read_text
-
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-PDF_SUFFIXES = {".pdf"}
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES
 
 __all__ = ["SUPPORTED", "IngestOptions", "ingest", "ingest_bytes"]
 
@@ -42,6 +37,9 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
     options = options or IngestOptions()
     suffix = Path(name).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
+    from pipeline.stages.ingest.pdf import read_pdf  # here, not above: listing input kinds needs no PDF library
+    from pipeline.stages.ingest.text import read_text
+
     try:
         if _looks_like_pdf(data):
             lines, tables, ocr_pages, sizes, warnings, pages = read_pdf(data, options)
