@@ -151,6 +151,15 @@ def is_body_name(name: str) -> bool:
     return name[:1].isupper() and _starts(low, ORG_HEADS) is not None
 
 
+def is_post(text: str) -> bool:
+    """A post on its own (`PHÓ GIÁM ĐỐC`, `Chủ tịch`): the title of a body's head, with nothing after it but
+    `thường trực`."""
+    low = " ".join(text.lower().split())
+    low = low[4:] if low.startswith("phó ") else low
+    low = low[:-12].strip() if low.endswith(" thường trực") else low
+    return low in TITLES or low in ("trưởng đoàn", "trưởng phòng", "chánh văn phòng", "hiệu trưởng")
+
+
 def clean_name(text: str) -> str:
     text = BULLET.sub("", text).strip().rstrip(":.;,")
     text = LEADING.sub("", text)

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.records import Cell, Line, Table
-from pipeline.vi.names import is_body_name
+from pipeline.vi.names import is_body_name, is_post
 from pipeline.vi.text import key
 
 _HEADING = re.compile(r"^\s*#{1,6}(?:\s+|$)")
@@ -198,10 +198,23 @@ def _breaks(prev: str, last_line: str, line: str) -> bool:
         return False
     if _ITEM.match(line) and (_FINISHED.search(prev) or not prev):
         return True
+    if _HEADER_UNIT.match(line) and len(last_line.strip()) < 60:
+        return True  # `Số: 1877/QLCS-TS` / `V/v hướng dẫn …`: units of the header that Decree 30 lays out
     a, b = _upper(last_line), _upper(line)
-    if a and b and len(last_line.strip()) < 50 and is_body_name(line.strip().title()):
-        return True  # the header's lines: `UBND TỈNH HÀ GIANG` / `BAN CHỈ ĐẠO TIÊM CHỦNG`
+    if a and b and len(last_line.strip()) < 50 and _starts_unit(line.strip()):
+        return True  # the header's and the signature's lines: `UBND TỈNH HÀ GIANG` / `BAN CHỈ ĐẠO TIÊM CHỦNG`
     return a is not None and b is not None and a != b
+
+
+_HEADER_UNIT = re.compile(r"^\s*(?:Số\s*:|V/v\b|Kính gửi\s*:|Nơi nhận\s*:)")
+_AUTHORITY = re.compile(r"^(?:TM|KT|TL|TUQ|Q)\s*\.")
+
+
+def _starts_unit(line: str) -> bool:
+    """A line in capitals that begins a unit of the header or the signature block: a body's name, a signing
+    authority (`KT. GIÁM ĐỐC`) or a post (`PHÓ GIÁM ĐỐC`)."""
+    words = line.split()
+    return bool(_AUTHORITY.match(line)) or is_body_name(line.title()) or (len(words) <= 5 and is_post(line))
 
 
 def _piece(st: Styled, lines: list[str], start: int, end: int, heading: bool) -> Piece:
