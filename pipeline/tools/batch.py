@@ -1,9 +1,13 @@
-"""Batch: many documents in worker processes, resumable, safe to interrupt, one failure never stops the rest.
+"""Batch: many documents in worker processes, resumable, safe to interrupt, one input never stops the rest.
 
-- A manifest (`OUT/manifest.json`) records each input's SHA-256 and the pipeline version that wrote its result;
-  a later run skips what is unchanged and redoes what changed. It is rewritten atomically after every document,
-  so killing the batch at any moment loses nothing already written.
-- A failed document is recorded in `OUT/errors.jsonl` (file, stage, error type, message) and the batch goes on.
+- A manifest (`OUT/manifest.json`) records each input (by its path under the input folder) with its SHA-256, the
+  vnplan version that wrote its result, the result's name and the input's absolute path; a later run skips what
+  is unchanged and redoes what changed. It is rewritten atomically after every document, so killing the batch at
+  any moment loses nothing already written. A manifest that cannot be used, whatever its shape, only costs a redo.
+- A failed document is recorded in `OUT/errors.jsonl` (time, file, stage, error type, message) and the batch goes
+  on; its earlier result, now stale, is removed. Results of inputs no longer there are removed too, and the error
+  log keeps only the inputs that still fail.
+- Result names come from `names.py`: never two inputs on one name, never the manifest's.
 - `--timeout` is enforced inside the worker (a deadline checked between pages and stages that also caps each OCR
   call, and SIGALRM on a process's main thread), so a runaway document stops, not the batch.
 - Documents run in local worker processes or on a dask.distributed cluster; only the batch writes files.
@@ -17,24 +21,46 @@ import hashlib
 import json
 import os
 import resource
+import stat
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import __version__
-from pipeline.errors import BatchLocked, ExecutorUnavailable, ExitCode, InternalError, VnplanError, exit_code_of
+from pipeline.errors import (
+    BatchLocked,
+    ExecutorUnavailable,
+    ExitCode,
+    InternalError,
+    UsageError,
+    VnplanError,
+    exit_code_of,
+)
 from pipeline.options import Options
 from pipeline.stages.ingest.kinds import SUPPORTED
-from pipeline.stages.write import write_atomic
+from pipeline.stages.write import (
+    append_line,
+    check_destination,
+    make_dir,
+    make_subdir,
+    open_regular,
+    remove_file,
+    write_atomic,
+)
+from pipeline.tools.names import output_names
 from pipeline.tools.workers import Supervisor
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.jsonl"
 LOCK = ".vnplan.lock"
+REVIEW = "review"
+MANIFEST_VERSION = 2
+MAX_LOG_BYTES = 256 * 1024 * 1024  # a manifest or error log larger than this is not read (it would be planted)
 
 
 @dataclass
@@ -50,15 +76,22 @@ class Outcome:
     seconds: float = 0.0
     peak_rss_mb: float = 0.0  # the worker process's peak resident memory when it finished this document
     error: dict[str, str] | None = None
+    warnings: list[str] = field(default_factory=list)  # codes of the result's warnings
+    review_error: dict[str, str] | None = None  # the review page asked for could not be written
 
 
 @dataclass
 class Summary:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # what the batch did besides converting (stale results removed…)
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def with_warnings(self) -> int:
+        return sum(o.status == "done" and bool(o.warnings) for o in self.outcomes)
 
     @property
     def pages(self) -> int:
@@ -73,19 +106,22 @@ class Summary:
         return max((o.peak_rss_mb for o in self.outcomes), default=0.0)
 
     def exit_code(self) -> ExitCode:
-        """As `vnplan extract` ends: the highest exit code among the failures, 0 when none failed."""
-        codes = [exit_code_of(o.error["type"]) for o in self.outcomes if o.status == "failed" and o.error]
-        return max(codes, default=ExitCode.OK)
+        """As `vnplan extract` ends: the highest exit code among the failures (a review page that could not be
+        written counts), 0 when none failed."""
+        errors = [o.error for o in self.outcomes if o.status == "failed"] + [o.review_error for o in self.outcomes]
+        return max((exit_code_of(e["type"]) for e in errors if e), default=ExitCode.OK)
 
 
 def find_inputs(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+    """Every .pdf/.txt/.md (…) regular file under `root`, in name order; links to files are listed (and checked
+    later), FIFOs and devices are not."""
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in SUPPORTED and p.is_file())
 
 
 def output_stem(root: Path, path: Path) -> str:
-    """The result's name: the input's path under the input folder, `/` as `__`, without its suffix."""
-    rel = path.relative_to(root)
-    return "__".join([*rel.parts[:-1], rel.stem])
+    """The result's name of one input alone: its path under the input folder, `/` as `__`, without its suffix
+    (see names.py for how clashes between inputs are resolved)."""
+    return output_names({"k": path.relative_to(root).as_posix()})["k"]
 
 
 def sha256_of(path: Path) -> str:
@@ -105,22 +141,29 @@ Job = tuple[str, str, Options]
 """One document to convert: its path, its SHA-256 and the options (with the timeout) to run it with."""
 Converted = tuple["Outcome", str | None]
 """A document's outcome and, when it succeeded, the JSON text of its result."""
+Progress = Callable[[Job, Any], None]
+"""Called with a job and what it reported: (page, pages) as each page of a PDF starts."""
 
 
 def convert(path: str, sha: str, options: Options) -> Converted:
     """Extract one document where it runs (a worker process, or a dask worker); every error becomes an Outcome.
 
     Nothing is written here: the result's JSON goes back to the batch, which alone writes into the output folder,
-    so a worker on another machine needs to read its input and nothing else.
+    so a worker on another machine needs to read its input and nothing else. In a local worker, each page's start
+    is reported to the batch, for its progress bar.
     """
     from pipeline.runner import run
     from pipeline.stages.write import dumps
+    from pipeline.tools.workers import in_worker, report
 
+    if in_worker():
+        options = replace(options, ingest=replace(options.ingest, progress=lambda page, pages: report((page, pages))))
     started = time.perf_counter()
     try:
         plan = run(path, options)
         outcome = Outcome(path, None, "done", sha, plan.source.pages, len(plan.source.ocr_pages),
-                          round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb())  # fmt: skip
+                          round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb(),
+                          warnings=[w.code for w in plan.warnings])  # fmt: skip
         return outcome, dumps(plan)
     except MemoryError:  # the worker's --max-memory address-space limit
         return _failed(path, sha, None, "too_large", "needed more memory than --max-memory allows", started), None
@@ -150,9 +193,10 @@ def _failed(
 
 
 class Executor(Protocol):
-    """Runs `convert` on many documents and yields each answer as it comes, in any order."""
+    """Runs `convert` on many documents and yields each answer as it comes, in any order; `progress`, when the
+    executor can, receives what the documents report while they run."""
 
-    def map_unordered(self, jobs: list[Job]) -> Iterator[Converted]: ...
+    def map_unordered(self, jobs: list[Job], progress: Progress | None = None) -> Iterator[Converted]: ...
 
 
 @dataclass
@@ -164,10 +208,10 @@ class LocalExecutor:
     grace: float = 30.0
     memory_mb: int = 0  # address-space limit per worker (0: none)
 
-    def map_unordered(self, jobs: list[Job]) -> Iterator[Converted]:
+    def map_unordered(self, jobs: list[Job], progress: Progress | None = None) -> Iterator[Converted]:
         supervisor: Supervisor[Converted] = Supervisor(
             convert, _lost, self.workers, limit=_limit, grace=self.grace, memory_mb=self.memory_mb,
-            preload=("pipeline.runner",),
+            preload=("pipeline.runner",), progress=progress,
         )  # fmt: skip
         yield from supervisor.run(list(jobs))
 
@@ -184,12 +228,13 @@ def _lost(job: tuple[Any, ...], code: str, message: str) -> Converted:
 
 @dataclass
 class DaskExecutor:
-    """The workers of a dask.distributed cluster (`tcp://HOST:PORT`); each must see the inputs at the same path."""
+    """The workers of a dask.distributed cluster (`tcp://HOST:PORT`); each must see the inputs at the same path.
+    Documents report no per-page progress from there."""
 
     scheduler: str
     connect_timeout: float = 10.0  # seconds to reach the scheduler
 
-    def map_unordered(self, jobs: list[Job]) -> Iterator[Converted]:
+    def map_unordered(self, jobs: list[Job], progress: Progress | None = None) -> Iterator[Converted]:
         try:
             from distributed import Client, as_completed
         except ImportError as e:
@@ -209,37 +254,113 @@ class DaskExecutor:
 
 @contextmanager
 def locked(out_dir: Path) -> Iterator[None]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / LOCK).open("w") as handle:
+    """Hold the output folder's lock (a link planted at the lock's name is refused, not followed)."""
+    make_dir(out_dir)
+    fd = open_regular(out_dir / LOCK, os.O_RDWR)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as e:
             raise BatchLocked(
                 f"another vnplan batch is writing into {out_dir}; wait for it or use another folder"
             ) from e
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
-def load_manifest(out_dir: Path) -> dict[str, Any]:
-    path = out_dir / MANIFEST
-    if not path.is_file():
-        return {"documents": {}}
+def read_own_file(path: Path) -> bytes | None:
+    """A file the batch keeps in its output folder (manifest, error log): None when it is missing, and when it is
+    not a regular file or is too large to be one of ours (a link or a FIFO planted there is not read)."""
     try:
-        data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-        return data if isinstance(data.get("documents"), dict) else {"documents": {}}
-    except (OSError, json.JSONDecodeError):
-        return {"documents": {}}  # an unreadable manifest only costs a redo
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LOG_BYTES:
+            return None
+        return f.read(MAX_LOG_BYTES)
 
 
-def _append_error(out_dir: Path, outcome: Outcome) -> None:
-    line = json.dumps({"file": outcome.file, **(outcome.error or {})}, ensure_ascii=False) + "\n"
-    with (out_dir / ERRORS).open("a", encoding="utf-8") as f:  # one write per line: lines never interleave
-        f.write(line)
-        f.flush()
-        os.fsync(f.fileno())
+@dataclass
+class Manifest:
+    """What a batch folder holds: per input (its path under the input folder, `/`-separated), its entry."""
+
+    root: str | None = None
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what was wrong with the file read, if anything
+
+    def dumps(self) -> str:
+        data = {"manifest_version": MANIFEST_VERSION, "input_root": self.root, "documents": self.documents}
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _result_name(name: Any) -> bool:
+    """A bare `NAME.json` of ours: never a path, a hidden file or the manifest (the manifest's names are used to
+    rename and remove files, so one that was tampered with must not reach outside them)."""
+    return (
+        isinstance(name, str) and name.endswith(".json") and len(name) > 5 and name != MANIFEST
+        and Path(name).name == name and not name.startswith(".") and "\x00" not in name
+    )  # fmt: skip
+
+
+def _entry_ok(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict) and _result_name(entry.get("output"))
+        and all(isinstance(entry.get(k), str) for k in ("sha256", "pipeline_version", "file"))
+    )  # fmt: skip
+
+
+def load_manifest(out_dir: Path) -> Manifest:
+    """The manifest of a batch folder; anything unusable in it (not JSON, not UTF-8, `[]`, `null`, entries of
+    the wrong shape, names that are not results') is left out with a note, and only costs a redo."""
+    data = read_own_file(out_dir / MANIFEST)
+    if data is None:
+        return Manifest()
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        return Manifest(notes=[f"{MANIFEST} could not be read ({type(e).__name__}); every document is converted"])
+    if not isinstance(parsed, dict) or parsed.get("manifest_version") != MANIFEST_VERSION:
+        return Manifest(notes=[f"{MANIFEST} is not a manifest of this vnplan; every document is converted"])
+    root = parsed.get("input_root")
+    documents = parsed.get("documents")
+    documents = documents if isinstance(documents, dict) else {}
+    outputs: dict[str, int] = {}
+    for entry in documents.values():
+        if _entry_ok(entry):
+            outputs[entry["output"]] = outputs.get(entry["output"], 0) + 1
+    kept = {k: v for k, v in documents.items() if _entry_ok(v) and outputs[v["output"]] == 1}
+    notes = (
+        [f"{MANIFEST}: {len(documents) - len(kept)} unusable entries left out"] if len(kept) < len(documents) else []
+    )
+    return Manifest(root if isinstance(root, str) else None, kept, notes)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text(name: str) -> str:
+    """A file name as text for the logs: bytes that are not UTF-8 shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a link to one."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def run_batch(
@@ -251,72 +372,272 @@ def run_batch(
     on_outcome: Callable[[Outcome, int], None] | None = None,
     executor: Executor | None = None,
     review: bool = False,
+    on_page: Callable[[str, int, int], None] | None = None,
 ) -> Summary:
-    """Process every .pdf/.txt/.md under input_dir into out_dir. `on_outcome(outcome, total)` reports progress.
+    """Process every supported file under input_dir into out_dir. `on_outcome(outcome, total)` reports each
+    document; `on_page(file, page, pages)` each page of a PDF as it starts (local workers only).
 
     `executor` runs the documents (default: `workers` processes on this machine); results are written here.
-    `review` also writes `OUT/review/STEM.html`, the review page of each converted document.
+    `review` also writes `OUT/review/NAME.html`, the review page of each document that has none yet.
     """
-    options = options or Options()
-    executor = executor or LocalExecutor(workers or os.cpu_count() or 1)
-    started = time.perf_counter()
-    summary = Summary()
+    batch = _Batch(input_dir, out_dir, options or Options(), force, review, on_outcome)
     with locked(out_dir):
-        manifest = load_manifest(out_dir)
-        docs: dict[str, Any] = manifest["documents"]
-        inputs = find_inputs(input_dir)
-        stems: dict[str, str] = {}
-        jobs: list[Job] = []
-        root = input_dir.resolve()
+        batch.run(executor or LocalExecutor(workers or os.cpu_count() or 1), on_page)
+    return batch.summary
 
-        def record(outcome: Outcome) -> None:
-            if outcome.status == "failed":
-                _append_error(out_dir, outcome)
-            summary.outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome, len(inputs))
 
-        for path in inputs:
-            if not path.resolve().is_relative_to(root):  # a link out of the input folder: not ours to read
-                message = f"is a link to {path.resolve()}, outside the input folder; not read"
-                record(_failed(str(path), "", "ingest", "outside_input", message))
+class _Batch:
+    """One run of a batch: what it reads at the start, and what it writes as documents come back."""
+
+    def __init__(self, input_dir: Path, out_dir: Path, options: Options, force: bool, review: bool,
+                 on_outcome: Callable[[Outcome, int], None] | None) -> None:  # fmt: skip
+        self.input_dir, self.out_dir, self.options = input_dir, out_dir, options
+        self.force, self.review, self.on_outcome = force, review, on_outcome
+        self.root = input_dir.resolve()
+        self.summary = Summary()
+        self.started = time.perf_counter()
+        self.manifest = Manifest()
+        self.inputs: dict[str, Path] = {}  # path under the input folder -> path
+        self.names: dict[str, str] = {}  # path under the input folder -> result name without .json
+        self.rel_of: dict[str, str] = {}  # str(path) -> path under the input folder
+        self.errors: list[dict[str, Any]] = []  # this run's error log entries
+        self.carried: dict[str, list[dict[str, Any]]] = {}  # earlier entries of inputs not yet redone
+        self.dirty = False  # the manifest changed since it was last written
+
+    @property
+    def docs(self) -> dict[str, dict[str, Any]]:
+        return self.manifest.documents
+
+    def run(self, executor: Executor, on_page: Callable[[str, int, int], None] | None) -> None:
+        self._read_state()
+        jobs, reviews = self._plan()
+        progress = (lambda job, payload: on_page(job[0], *payload)) if on_page else None
+        try:
+            for outcome, result in executor.map_unordered(jobs, progress):
+                self._finished(outcome, result)
+            for rel in reviews:
+                self._review_skipped(rel)
+        finally:
+            self._write_errors()
+            self.summary.seconds = round(time.perf_counter() - self.started, 2)
+
+    # ---- the state at the start --------------------------------------------------------------------------------
+
+    def _read_state(self) -> None:
+        self._check_own_files()
+        self.manifest = load_manifest(self.out_dir)
+        self.summary.notes += self.manifest.notes
+        if not _utf8(str(self.root)):
+            raise UsageError(f"{self.input_dir}: the input folder's path is not valid UTF-8; rename it")
+        if self.docs and self.manifest.root not in (None, str(self.root)):
+            raise UsageError(
+                f"{self.out_dir} holds the results of a batch of {self.manifest.root}; a batch of {self.root} "
+                f"would replace or remove them. Use another output folder, or remove {self.out_dir / MANIFEST} to "
+                "start over"
+            )
+        self.manifest.root = str(self.root)
+        for path in find_inputs(self.input_dir):
+            rel = path.relative_to(self.input_dir).as_posix()
+            self.inputs[rel], self.rel_of[str(path)] = path, rel
+        self.names = output_names({rel: rel for rel in self.inputs})
+        gone = [rel for rel in self.docs if rel not in self.inputs]
+        for rel in gone:
+            self._drop(rel)
+        if gone:
+            self.summary.notes.append(f"removed {len(gone)} result(s) of inputs no longer in {self.input_dir}")
+        for rel in list(self.docs):
+            self._follow_rename(rel)
+        self.carried = self._earlier_errors()
+        self._save()
+
+    def _check_own_files(self) -> None:
+        """The batch's own files must be regular files (or absent), its review folder a folder: a link or a FIFO
+        planted at one of their names stops the batch before anything is converted, never written through."""
+        for name in (MANIFEST, ERRORS):
+            check_destination(self.out_dir / name)
+        if self.review and os.path.lexists(self.out_dir / REVIEW):
+            make_subdir(self.out_dir / REVIEW)
+
+    def _follow_rename(self, rel: str) -> None:
+        """A result whose name changed (another input now shares its name): moved to its new name when that is
+        free, else redone."""
+        old, new = self.docs[rel]["output"], f"{self.names[rel]}.json"
+        if old == new:
+            return
+        if os.path.lexists(self.out_dir / new) or os.path.lexists(self._review_path(new)):
+            self._drop(rel)
+            return
+        try:
+            os.replace(self.out_dir / old, self.out_dir / new)
+            if _regular(self._review_path(old)):
+                os.replace(self._review_path(old), self._review_path(new))
+        except OSError:
+            self._drop(rel)
+            return
+        self.docs[rel]["output"] = new
+        self.dirty = True
+
+    def _earlier_errors(self) -> dict[str, list[dict[str, Any]]]:
+        """The error log's entries, by input; the log is pruned at the end of the run to the inputs that still fail
+        (an input removed or fixed leaves it)."""
+        data = read_own_file(self.out_dir / ERRORS) or b""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for line in data.decode("utf-8", "replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except (ValueError, RecursionError):
                 continue
-            stem, sha = output_stem(input_dir, path), sha256_of(path)
-            seen = docs.get(stem)
-            if not force and seen and _unchanged(seen, sha, out_dir):
-                record(Outcome(str(path), seen["output"], "skipped", sha))
+            if isinstance(entry, dict) and isinstance(entry.get("input"), str) and entry["input"] in self.inputs:
+                out.setdefault(entry["input"], []).append(entry)
+        return out
+
+    # ---- what to do ----------------------------------------------------------------------------------------------
+
+    def _plan(self) -> tuple[list[Job], list[str]]:
+        """The documents to convert, and the unchanged ones that only need their review page."""
+        jobs: list[Job] = []
+        reviews: list[str] = []
+        for rel, path in self.inputs.items():
+            try:
+                refused = self._refused(rel, path)
+                sha = "" if refused else sha256_of(path)
+            except OSError as e:
+                refused = _failed(str(path), "", "ingest", "input_error", f"cannot be read ({e.strerror})")
+            if refused is not None:
+                self._record(refused)
+                continue
+            seen = self.docs.get(rel)
+            if not self.force and seen and self._unchanged(seen, sha):
+                if self.review and not self._review_path(seen["output"]).is_file():
+                    reviews.append(rel)
+                else:
+                    self._record(Outcome(str(path), seen["output"], "skipped", sha))
             else:
-                stems[str(path)] = stem
-                jobs.append((str(path), sha, options))
-        for outcome, result in executor.map_unordered(jobs):
-            stem = stems[outcome.file]
-            if result is not None:
-                outcome.output = write_atomic(out_dir / f"{Path(stem).name}.json", result).name
-                if review:
-                    _write_review(out_dir / outcome.output, out_dir, stem, Path(outcome.file))
-                docs[stem] = {"sha256": outcome.sha256, "pipeline_version": __version__,
-                              "output": outcome.output, "file": outcome.file}  # fmt: skip
-            else:
-                docs.pop(stem, None)
-            write_atomic(out_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
-            record(outcome)
-    summary.seconds = round(time.perf_counter() - started, 2)
-    return summary
+                jobs.append((str(path), sha, self.options))
+        return jobs, reviews
+
+    def _refused(self, rel: str, path: Path) -> Outcome | None:
+        """The failure of an input that is not even read: a link out of the input folder, a name that is not
+        UTF-8, a file over --max-bytes."""
+        if not path.resolve().is_relative_to(self.root):
+            message = f"is a link to {path.resolve()}, outside the input folder; not read"
+            return _failed(str(path), "", "ingest", "outside_input", message)
+        if not _utf8(rel):
+            message = "has a name that is not valid UTF-8; rename it (results and logs are UTF-8)"
+            return _failed(str(path), "", "ingest", "input_error", message)
+        size, limit = path.stat().st_size, self.options.ingest.max_bytes
+        if size > limit:
+            return _failed(str(path), "", "ingest", "too_large", f"is {size:,} bytes, more than --max-bytes {limit:,}")
+        return None
+
+    def _unchanged(self, seen: dict[str, Any], sha: str) -> bool:
+        return (
+            seen["sha256"] == sha
+            and seen["pipeline_version"] == __version__
+            and _regular(self.out_dir / seen["output"])
+        )
+
+    # ---- as documents come back ------------------------------------------------------------------------------------
+
+    def _finished(self, outcome: Outcome, result: str | None) -> None:
+        rel = self.rel_of[outcome.file]
+        if result is not None:
+            outcome = self._write_result(rel, outcome, result)
+        self._record(outcome)
+
+    def _write_result(self, rel: str, outcome: Outcome, result: str) -> Outcome:
+        out = self.out_dir / f"{self.names[rel]}.json"
+        try:
+            write_atomic(out, result)
+        except VnplanError as e:  # a link planted at its name, a full disk: this document's failure
+            return _failed(outcome.file, outcome.sha256, "write", e.code, e.message)
+        previous = self.docs.get(rel)
+        if previous and previous["output"] != out.name:
+            self._remove_outputs(previous["output"])
+        outcome.output = out.name
+        self.docs[rel] = {"sha256": outcome.sha256, "pipeline_version": __version__, "output": out.name,
+                          "file": str(self.inputs[rel].absolute()), "doc_id": outcome.sha256[:16]}  # fmt: skip
+        self.dirty = True
+        if self.review:
+            outcome.review_error = self._write_review(rel)
+        return outcome
+
+    def _record(self, outcome: Outcome) -> None:
+        rel = self.rel_of.get(outcome.file, outcome.file)
+        self.carried.pop(rel, None)
+        if outcome.status == "failed":
+            self._drop(rel)  # its earlier result is stale now
+            entry = {"time": now(), "file": _text(outcome.file), "input": _text(rel), **(outcome.error or {})}
+            self.errors.append(entry)
+            append_line(self.out_dir / ERRORS, json.dumps(entry, ensure_ascii=False) + "\n")
+        self._save()
+        self.summary.outcomes.append(outcome)
+        if self.on_outcome:
+            self.on_outcome(outcome, len(self.inputs))
+
+    def _write_errors(self) -> None:
+        """The error log as it should stand: this run's failures, and earlier ones of inputs it did not reach."""
+        entries = [e for rest in self.carried.values() for e in rest] + self.errors
+        if entries or os.path.lexists(self.out_dir / ERRORS):
+            write_atomic(self.out_dir / ERRORS, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries))
+
+    # ---- results and review pages --------------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        """Rewrite the manifest if anything in it changed (a finished batch of thousands is not rewritten each
+        time a document is skipped)."""
+        if self.dirty:
+            write_atomic(self.out_dir / MANIFEST, self.manifest.dumps())
+            self.dirty = False
+
+    def _review_path(self, output: str) -> Path:
+        return self.out_dir / REVIEW / f"{output.removesuffix('.json')}.html"
+
+    def _drop(self, rel: str) -> None:
+        """Forget an input's result, and remove its files."""
+        entry = self.docs.pop(rel, None)
+        if entry is not None:
+            self._remove_outputs(entry["output"])
+            self.dirty = True
+
+    def _remove_outputs(self, output: str) -> None:
+        remove_file(self.out_dir / output)
+        remove_file(self._review_path(output))
+
+    def _review_skipped(self, rel: str) -> None:
+        seen = self.docs[rel]
+        outcome = Outcome(str(self.inputs[rel]), seen["output"], "skipped", seen["sha256"])
+        outcome.review_error = self._write_review(rel)
+        self._record(outcome)
+
+    def _write_review(self, rel: str) -> dict[str, str] | None:
+        """Write one review page; any error (a page too large to render, a damaged source) is the page's own: it
+        is reported, and the batch goes on."""
+        from pipeline.tools.results import load_plan
+        from pipeline.tools.review import review_page
+
+        output = self.docs[rel]["output"]
+        try:
+            page = review_page(load_plan(self.out_dir / output), self.inputs[rel])
+            make_subdir(self.out_dir / REVIEW)
+            write_atomic(self._review_path(output), page)
+        except VnplanError as e:
+            return {"type": e.code, "message": f"review page not written: {e.message}"}
+        except MemoryError:
+            return {"type": "too_large", "message": "review page not written: its pages need too much memory"}
+        except Exception as e:  # MuPDF's own errors (FzErrorLimit on a huge page)…, or a defect of ours
+            return {"type": _review_code(e), "message": f"review page not written: {type(e).__name__}: {e}"}
+        return None
 
 
-def _write_review(result: Path, out_dir: Path, stem: str, source: Path) -> None:
-    from pipeline.tools.results import load_plan
-    from pipeline.tools.review import review_page
+def _review_code(e: Exception) -> str:
+    """MuPDF refusing to render (a page too large: FzErrorLimit) or failing on the document is the document's
+    problem, not a defect of ours."""
+    import pymupdf
 
-    write_atomic(out_dir / "review" / f"{Path(stem).name}.html", review_page(load_plan(result), source))
-
-
-def _unchanged(seen: dict[str, Any], sha: str, out_dir: Path) -> bool:
-    return (
-        seen.get("sha256") == sha
-        and seen.get("pipeline_version") == __version__
-        and (out_dir / seen.get("output", "")).is_file()
-    )
+    if isinstance(e, pymupdf.mupdf.FzErrorBase):
+        return "too_large" if isinstance(e, pymupdf.mupdf.FzErrorLimit) else "corrupt"
+    return "internal"
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
