@@ -21,6 +21,7 @@ from pipeline.tools.audit import audit as audit_plan
 from pipeline.tools.cli import app
 
 from .conftest import SAMPLES, extracted
+from .hostile import LAUGHS
 
 LAO_CAI = SAMPLES / "000_475196faf128e58a.layer.pdf"
 THAI_NGUYEN = SAMPLES / "001_3e86aff22814d78e.txt"
@@ -266,10 +267,6 @@ def test_input_that_is_not_a_result(tmp_path: Path) -> None:
 
 
 # ---- profiles that are hostile ---------------------------------------------------------------------------------------
-
-LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
-)
 
 
 @pytest.mark.parametrize(

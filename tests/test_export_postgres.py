@@ -16,6 +16,7 @@ from pipeline.tools.export import TABLES
 from pipeline.tools.export_postgres import DatabaseError, engine_url, export_postgres, redact, scrub
 from pipeline.tools.results import doc_id, load_plan
 
+from .hostile import SECRET, SECRET_URLS
 from .postgres import postgres_url  # noqa: F401  # the fixture
 
 runner = CliRunner()
@@ -88,8 +89,8 @@ def test_exporting_twice_changes_nothing(results: Path, db: Any, postgres_url: s
 def test_a_re_extracted_document_replaces_its_rows(
     results: Path,
     db: Any,
-    postgres_url: str,
-    docs: dict[str, str],  # noqa: F811
+    postgres_url: str,  # noqa: F811
+    docs: dict[str, str],
 ) -> None:
     export_postgres(load_results(results), postgres_url)
     other_before = {t: versions(db)[t] for t in ("targets",)}
@@ -140,20 +141,11 @@ def test_urls() -> None:
     assert redact("postgresql://me@host/db") == "postgresql://me@host/db"
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "postgresql://u@127.0.0.1:9/x?password=hunter2secret",
-        "postgresql://u:hunter2secret@127.0.0.1:9/x",
-        "postgresql://u:hunter2secret@127.0.0.1:notaport/x",  # malformed: the port is not a number
-        "postgresql://u:hun@ter2/secret@127.0.0.1:9/x",  # malformed: @ and / unescaped in the password
-        "postgresql://u@127.0.0.1:9/x?sslmode=disable&sslpassword=hunter2secret",
-    ],
-)
+@pytest.mark.parametrize("url", SECRET_URLS)
 def test_a_password_is_never_printed(url: str, results: Path) -> None:
     done = runner.invoke(app, ["export", str(results), "--to", url])
     assert done.exit_code == 3 and done.output.startswith("error [database] PostgreSQL at ")
     assert "Traceback" not in done.output
-    for piece in ("hunter2secret", "hunter2", "ter2/secret", "secret@"):
+    for piece in (SECRET, "hunter2", "ter2/secret", "secret@"):
         assert piece not in done.output, done.output
     assert "hunter2" not in redact(url) and scrub(f"could not connect: {url}", url).count("hunter2") == 0

@@ -206,8 +206,8 @@ def _text(name: str, frame: pd.DataFrame, fmt: str) -> str:
             frame[column] = [d.isoformat() if isinstance(d, dt.date) else None for d in frame[column]]
         elif kind == "text" and fmt == "csv":
             frame[column] = frame[column].map(safe_cell, na_action="ignore")
-    if fmt == "csv":
-        return str(frame.to_csv(index=False))
+    if fmt == "csv":  # CRLF, as RFC 4180 has it: a cell holding a carriage return is then quoted, never split
+        return str(frame.to_csv(index=False, lineterminator="\r\n"))
     return str(frame.to_json(orient="records", lines=True, force_ascii=False)) + ("\n" if len(frame) else "")
 
 
