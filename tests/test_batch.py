@@ -9,7 +9,6 @@ import stat
 from datetime import datetime
 from pathlib import Path
 
-import pymupdf
 import pytest
 from typer.testing import CliRunner
 
@@ -75,15 +74,25 @@ def test_a_second_batch_into_the_same_folder_is_refused(tmp_path: Path) -> None:
         run_batch(tmp_path, out)
 
 
+def long_scan(path: Path, pages: int) -> Path:
+    """A scan of `pages` pages (the sample's pages repeated): its OCR takes over half a second a page on any machine."""
+    import pymupdf
+
+    src = pymupdf.open(SAMPLES / "001_3e86aff22814d78e.scan.pdf")
+    doc = pymupdf.open()
+    while doc.page_count < pages:
+        doc.insert_pdf(src)
+    doc.save(path)
+    return path
+
+
 def test_timeout_stops_the_document_not_the_batch(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    scan = pymupdf.open()
-    for _ in range(5):  # thirty scanned pages: a minute of OCR on an idle machine, never done in ten seconds
-        scan.insert_pdf(pymupdf.open(SAMPLES / "001_3e86aff22814d78e.scan.pdf"))
-    scan.save(folder / "scan.pdf")
-    shutil.copy(SAMPLES / "000_475196faf128e58a.txt", folder / "text.txt")  # about a second on an idle machine
-    summary = run_batch(folder, tmp_path / "out", Options(timeout=10.0), workers=2)
+    long_scan(folder / "scan.pdf", 60)
+    shutil.copy(SAMPLES / "000_475196faf128e58a.txt", folder / "text.txt")
+    # the text takes under a second alone, so 15 s holds on a busy machine; 60 scanned pages take more on any
+    summary = run_batch(folder, tmp_path / "out", Options(timeout=15.0), workers=2)
     by_name = {Path(o.file).name: o for o in summary.outcomes}
     assert by_name["text.txt"].status == "done"
     assert by_name["scan.pdf"].status == "failed" and by_name["scan.pdf"].error["type"] == "timeout"  # type: ignore[index]
