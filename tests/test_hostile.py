@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.errors import TooLarge
 from pipeline.stages.ingest import IngestOptions, ingest
 from pipeline.tools.cli import app
 from pipeline.tools.names import output_names
 
 from .conftest import ROOT, SAMPLES, extracted
-from .hostile import BAD_MANIFESTS, DEEP_JSON, FORMULAS, Case, build, plant_formulas, plant_links
+from .hostile import BAD_MANIFESTS, DEEP_JSON, FORMULAS, Case, build, inline_bomb_pdf, plant_formulas, plant_links
 
 TEXT_SAMPLE = SAMPLES / "000_475196faf128e58a.txt"
 
@@ -192,15 +193,27 @@ def test_an_inline_image_bomb_is_refused_before_it_is_decoded(corpus: tuple[Path
     folder, _ = corpus
     with pytest.raises(Exception, match=r"page 1 holds an image of 30,000 x 30,000 pixels, more than --max-pixels"):
         ingest(folder / "in" / "inline-bomb.pdf", IngestOptions(ocr="auto"))
-    code = (
-        "import resource, sys\nfrom pipeline.stages.ingest import ingest\n"
+    code = (  # VmHWM: this process's own peak (ru_maxrss would carry the test runner's peak across fork and exec)
+        "import sys\nfrom pipeline.stages.ingest import ingest\n"
         "try:\n    ingest(sys.argv[1])\nexcept Exception as e:\n    print(type(e).__name__)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "hwm = next(ln for ln in open('/proc/self/status') if ln.startswith('VmHWM:'))\n"
+        "print(int(hwm.split()[1]) // 1024)\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(folder / "in" / "inline-bomb.pdf")], capture_output=True,
                           text=True, cwd=ROOT, timeout=300, check=True)  # fmt: skip
     error, peak_mb = done.stdout.split()
     assert error == "TooLarge" and int(peak_mb) < 400  # decoded, the image alone is 858 MB
+
+
+@pytest.mark.parametrize("where", ["page", "array", "form", "pattern", "type3"])
+def test_an_inline_image_bomb_is_found_in_every_stream_a_page_draws(where: str, tmp_path: Path) -> None:
+    """In the contents (also as the second stream of an array, with an escaped /#57 key), in a form, a tiling
+    pattern or a Type3 glyph: each is refused before MuPDF reads the page, for its text or to render it."""
+    path = tmp_path / f"{where}.pdf"
+    path.write_bytes(inline_bomb_pdf(where=where))
+    for ocr in ("never", "always"):
+        with pytest.raises(TooLarge, match=r"page 1 holds an image of 30,000 x 30,000 pixels"):
+            ingest(path, IngestOptions(ocr=ocr))  # type: ignore[arg-type]
 
 
 def test_csv_cells_from_a_hostile_result_cannot_run(tmp_path: Path) -> None:
