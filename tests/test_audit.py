@@ -6,7 +6,9 @@ import copy
 import csv
 import io
 import json
+import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -297,3 +299,13 @@ def test_a_field_path_reads_only_the_records_fields() -> None:
                                             "check": {"field": "document.model_fields"}}]}  # fmt: skip
     (finding,) = audit(extracted(LAO_CAI), [profile]).requirements
     assert finding.status == "missing" and finding.value is None
+
+
+def test_an_audit_file_gets_the_umask_permissions(results: Path, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        res = runner.invoke(app, ["audit", str(results), "-f", "html", "-o", str(tmp_path / "reports" / "audit.html")])
+    finally:
+        os.umask(old)
+    assert res.exit_code == 0
+    assert stat.S_IMODE((tmp_path / "reports" / "audit.html").stat().st_mode) == 0o644

@@ -256,3 +256,14 @@ def test_unreachable_scheduler_is_a_clear_error(inputs: Path, tmp_path: Path) ->
     with pytest.raises(ExecutorUnavailable, match=r"cannot reach the dask scheduler at tcp://127\.0\.0\.1:9"):
         run_batch(inputs, tmp_path / "out", executor=DaskExecutor("tcp://127.0.0.1:9", connect_timeout=2))
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_pages_are_reported_as_workers_start_them(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "001_3e86aff22814d78e.layer.pdf", folder / "plan.pdf")
+    pages: list[tuple[str, int, int]] = []
+    run_batch(
+        folder, tmp_path / "out", workers=1, on_page=lambda file, page, n: pages.append((Path(file).name, page, n))
+    )
+    assert pages == [("plan.pdf", page, 6) for page in range(1, 7)]
