@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import __version__
 from pipeline.errors import (
     BatchLocked,
     ExecutorUnavailable,
@@ -54,6 +53,7 @@ from pipeline.stages.write import (
 )
 from pipeline.tools.names import output_names
 from pipeline.tools.workers import Supervisor
+from pipeline.version import __version__
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.jsonl"

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from typer._click.exceptions import ClickException  # typer vendors click: its usage errors derive from this
 
-from pipeline import __version__
 from pipeline.errors import ExitCode, InternalError, NotAResult, NotFound, UsageError, VnplanError, WriteFailed
 from pipeline.stages.ingest.kinds import SUPPORTED
 from pipeline.tools.console import plural, shown
+from pipeline.version import __version__
 
 if TYPE_CHECKING:
     from pipeline.options import Options
