@@ -10,74 +10,36 @@
 - Result names come from `names.py`: never two inputs on one name, never the manifest's.
 - `--timeout` is enforced inside the worker (a deadline checked between pages and stages that also caps each OCR
   call, and SIGALRM on a process's main thread), so a runaway document stops, not the batch.
-- Documents run in local worker processes or on a dask.distributed cluster; only the batch writes files.
+- Documents run in local worker processes or on a dask.distributed cluster (executors.py); only the batch writes
+  files. Its own files (manifest, error log, lock) are in manifest.py.
 - A lock file keeps two batches from writing into one folder at once.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
-import resource
 import stat
 import time
-import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from pipeline.errors import (
-    BatchLocked,
-    ExecutorUnavailable,
-    ExitCode,
-    InternalError,
-    UsageError,
-    VnplanError,
-    exit_code_of,
-)
+from pipeline.errors import ExecutorUnavailable, ExitCode, UsageError, VnplanError, exit_code_of
 from pipeline.options import Options
 from pipeline.stages.ingest.kinds import SUPPORTED
-from pipeline.stages.write import (
-    append_line,
-    check_destination,
-    make_dir,
-    make_subdir,
-    open_regular,
-    remove_file,
-    write_atomic,
-)
+from pipeline.stages.write import append_line, check_destination, make_subdir, remove_file, write_atomic
+from pipeline.tools.executors import DaskExecutor, Executor, Job, LocalExecutor, Outcome, convert, failed_outcome
+from pipeline.tools.manifest import ERRORS, MANIFEST, REVIEW, Manifest, load_manifest, locked, now, read_own_file
 from pipeline.tools.names import output_names
-from pipeline.tools.workers import Supervisor
 from pipeline.version import __version__
 
-MANIFEST = "manifest.json"
-ERRORS = "errors.jsonl"
-LOCK = ".vnplan.lock"
-REVIEW = "review"
-MANIFEST_VERSION = 2
-MAX_LOG_BYTES = 256 * 1024 * 1024  # a manifest or error log larger than this is not read (it would be planted)
-
-
-@dataclass
-class Outcome:
-    """What happened to one document."""
-
-    file: str
-    output: str | None
-    status: str  # done | skipped | failed
-    sha256: str
-    pages: int = 0
-    ocr_pages: int = 0
-    seconds: float = 0.0
-    peak_rss_mb: float = 0.0  # the worker process's peak resident memory when it finished this document
-    error: dict[str, str] | None = None
-    warnings: list[str] = field(default_factory=list)  # codes of the result's warnings
-    review_error: dict[str, str] | None = None  # the review page asked for could not be written
+__all__ = [  # the batch's names, some of them defined where documents are converted (executors.py)
+    "DaskExecutor", "Executor", "ExecutorUnavailable", "LocalExecutor", "Outcome", "Summary", "convert",
+    "find_inputs", "locked", "run_batch", "summary_dict",
+]  # fmt: skip
 
 
 @dataclass
@@ -132,212 +94,6 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory so far (Linux reports kilobytes)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-Job = tuple[str, str, Options]
-"""One document to convert: its path, its SHA-256 and the options (with the timeout) to run it with."""
-Converted = tuple["Outcome", str | None]
-"""A document's outcome and, when it succeeded, the JSON text of its result."""
-Progress = Callable[[Job, Any], None]
-"""Called with a job and what it reported: (page, pages) as each page of a PDF starts."""
-
-
-def convert(path: str, sha: str, options: Options) -> Converted:
-    """Extract one document where it runs (a worker process, or a dask worker); every error becomes an Outcome.
-
-    Nothing is written here: the result's JSON goes back to the batch, which alone writes into the output folder,
-    so a worker on another machine needs to read its input and nothing else. In a local worker, each page's start
-    is reported to the batch, for its progress bar.
-    """
-    from pipeline.runner import run
-    from pipeline.stages.write import dumps
-    from pipeline.tools.workers import in_worker, report
-
-    if in_worker():
-        options = replace(options, ingest=replace(options.ingest, progress=lambda page, pages: report((page, pages))))
-    started = time.perf_counter()
-    try:
-        plan = run(path, options)
-        outcome = Outcome(path, None, "done", sha, plan.source.pages, len(plan.source.ocr_pages),
-                          round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb(),
-                          warnings=[w.code for w in plan.warnings])  # fmt: skip
-        return outcome, dumps(plan)
-    except MemoryError:  # the worker's --max-memory address-space limit
-        return _failed(path, sha, None, "too_large", "needed more memory than --max-memory allows", started), None
-    except VnplanError as e:  # recorded, and the batch goes on; a defect of ours keeps where it happened
-        trace = traceback.format_exc() if isinstance(e, InternalError) else None
-        return _failed(path, sha, e.stage, e.code, e.message, started, trace), None
-    except Exception as e:  # a defect outside the stages (serialising the result)
-        return _failed(path, sha, None, "internal", f"{type(e).__name__}: {e}", started, traceback.format_exc()), None
-
-
-def _failed(
-    path: str,
-    sha: str,
-    stage: str | None,
-    code: str,
-    message: str,
-    started: float | None = None,
-    trace: str | None = None,
-) -> Outcome:
-    """A failed document's outcome. `started` (perf_counter) when it ran in this process, which then reports its
-    time and peak memory; `trace` for a defect of ours."""
-    error = {"stage": stage or "unknown", "type": code, "message": message} | ({"traceback": trace} if trace else {})
-    if started is None:
-        return Outcome(path, None, "failed", sha, error=error)
-    seconds = round(time.perf_counter() - started, 2)
-    return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error)
-
-
-class Executor(Protocol):
-    """Runs `convert` on many documents and yields each answer as it comes, in any order; `progress`, when the
-    executor can, receives what the documents report while they run."""
-
-    def map_unordered(self, jobs: list[Job], progress: Progress | None = None) -> Iterator[Converted]: ...
-
-
-@dataclass
-class LocalExecutor:
-    """Supervised worker processes on this machine (see workers.py): a document that overruns --timeout by
-    `grace` seconds, even inside C code, has its worker killed; a worker that dies costs only its document."""
-
-    workers: int
-    grace: float = 30.0
-    memory_mb: int = 0  # address-space limit per worker (0: none)
-
-    def map_unordered(self, jobs: list[Job], progress: Progress | None = None) -> Iterator[Converted]:
-        supervisor: Supervisor[Converted] = Supervisor(
-            convert, _lost, self.workers, limit=_limit, grace=self.grace, memory_mb=self.memory_mb,
-            preload=("pipeline.runner",), progress=progress,
-        )  # fmt: skip
-        yield from supervisor.run(list(jobs))
-
-
-def _limit(job: tuple[Any, ...]) -> float:
-    options: Options = job[2]
-    return options.timeout
-
-
-def _lost(job: tuple[Any, ...], code: str, message: str) -> Converted:
-    """The answer for a document whose worker was killed or died: in which stage is not known."""
-    return _failed(str(job[0]), str(job[1]), None, code, message), None
-
-
-@dataclass
-class DaskExecutor:
-    """The workers of a dask.distributed cluster (`tcp://HOST:PORT`); each must see the inputs at the same path.
-    Documents report no per-page progress from there."""
-
-    scheduler: str
-    connect_timeout: float = 10.0  # seconds to reach the scheduler
-
-    def map_unordered(self, jobs: list[Job], progress: Progress | None = None) -> Iterator[Converted]:
-        try:
-            from distributed import Client, as_completed
-        except ImportError as e:
-            raise ExecutorUnavailable("--executor dask needs dask.distributed: pip install 'vnplan[dask]'") from e
-        try:
-            client = Client(self.scheduler, timeout=f"{self.connect_timeout}s", set_as_default=False)  # type: ignore[no-untyped-call]
-        except OSError as e:
-            raise ExecutorUnavailable(f"cannot reach the dask scheduler at {self.scheduler}: {e}") from e
-        with client, client.as_current():
-            # pure=False: a document is converted again when asked again, never taken from a stale cache
-            futures = [client.submit(convert, *job, pure=False, key=f"vnplan-{job[1][:16]}-{i}")
-                       for i, job in enumerate(jobs)]  # fmt: skip
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                yield future.result()
-                future.release()
-
-
-@contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock (a link planted at the lock's name is refused, not followed)."""
-    make_dir(out_dir)
-    fd = open_regular(out_dir / LOCK, os.O_RDWR)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as e:
-            raise BatchLocked(
-                f"another vnplan batch is writing into {out_dir}; wait for it or use another folder"
-            ) from e
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def read_own_file(path: Path) -> bytes | None:
-    """A file the batch keeps in its output folder (manifest, error log): None when it is missing, and when it is
-    not a regular file or is too large to be one of ours (a link or a FIFO planted there is not read)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as f:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_LOG_BYTES:
-            return None
-        return f.read(MAX_LOG_BYTES)
-
-
-@dataclass
-class Manifest:
-    """What a batch folder holds: per input (its path under the input folder, `/`-separated), its entry."""
-
-    root: str | None = None
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # what was wrong with the file read, if anything
-
-    def dumps(self) -> str:
-        data = {"manifest_version": MANIFEST_VERSION, "input_root": self.root, "documents": self.documents}
-        return json.dumps(data, ensure_ascii=False, indent=1)
-
-
-def _result_name(name: Any) -> bool:
-    """A bare `NAME.json` of ours: never a path, a hidden file or the manifest (the manifest's names are used to
-    rename and remove files, so one that was tampered with must not reach outside them)."""
-    return (
-        isinstance(name, str) and name.endswith(".json") and len(name) > 5 and name != MANIFEST
-        and Path(name).name == name and not name.startswith(".") and "\x00" not in name
-    )  # fmt: skip
-
-
-def _entry_ok(entry: Any) -> bool:
-    return (
-        isinstance(entry, dict) and _result_name(entry.get("output"))
-        and all(isinstance(entry.get(k), str) for k in ("sha256", "pipeline_version", "file"))
-    )  # fmt: skip
-
-
-def load_manifest(out_dir: Path) -> Manifest:
-    """The manifest of a batch folder; anything unusable in it (not JSON, not UTF-8, `[]`, `null`, entries of
-    the wrong shape, names that are not results') is left out with a note, and only costs a redo."""
-    data = read_own_file(out_dir / MANIFEST)
-    if data is None:
-        return Manifest()
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        return Manifest(notes=[f"{MANIFEST} could not be read ({type(e).__name__}); every document is converted"])
-    if not isinstance(parsed, dict) or parsed.get("manifest_version") != MANIFEST_VERSION:
-        return Manifest(notes=[f"{MANIFEST} is not a manifest of this vnplan; every document is converted"])
-    root = parsed.get("input_root")
-    documents = parsed.get("documents")
-    documents = documents if isinstance(documents, dict) else {}
-    outputs: dict[str, int] = {}
-    for entry in documents.values():
-        if _entry_ok(entry):
-            outputs[entry["output"]] = outputs.get(entry["output"], 0) + 1
-    kept = {k: v for k, v in documents.items() if _entry_ok(v) and outputs[v["output"]] == 1}
-    notes = (
-        [f"{MANIFEST}: {len(documents) - len(kept)} unusable entries left out"] if len(kept) < len(documents) else []
-    )
-    return Manifest(root if isinstance(root, str) else None, kept, notes)
-
-
 def _utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -357,10 +113,6 @@ def _regular(path: Path) -> bool:
         return stat.S_ISREG(os.lstat(path).st_mode)
     except OSError:
         return False
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def run_batch(
@@ -502,7 +254,7 @@ class _Batch:
                 refused = self._refused(rel, path)
                 sha = "" if refused else sha256_of(path)
             except OSError as e:
-                refused = _failed(str(path), "", "ingest", "input_error", f"cannot be read ({e.strerror})")
+                refused = failed_outcome(str(path), "", "ingest", "input_error", f"cannot be read ({e.strerror})")
             if refused is not None:
                 self._record(refused)
                 continue
@@ -521,13 +273,15 @@ class _Batch:
         UTF-8, a file over --max-bytes."""
         if not path.resolve().is_relative_to(self.root):
             message = f"is a link to {path.resolve()}, outside the input folder; not read"
-            return _failed(str(path), "", "ingest", "outside_input", message)
+            return failed_outcome(str(path), "", "ingest", "outside_input", message)
         if not _utf8(rel):
             message = "has a name that is not valid UTF-8; rename it (results and logs are UTF-8)"
-            return _failed(str(path), "", "ingest", "input_error", message)
+            return failed_outcome(str(path), "", "ingest", "input_error", message)
         size, limit = path.stat().st_size, self.options.ingest.max_bytes
         if size > limit:
-            return _failed(str(path), "", "ingest", "too_large", f"is {size:,} bytes, more than --max-bytes {limit:,}")
+            return failed_outcome(
+                str(path), "", "ingest", "too_large", f"is {size:,} bytes, more than --max-bytes {limit:,}"
+            )
         return None
 
     def _unchanged(self, seen: dict[str, Any], sha: str) -> bool:
@@ -550,7 +304,7 @@ class _Batch:
         try:
             write_atomic(out, result)
         except VnplanError as e:  # a link planted at its name, a full disk: this document's failure
-            return _failed(outcome.file, outcome.sha256, "write", e.code, e.message)
+            return failed_outcome(outcome.file, outcome.sha256, "write", e.code, e.message)
         previous = self.docs.get(rel)
         if previous and previous["output"] != out.name:
             self._remove_outputs(previous["output"])

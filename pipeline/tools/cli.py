@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -23,7 +23,7 @@ from typer._click.exceptions import ClickException  # typer vendors click: its u
 
 from pipeline.errors import ExitCode, InternalError, NotAResult, NotFound, UsageError, VnplanError, WriteFailed
 from pipeline.stages.ingest.kinds import SUPPORTED
-from pipeline.tools.console import plural, shown
+from pipeline.tools.console import PageProgress, Tally, plural, shown
 from pipeline.version import __version__
 
 if TYPE_CHECKING:
@@ -131,49 +131,6 @@ Debug = Annotated[bool, typer.Option(envvar="VNPLAN_DEBUG", help="Show traceback
 def level(verbose: int, quiet: int) -> int:
     """0: errors only; 1: a line per document and a summary (the default); 2: pages and stage times too."""
     return max(0, min(2, 1 + verbose - quiet))
-
-
-class PageProgress:
-    """Follows the pages of one document as ingest reads them: on a terminal, one line rewritten in place;
-    with -v, a line per page (for logs)."""
-
-    def __init__(self, name: str, verbosity: int) -> None:
-        self.name, self.verbosity, self.live = name, verbosity, sys.stderr.isatty() and verbosity == 1
-        self.drawn = False
-
-    def __call__(self, page: int, pages: int) -> None:
-        if pages < 2:
-            return
-        if self.verbosity >= 2:
-            err(f"  {self.name}: page {page} of {pages}")
-        elif self.live:
-            sys.stderr.write(f"\r{shown(self.name)}: page {page} of {pages}…\x1b[K")
-            sys.stderr.flush()
-            self.drawn = True
-
-    def clear(self) -> None:
-        if self.drawn:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-
-@dataclass
-class Tally:
-    """What an extract did, for its summary line and its exit code."""
-
-    done: int = 0
-    warned: int = 0
-    failed: int = 0
-    pages: int = 0
-    ocr_pages: int = 0
-    worst: ExitCode = ExitCode.OK
-    started: float = field(default_factory=time.perf_counter)
-
-    def line(self) -> str:
-        warned = f" ({self.warned} with warnings)" if self.warned else ""
-        ocr = f", {self.ocr_pages} by OCR" if self.ocr_pages else ""
-        return (f"extract: {self.done} done{warned}, {self.failed} failed; {plural(self.pages, 'page')}{ocr}; "
-                f"{time.perf_counter() - self.started:.1f} s")  # fmt: skip
 
 
 @command()
@@ -461,16 +418,20 @@ def audit_cmd(
     from pipeline.stages.write import write_atomic
     from pipeline.tools.audit import audit, load_profile
     from pipeline.tools.report import RENDERERS
+    from pipeline.tools.results import gather_results
 
     if fmt not in RENDERERS:
         raise typer.BadParameter(f"--format must be one of {', '.join(RENDERERS)}, not {fmt!r}")
     if fail_on not in (None, "missing"):
         raise typer.BadParameter("--fail-on takes 'missing'")
     profiles = [load_profile(p) for p in profile]
-    found, worst = _gather_results(results)
-    if not found:
+    found, errors = gather_results(results, sys.stdin.buffer.read)
+    worst = max((failed(e) for e in errors), default=ExitCode.OK)
+    for note in found.notes():
+        err(f"note: {note}")
+    if not found.plans:
         stop(UsageError("no vnplan results among the files given"))
-    audits = [audit(plan, profiles, file=name) for name, plan in found]
+    audits = [audit(plan, profiles, file=path.name) for path, plan in found.plans]
     text = RENDERERS[fmt](audits)
     if output and str(output) != "-":
         write_atomic(output, text)
@@ -482,50 +443,6 @@ def audit_cmd(
                 err(f"missing [{f.requirement}] {a.file}: {f.title}")
         worst = max(worst, ExitCode.REQUIREMENTS_MISSING)
     raise typer.Exit(worst)
-
-
-def _gather_results(paths: list[Path]) -> tuple[list[tuple[str, Plan]], ExitCode]:
-    """The results to audit, each document once: folders for their results (other files noted in one line), files
-    as given (one that is not a result is an error of its own), `-` as JSON Lines on standard input."""
-    from pipeline.tools.results import BATCH_FILES, Results, doc_id, load_plan, read_results
-
-    found, everything, worst = Results(), [], ExitCode.OK
-    for path in paths:
-        if str(path) == "-":
-            everything += _stdin_results()
-        elif path.is_dir():
-            folder = read_results(path)
-            found.skipped += folder.skipped
-            everything += [(p.name, plan) for p, plan in folder.plans]
-        elif path.name in BATCH_FILES:
-            found.skipped.append((path, "the batch's manifest"))
-        else:
-            try:
-                everything.append((path.name, load_plan(path)))
-            except VnplanError as e:
-                worst = max(worst, failed(e, path))
-    seen: dict[str, str] = {}
-    unique = []
-    for name, plan in everything:
-        first = seen.setdefault(doc_id(plan), name)
-        if first == name or first is name:
-            unique.append((name, plan))
-        else:
-            found.duplicates.append((Path(name), Path(first)))
-    for note in found.notes():
-        err(f"note: {note}")
-    return unique, worst
-
-
-def _stdin_results() -> list[tuple[str, Plan]]:
-    """Results on standard input: one JSON document, or JSON Lines (what `vnplan extract -o -` prints)."""
-    from pipeline.tools.results import plan_from_json
-
-    data = sys.stdin.buffer.read()
-    lines = [line for line in data.splitlines() if line.strip()]
-    if len(lines) > 1 and all(line.lstrip().startswith(b"{") for line in lines):
-        return [(f"stdin:{n}", plan_from_json(line, f"stdin:{n}")) for n, line in enumerate(lines, 1)]
-    return [("stdin", plan_from_json(data, "stdin"))]
 
 
 @command("review")

@@ -4,6 +4,7 @@ folder, for every tool that reads results (audit, review, export)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,3 +115,45 @@ def read_results(folder: Path) -> Results:
         else:
             found.duplicates.append((path, first))
     return found
+
+
+STDIN = "-"
+
+
+def gather_results(paths: list[Path], read_stdin: Callable[[], bytes]) -> tuple[Results, list[VnplanError]]:
+    """The results among paths, each document once: a folder for its results (its other JSON files skipped), a file
+    as given (one that is not a result is an error of its own; the batch's manifest is skipped), `-` for standard
+    input (one result, or JSON Lines as `vnplan extract -o -` prints them)."""
+    found, errors = Results(), []
+    candidates: list[tuple[Path, Plan]] = []
+    for path in paths:
+        try:
+            if str(path) == STDIN:
+                candidates += stdin_results(read_stdin())
+            elif path.is_dir():
+                folder = read_results(path)
+                found.skipped += folder.skipped
+                candidates += folder.plans
+                found.duplicates += folder.duplicates
+            elif path.name in BATCH_FILES:
+                found.skipped.append((path, "the batch's manifest"))
+            else:
+                candidates.append((path, load_plan(path)))
+        except VnplanError as e:
+            errors.append(e)
+    seen: dict[str, Path] = {}
+    for path, plan in candidates:
+        first = seen.setdefault(doc_id(plan), path)
+        if first is path:
+            found.plans.append((path, plan))
+        else:
+            found.duplicates.append((path, first))
+    return found, errors
+
+
+def stdin_results(data: bytes) -> list[tuple[Path, Plan]]:
+    """Results given on standard input: one JSON document, or JSON Lines; named `stdin`, `stdin:1`, `stdin:2`…"""
+    lines = [line for line in data.splitlines() if line.strip()]
+    if len(lines) > 1 and all(line.lstrip().startswith(b"{") for line in lines):
+        return [(Path(f"stdin:{n}"), plan_from_json(line, f"stdin:{n}")) for n, line in enumerate(lines, 1)]
+    return [(Path("stdin"), plan_from_json(data, "stdin"))]
