@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -169,8 +170,13 @@ class _Batch:
                 self._finished(outcome, result)
             for rel in reviews:
                 self._review_skipped(rel)
-        finally:
+        except BaseException:  # interrupted, or the folder failed: the log is settled if it can be, the cause kept
+            with contextlib.suppress(VnplanError):
+                self._write_errors()
+            raise
+        else:
             self._write_errors()
+        finally:
             self.summary.seconds = round(time.perf_counter() - self.started, 2)
 
     # ---- the state at the start --------------------------------------------------------------------------------
