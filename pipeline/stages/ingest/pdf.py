@@ -190,20 +190,20 @@ def _before_page(page: pymupdf.Page, pno: int, pages: int, options: IngestOption
 
 def check_images(page: pymupdf.Page, pno: int, options: IngestOptions) -> None:
     """Refuse a page holding an image larger than --max-pixels before anything decodes it: a few kilobytes of
-    compressed stream can unpack to gigabytes (a decompression bomb). The sizes come from the image dictionaries,
-    those of the page's resources and those of the inline images in its content streams (`BI … ID … EI`)."""
+    compressed stream can unpack to gigabytes (a decompression bomb). The sizes come from the image dictionaries;
+    inline images (`BI … ID … EI`) were checked before the page was read (check_inline_images)."""
     for image in page.get_images(full=True):
         _check_size(int(image[2]), int(image[3]), pno, options)
-    check_inline_images(page, pno, options)
 
 
 def check_inline_images(page: pymupdf.Page, pno: int, options: IngestOptions) -> None:
-    """Refuse a page whose content streams hold an inline image (`BI … ID … EI`) larger than --max-pixels. MuPDF
-    decodes an inline image whenever it reads the page, even for its text only, so this runs before anything
-    reads a page; images of the page's resources are decoded only when the page is rendered (check_images)."""
-    from pipeline.stages.ingest.inline import inline_image_sizes  # here: keeps this module's imports as they were
+    """Refuse a page whose drawn streams (contents, forms, tiling patterns, Type3 glyphs) hold an inline image
+    (`BI … ID … EI`) larger than --max-pixels. MuPDF decodes an inline image whenever it runs its stream, even to
+    read the text, so this runs before anything reads a page; images of the page's resources are decoded only
+    when the page is rendered (check_images)."""
+    from pipeline.stages.ingest.images import page_inline_sizes  # here: keeps this module's imports as they were
 
-    for width, height in inline_image_sizes(page):
+    for width, height in page_inline_sizes(page):
         _check_size(width, height, pno, options)
 
 
