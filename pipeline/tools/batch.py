@@ -378,7 +378,9 @@ class _Batch:
 
         output = self.docs[rel]["output"]
         try:
-            page = review_page(load_plan(self.out_dir / output), self.inputs[rel])
+            page = review_page(
+                load_plan(self.out_dir / output), self.inputs[rel], max_pixels=self.options.ingest.max_pixels
+            )
             make_subdir(self.out_dir / REVIEW)
             write_atomic(self._review_path(output), page)
         except VnplanError as e:
