@@ -266,3 +266,21 @@ def test_output_names_cannot_leave_the_folder(tmp_path: Path, stem: str) -> None
             write_result(extracted_plan(TEXT_SAMPLE), out, stem)
     else:
         assert write_result(extracted_plan(TEXT_SAMPLE), out, stem).parent == out
+
+
+def test_a_name_that_is_not_utf8_is_an_input_error(tmp_path: Path) -> None:
+    """Results and logs are UTF-8 JSON: a file whose name holds other bytes is refused with a code, in extract and in
+    a batch, and the batch goes on; its name is printed escaped."""
+    src = tmp_path / "in"
+    src.mkdir()
+    bad = Path(os.fsdecode(bytes(src) + b"/plan\xff.txt"))
+    shutil.copy(TEXT_SAMPLE, bad)
+    shutil.copy(TEXT_SAMPLE, src / "good.txt")
+    res = runner.invoke(app, ["extract", str(src), "-o", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert f"error [input_error] {src}/plan\\udcff.txt: has a name that is not valid UTF-8" in res.stderr
+    done = batch(src, tmp_path / "b")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "error [input_error]" in done.stderr and (tmp_path / "b" / "good.json").is_file()
+    (entry,) = [json.loads(line) for line in (tmp_path / "b" / "errors.jsonl").read_text("utf-8").splitlines()]
+    assert entry["input"] == "plan\ufffd.txt" and entry["type"] == "input_error"

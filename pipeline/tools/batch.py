@@ -32,6 +32,7 @@ from pipeline.errors import ExecutorUnavailable, ExitCode, UsageError, VnplanErr
 from pipeline.options import Options
 from pipeline.stages.ingest.kinds import SUPPORTED
 from pipeline.stages.write import append_line, check_destination, make_subdir, remove_file, write_atomic
+from pipeline.tools.console import utf8
 from pipeline.tools.executors import DaskExecutor, Executor, Job, LocalExecutor, Outcome, convert, failed_outcome
 from pipeline.tools.manifest import ERRORS, MANIFEST, REVIEW, Manifest, load_manifest, locked, now, read_own_file
 from pipeline.tools.names import output_names
@@ -93,14 +94,6 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def _utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _text(name: str) -> str:
@@ -185,7 +178,7 @@ class _Batch:
         self._check_own_files()
         self.manifest = load_manifest(self.out_dir)
         self.summary.notes += self.manifest.notes
-        if not _utf8(str(self.root)):
+        if not utf8(str(self.root)):
             raise UsageError(f"{self.input_dir}: the input folder's path is not valid UTF-8; rename it")
         if self.docs and self.manifest.root not in (None, str(self.root)):
             raise UsageError(
@@ -280,7 +273,7 @@ class _Batch:
         if not path.resolve().is_relative_to(self.root):
             message = f"is a link to {path.resolve()}, outside the input folder; not read"
             return failed_outcome(str(path), "", "ingest", "outside_input", message)
-        if not _utf8(rel):
+        if not utf8(rel):
             message = "has a name that is not valid UTF-8; rename it (results and logs are UTF-8)"
             return failed_outcome(str(path), "", "ingest", "input_error", message)
         size, limit = path.stat().st_size, self.options.ingest.max_bytes

@@ -21,9 +21,18 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from typer._click.exceptions import ClickException  # typer vendors click: its usage errors derive from this
 
-from pipeline.errors import ExitCode, InternalError, NotAResult, NotFound, UsageError, VnplanError, WriteFailed
+from pipeline.errors import (
+    ExitCode,
+    InputError,
+    InternalError,
+    NotAResult,
+    NotFound,
+    UsageError,
+    VnplanError,
+    WriteFailed,
+)
 from pipeline.stages.ingest.kinds import SUPPORTED
-from pipeline.tools.console import PageProgress, Tally, plural, shown
+from pipeline.tools.console import PageProgress, Tally, plural, shown, utf8
 from pipeline.version import __version__
 
 if TYPE_CHECKING:
@@ -205,6 +214,8 @@ def _run_input(item: Input, options: Options, timings: dict[str, float]) -> Plan
     from pipeline.runner import deadline, run, run_raw
 
     if not item.is_stdin:
+        if not utf8(str(item.path)):  # its name goes into the result, which is UTF-8 JSON
+            raise InputError("has a name that is not valid UTF-8; rename it (results and logs are UTF-8)")
         return run(item.path, options, timings)
     from pipeline.stages.ingest import ingest_bytes
     from pipeline.tools.inputs import read_stdin

@@ -15,6 +15,15 @@ def shown(text: object) -> str:
     return "".join(c if c.isprintable() or c == " " else ascii(c)[1:-1] for c in str(text))
 
 
+def utf8(text: str) -> bool:
+    """Whether a name (which may hold bytes that are not UTF-8, as surrogates) can be written as UTF-8."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def plural(n: int, word: str) -> str:
     """`1 page`, `6 pages`."""
     return f"{n} {word}{'' if n == 1 else 's'}"
