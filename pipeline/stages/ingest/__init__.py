@@ -9,7 +9,7 @@ import hashlib
 import unicodedata
 from pathlib import Path
 
-from pipeline.errors import NotFound, NotPdf, TooLarge, UnsupportedInput
+from pipeline.errors import NoText, NotFound, NotPdf, TooLarge, UnsupportedInput
 from pipeline.records import RawDocument, WarningRecord
 from pipeline.stages.ingest.kinds import PDF_SUFFIXES, SUPPORTED, TEXT_SUFFIXES
 from pipeline.stages.ingest.options import IngestOptions
@@ -59,6 +59,8 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
         if suffix in TEXT_SUFFIXES:
             text, warning = decode_text(data)
             text_lines, text_tables = read_text(text)
+            if not any(ln.text.strip() for ln in text_lines) and not text_tables:
+                raise NoText("has no text: the file is empty or only blank")
             return RawDocument(
                 path=name,
                 sha256=digest,
