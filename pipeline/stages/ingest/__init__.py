@@ -44,17 +44,19 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
     digest = hashlib.sha256(data).hexdigest()
     try:
         if _looks_like_pdf(data):
-            lines, tables, ocr_pages, sizes, warnings, pages = read_pdf(data, options)
+            pdf = read_pdf(data, options)
             return RawDocument(
                 path=name,
                 sha256=digest,
                 input_kind="pdf",
-                pages=pages,
-                lines=tuple(lines),
-                tables=tuple(tables),
-                ocr_pages=tuple(ocr_pages),
-                page_sizes=tuple(sizes),
-                warnings=tuple(warnings),
+                pages=len(pdf.sizes),
+                lines=tuple(pdf.lines),
+                tables=tuple(pdf.tables),
+                ocr_pages=tuple(pdf.ocr_pages),
+                page_sizes=tuple(pdf.sizes),
+                warnings=tuple(pdf.warnings),
+                ocr_reasons=tuple(pdf.ocr_reasons),
+                overlays=tuple(pdf.overlays),
             )
         if suffix in PDF_SUFFIXES:
             raise NotPdf(f"is named .pdf but is not a PDF (it starts with {_describe(data)})")

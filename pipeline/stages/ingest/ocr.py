@@ -22,6 +22,7 @@ from PIL import Image
 
 from pipeline.errors import OcrFailed, OcrUnavailable, Timeout
 from pipeline.records import Line
+from pipeline.stages.ingest.layer import Draft
 
 
 @dataclass(frozen=True)
@@ -194,32 +195,51 @@ def split_columns(words: list[Word]) -> list[list[Word]]:
 
 def words_to_lines(words: list[Word], page: int, scale: float) -> list[Line]:
     """Group words by Tesseract's (block, paragraph, line); boxes scaled from pixels to PDF points."""
+    return [draft.line for draft in words_to_drafts(words, page, scale)]
+
+
+def words_to_drafts(words: list[Word], page: int, scale: float) -> list[Draft]:
+    """Lines as drafts (see layer.py): each word and the space after it a piece with its x-extent, in points."""
     groups: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         groups.setdefault(word.key, []).append(word)
-    lines: list[Line] = []
+    drafts: list[Draft] = []
     for (block, par, _), group in groups.items():
         for column, ws in enumerate(split_columns(group)):
-            x0 = min(w.left for w in ws) * scale
-            y0 = min(w.top for w in ws) * scale
-            x1 = max(w.left + w.width for w in ws) * scale
-            y1 = max(w.top + w.height for w in ws) * scale
-            conf = sum(w.conf for w in ws) / len(ws) / 100.0
-            lines.append(
-                Line(
-                    page=page,
-                    text=" ".join(w.text for w in ws),
-                    bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
-                    size=round((y1 - y0), 1),
-                    ocr=True,
-                    confidence=round(conf, 3),
-                    # a column cut off a line starts a block of its own, keyed by where it starts
-                    block=block * 1000 + par if column == 0 else -(block * 1000 + par) * 100 - column,
-                )
-            )
-    return lines
+            # a column cut off a line starts a block of its own, keyed by where it starts
+            key = block * 1000 + par if column == 0 else -(block * 1000 + par) * 100 - column
+            drafts.append(_draft(ws, page, scale, key))
+    return drafts
+
+
+def _draft(ws: list[Word], page: int, scale: float, block: int) -> Draft:
+    x0 = min(w.left for w in ws) * scale
+    y0 = min(w.top for w in ws) * scale
+    x1 = max(w.left + w.width for w in ws) * scale
+    y1 = max(w.top + w.height for w in ws) * scale
+    line = Line(
+        page=page,
+        text=" ".join(w.text for w in ws),
+        bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
+        size=round((y1 - y0), 1),
+        ocr=True,
+        confidence=round(sum(w.conf for w in ws) / len(ws) / 100.0, 3),
+        block=block,
+        word_confidences=tuple(round(w.conf / 100.0, 3) for w in ws for _ in w.text.split()),
+    )
+    pieces: list[tuple[str, float, float]] = []
+    for i, w in enumerate(ws):
+        pieces.append((w.text, w.left * scale, (w.left + w.width) * scale))
+        if i + 1 < len(ws):
+            pieces.append((" ", (w.left + w.width) * scale, ws[i + 1].left * scale))
+    bottoms = sorted((w.top + w.height) * scale for w in ws)
+    return Draft(line, pieces, bottoms[len(bottoms) // 2])
 
 
 def ocr_page(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Line]:
+    return [draft.line for draft in ocr_drafts(image, page, dpi, lang, timeout)]
+
+
+def ocr_drafts(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Draft]:
     words = drop_specks(parse_tsv(run_tesseract(image, lang, timeout, dpi)))
-    return words_to_lines(words, page, 72.0 / dpi)
+    return words_to_drafts(words, page, 72.0 / dpi)
