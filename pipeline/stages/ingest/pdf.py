@@ -1,4 +1,5 @@
-"""PDF input: the text layer through PyMuPDF, pages without one through Tesseract, ruled tables through pdfplumber."""
+"""PDF input: the text layer through PyMuPDF where it is the page's text, OCR through Tesseract elsewhere, ruled
+tables from the page's drawings (tables.py) or its scanned grid (scan_tables.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pipeline.stages.ingest.ocr import check_language, ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
 from pipeline.stages.ingest.scan_tables import read_scan_table
 from pipeline.stages.ingest.stamps import merge_stamps
-from pipeline.stages.ingest.tables import find_tables, inside_any, merge_continued
+from pipeline.stages.ingest.tables import inside_any, merge_continued, page_tables
 from pipeline.stages.ingest.triage import Verdict, signature_boxes, triage
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # we report problems ourselves, per document
@@ -127,7 +128,7 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
     doc = open_pdf(data, options)
     by_page: dict[int, list[Line]] = {}
     reading = PdfReading([], [], [], [])
-    layer_pages: list[int] = []
+    layer_tables: list[Table] = []
     jobs: dict[int, _OcrJob] = {}
     with doc, ThreadPoolExecutor(max_workers=options.ocr_jobs) as pool:
         for pno, page in iter_pages(doc):
@@ -140,8 +141,7 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
                     lines, boxes = signature_boxes(page, merge_stamps(verdict.lines))
                     by_page[pno] = [d.line for d in lines]
                     reading.overlays += [d.line for d in boxes]
-                    if is_ruled(page):
-                        layer_pages.append(pno)
+                    layer_tables += page_tables(page, lines)
                     continue
                 if not drafts and not page.get_images() and not page.get_drawings():
                     continue  # a blank page: nothing to read, nothing to OCR
@@ -165,8 +165,6 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
             scan_tables += [table] if table else []
         reading.warnings += active_content(doc)
     lines = [line for pno in sorted(by_page) for line in by_page[pno]]
-    layer_tables, trouble = find_tables(data, layer_pages) if layer_pages else ([], None)
-    reading.warnings += [trouble] if trouble else []
     tables = sorted(layer_tables + scan_tables, key=lambda t: t.page)
     if tables:
         lines = [ln for ln in lines if not inside_any(ln, tables)]
@@ -233,17 +231,6 @@ def active_content(doc: pymupdf.Document) -> list[WarningRecord]:
             warnings.append(WarningRecord("javascript_ignored", "the PDF contains JavaScript; it was not run"))
             break
     return warnings
-
-
-def is_ruled(page: pymupdf.Page) -> bool:
-    """Whether a page has enough drawn lines to hold a ruled table. PyMuPDF answers in microseconds; pdfplumber's
-    own check parses the whole page (about 70 ms), so only ruled pages are handed to it."""
-    rules = 0
-    for drawing in page.get_drawings():
-        rules += sum(1 for item in drawing["items"] if item[0] in ("l", "re"))
-        if rules >= 6:
-            return True
-    return False
 
 
 def ocr_scanned_page(
