@@ -13,6 +13,7 @@ import pymupdf
 
 from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, TooLarge
 from pipeline.records import Line, Table, WarningRecord
+from pipeline.stages.ingest.blanks import settle_blanks
 from pipeline.stages.ingest.ink import grey_pgm
 from pipeline.stages.ingest.layer import Draft, layer_drafts
 from pipeline.stages.ingest.ocr import check_language, ocr_drafts
@@ -242,7 +243,8 @@ def ocr_scanned_page(
     table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = [d for d in drafts if not _under_any(d, overlays)]
-    merged = merge_stamps(drafts + overlays)
+    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout))
+    merged = merge_stamps(drafts, overlays)
     leftover = [d.line for d in overlays if any(m is d for m in merged)]
     return [d.line for d in merged if not any(d is o for o in overlays)], table, leftover
 

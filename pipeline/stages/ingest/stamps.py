@@ -24,10 +24,12 @@ _JOIN_AFTER = "/-."
 _JOIN_BEFORE = "/-.,;:)"
 
 
-def merge_stamps(drafts: list[Draft]) -> list[Draft]:
-    """The drafts with each stamp inserted into the line it was printed into, and removed as a line of its own."""
-    out = list(drafts)
-    for stamp in sorted(drafts, key=lambda d: d.line.bbox[0] if d.line.bbox else 0.0):
+def merge_stamps(drafts: list[Draft], stamps: list[Draft] | None = None) -> list[Draft]:
+    """The drafts with each stamp inserted into the line it was printed into, and removed as a line of its own.
+    Stamps are looked for among `stamps` (text drawn over a scan) when given, else among the drafts themselves."""
+    out = list(drafts) + list(stamps or [])
+    candidates = drafts if stamps is None else stamps
+    for stamp in sorted(candidates, key=lambda d: d.line.bbox[0] if d.line.bbox else 0.0):
         if stamp not in out or not _is_stamp(stamp):
             continue
         host = _host(stamp, [d for d in out if d is not stamp])
