@@ -36,11 +36,14 @@ class Draft:
         return Draft(replace(self.line, text=" ".join(text.split()), bbox=bbox), pieces, self.baseline, self.visible)
 
 
-def layer_drafts(page: pymupdf.Page, pno: int) -> list[Draft]:
+def layer_drafts(page: pymupdf.Page, pno: int, chars: bool = False) -> list[Draft]:
     """Every line of the page's text layer, visible and invisible (render mode 3: an OCR layer under a scan) apart:
-    a line's visible spans make one draft, its invisible spans another."""
+    a line's visible spans make one draft, its invisible spans another. With `chars`, each character is a piece
+    with its own x-extent (what stamps and table cells need: a third of the page's reading time); without, each
+    span is one piece."""
+    textpage = page.get_textpage(flags=_FLAGS)
+    data = textpage.extractRAWDICT(sort=True) if chars else textpage.extractDICT(sort=True)
     drafts: list[Draft] = []
-    data = page.get_text("rawdict", sort=True, flags=_FLAGS)
     for block in data["blocks"]:
         for line in block.get("lines", []):
             for visible in (True, False):
@@ -51,13 +54,19 @@ def layer_drafts(page: pymupdf.Page, pno: int) -> list[Draft]:
     return drafts
 
 
+def _pieces(span: dict[str, Any]) -> list[tuple[str, float, float]]:
+    if "chars" in span:
+        return [(ch["c"], ch["bbox"][0], ch["bbox"][2]) for ch in span["chars"]]
+    return [(span["text"], span["bbox"][0], span["bbox"][2])]
+
+
 def _draft(spans: list[dict[str, Any]], pno: int, block: int, visible: bool) -> Draft | None:
-    pieces = [(ch["c"], ch["bbox"][0], ch["bbox"][2]) for span in spans for ch in span["chars"]]
+    pieces = [p for span in spans for p in _pieces(span)]
     text = unicodedata.normalize("NFC", "".join(p[0] for p in pieces)).strip()
     if not text:
         return None
-    inked = [s for s in spans if "".join(ch["c"] for ch in s["chars"]).strip()]
-    lengths = [len(s["chars"]) for s in inked]
+    inked = [s for s in spans if "".join(p[0] for p in _pieces(s)).strip()]
+    lengths = [sum(len(p[0]) for p in _pieces(s)) for s in inked]
     weight = sum(lengths) or 1
     bold = sum(n for s, n in zip(inked, lengths, strict=True) if s["flags"] & _BOLD or "Bold" in s["font"]) / weight
     italic = sum(

@@ -19,8 +19,8 @@ from pipeline.stages.ingest.layer import Draft, layer_drafts
 from pipeline.stages.ingest.ocr import check_language, ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
 from pipeline.stages.ingest.scan_tables import read_scan_table
-from pipeline.stages.ingest.stamps import merge_stamps
-from pipeline.stages.ingest.tables import inside_any, merge_continued, page_tables
+from pipeline.stages.ingest.stamps import merge_stamps, might_hold_stamps
+from pipeline.stages.ingest.tables import find_grids, inside_any, merge_continued, read_tables
 from pipeline.stages.ingest.triage import Verdict, signature_boxes, triage
 
 pymupdf.TOOLS.mupdf_display_errors(False)  # we report problems ourselves, per document
@@ -139,10 +139,14 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
                 drafts = layer_drafts(page, pno)
                 verdict = _verdict(page, drafts, options)
                 if verdict.reason is None:
-                    lines, boxes = signature_boxes(page, merge_stamps(verdict.lines))
+                    grids = find_grids(page)
+                    body = verdict.lines
+                    if grids or might_hold_stamps(body):  # read again, with each character's place
+                        body = verdict.body(layer_drafts(page, pno, chars=True))
+                    lines, boxes = signature_boxes(page, merge_stamps(body))
                     by_page[pno] = [d.line for d in lines]
                     reading.overlays += [d.line for d in boxes]
-                    layer_tables += page_tables(page, lines)
+                    layer_tables += read_tables(pno, grids, lines)
                     continue
                 if not drafts and not page.get_images() and not page.get_drawings():
                     continue  # a blank page: nothing to read, nothing to OCR

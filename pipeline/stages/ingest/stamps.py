@@ -40,12 +40,20 @@ def merge_stamps(drafts: list[Draft], stamps: list[Draft] | None = None) -> list
     return out
 
 
+def might_hold_stamps(drafts: list[Draft]) -> bool:
+    """A quick look (line boxes only, no characters): whether a short line sits on a longer line's baseline."""
+    for stamp in drafts:
+        if _is_stamp(stamp) and _host(stamp, [d for d in drafts if d is not stamp], check_ink=False):
+            return True
+    return False
+
+
 def _is_stamp(draft: Draft) -> bool:
     text = draft.line.text
     return draft.line.bbox is not None and 0 < len(text.replace(" ", "")) <= MAX_STAMP_CHARS
 
 
-def _host(stamp: Draft, others: list[Draft]) -> Draft | None:
+def _host(stamp: Draft, others: list[Draft], check_ink: bool = True) -> Draft | None:
     """The longer line on whose baseline the stamp sits and whose extent (or one em beyond) holds its centre."""
     assert stamp.line.bbox is not None
     sx0, _, sx1, _ = stamp.line.bbox
@@ -62,7 +70,7 @@ def _host(stamp: Draft, others: list[Draft]) -> Draft | None:
         slack = SLACK * other.size
         if not box[0] - slack <= centre <= box[2] + slack:
             continue
-        if _overlap(stamp, other) > MAX_OVERLAP * (sx1 - sx0):
+        if check_ink and _overlap(stamp, other) > MAX_OVERLAP * (sx1 - sx0):
             continue
         distance = max(box[0] - centre, centre - box[2], 0.0)
         if best is None or distance < best[0]:

@@ -13,6 +13,7 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pymupdf
 
@@ -33,37 +34,35 @@ class _Edge:
 Point = tuple[float, float]
 
 
-def page_tables(page: pymupdf.Page, drafts: list[Draft]) -> list[Table]:
-    """The page's ruled tables with at least two rows and two columns, their cells' text read from `drafts`."""
-    horizontal, vertical = _edges(page.get_drawings())
+def find_grids(page: pymupdf.Page) -> list[list[BBox]]:
+    """The cells of each ruled grid on the page (a table of at least two cells), top to bottom."""
+    horizontal, vertical = _edges(page.get_cdrawings())
     if len(horizontal) < 2 or len(vertical) < 2:
         return []
-    crossings = _intersections(horizontal, vertical)
+    return _cells_to_tables(_intersections_to_cells(_intersections(horizontal, vertical)))
+
+
+def read_tables(pno: int, grids: list[list[BBox]], drafts: list[Draft]) -> list[Table]:
+    """The grids as tables with at least two rows and two columns, each cell's text from the drafts' characters."""
     tables = []
-    for cells in _cells_to_tables(_intersections_to_cells(crossings)):
+    for cells in grids:
         rows = _rows(cells)
-        texts = [[_cell_text(box, drafts) if box else "" for box in row] for row in rows]
         table_rows = tuple(
-            tuple(Cell(text, _round(box) if box else None) for text, box in zip(row_texts, row, strict=True))
-            for row_texts, row in zip(texts, rows, strict=True)
+            tuple(Cell(_cell_text(box, drafts) if box else "", _round(box) if box else None) for box in row)
+            for row in rows
         )
         if len(table_rows) >= 2 and max(len(r) for r in table_rows) >= 2:
-            bbox = (
-                min(c[0] for c in cells),
-                min(c[1] for c in cells),
-                max(c[2] for c in cells),
-                max(c[3] for c in cells),
-            )
-            tables.append(Table(page=page.number + 1, rows=table_rows, bbox=_round(bbox), pages=(page.number + 1,)))
+            bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+            tables.append(Table(page=pno, rows=table_rows, bbox=_round(bbox), pages=(pno,)))
     return tables
 
 
-def _edges(drawings: list[dict[str, object]]) -> tuple[list[_Edge], list[_Edge]]:
+def _edges(drawings: list[dict[str, Any]]) -> tuple[list[_Edge], list[_Edge]]:
     """Horizontal and vertical edges of every line and rectangle drawn, snapped and joined."""
     horizontal: list[_Edge] = []
     vertical: list[_Edge] = []
     for path in drawings:
-        for item in path["items"]:  # type: ignore[attr-defined]
+        for item in path["items"]:
             for (x0, y0), (x1, y1) in _segments(item):
                 if abs(y0 - y1) < 1:
                     horizontal.append(_Edge((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
@@ -72,20 +71,17 @@ def _edges(drawings: list[dict[str, object]]) -> tuple[list[_Edge], list[_Edge]]
     return _tidy(horizontal), _tidy(vertical)
 
 
-def _segments(item: tuple[object, ...]) -> Iterable[tuple[Point, Point]]:
+def _segments(item: tuple[Any, ...]) -> Iterable[tuple[Point, Point]]:
+    """The straight segments of one drawing item (PyMuPDF's `get_cdrawings` form: plain tuples)."""
     kind = item[0]
     if kind == "l":
-        p, q = item[1], item[2]
-        yield (p.x, p.y), (q.x, q.y)  # type: ignore[attr-defined]
+        yield tuple(item[1]), tuple(item[2])
     elif kind == "re":
-        r = item[1]
-        x0, y0, x1, y1 = r.x0, r.y0, r.x1, r.y1  # type: ignore[attr-defined]
+        x0, y0, x1, y1 = item[1]
         yield from (((x0, y0), (x1, y0)), ((x0, y1), (x1, y1)), ((x0, y0), (x0, y1)), ((x1, y0), (x1, y1)))
     elif kind == "qu":
-        q = item[1]
-        corners = [q.ul, q.ur, q.lr, q.ll]  # type: ignore[attr-defined]
-        for a, b in itertools.pairwise([*corners, corners[0]]):
-            yield (a.x, a.y), (b.x, b.y)
+        ul, ur, ll, lr = (tuple(p) for p in item[1])  # a quad's corners in PyMuPDF's order
+        yield from itertools.pairwise([ul, ur, lr, ll, ul])
 
 
 def _tidy(edges: list[_Edge]) -> list[_Edge]:

@@ -47,6 +47,11 @@ class Verdict:
     detail: str = ""
     lines: list[Draft] = field(default_factory=list)
     overlays: list[Draft] = field(default_factory=list)
+    scan: bool = False  # images cover the page and its visible text is only a box over them
+
+    def body(self, drafts: list[Draft]) -> list[Draft]:
+        """The lines of the page's text among `drafts` (the same page read again, with its characters)."""
+        return [d for d in drafts if not (self.scan and d.visible)]
 
 
 def triage(page: pymupdf.Page, drafts: list[Draft], min_letters: int) -> Verdict:
@@ -57,14 +62,14 @@ def triage(page: pymupdf.Page, drafts: list[Draft], min_letters: int) -> Verdict
     overlays = visible if scan and _letters(visible) >= MIN_OVERLAY_LETTERS else []
     if _letters(body) < min_letters:
         if overlays:
-            return Verdict("overlay_only", "text only in a box drawn over the scanned page", [], overlays)
+            return Verdict("overlay_only", "text only in a box drawn over the scanned page", [], overlays, scan)
         if not drafts and not page.get_images() and len(page.get_drawings()) >= PATHS:
             return Verdict("text_layer_unusable", "no text, but glyphs drawn as vector outlines")
         return Verdict("no_text_layer", "no text layer")
     unusable = why_unusable(body)
     if unusable:
-        return Verdict("text_layer_unusable", unusable, [], overlays)
-    return Verdict(None, "", body, overlays)
+        return Verdict("text_layer_unusable", unusable, [], overlays, scan)
+    return Verdict(None, "", body, overlays, scan)
 
 
 def _is_scan(page: pymupdf.Page, visible: list[Draft]) -> bool:
