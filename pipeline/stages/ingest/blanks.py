@@ -20,7 +20,8 @@ from PIL import Image
 from pipeline.stages.ingest.layer import Draft
 from pipeline.stages.ingest.ocr import read_digits
 
-MIN_CONFIDENCE = 0.85  # of every word in the blank, in both readings
+MIN_CONFIDENCE = 0.85  # of every word the page's reading found in the blank
+MIN_SECOND = 0.6  # of the second, digits-only reading (it must also give the same digits)
 _NUMBER_LINE = re.compile(r"^([Ss][ốôoó6]\S{0,2}?\s*[:;.]?)(.*?)(/\s*[A-ZĐ]\S*)")
 _DATE_LINE = re.compile(r"^([^\d,.]{2,40}[,.]\s*ng[àa]y)(.*?)(th[áa]ng)(.*?)(n[ăa]m\W{0,2}\s*\d{4})")
 
@@ -64,28 +65,40 @@ def settle_blanks(drafts: list[Draft], image: bytes, dpi: int, timeout: float) -
         return drafts
     page = Image.open(io.BytesIO(image)).convert("L")
     scale = dpi / 72.0
-    crops = [_crop(page, b, scale) for b in blanks]
-    readings = read_digits([c for c in crops if c is not None], timeout)
-    second = iter(readings)
     keep: dict[int, list[tuple[int, int]]] = {}
-    for blank, crop in zip(blanks, crops, strict=True):
-        again = next(second) if crop is not None else ("", 0.0)
+    for blank in blanks:
+        if not _confident_digits(blank):
+            again = ("", 0.0)
+        else:  # only a reading that could be kept is worth a second one
+            crop = _crop(page, blank, scale)
+            again = _second_reading(blank, crop, timeout) if crop is not None else ("", 0.0)
         if not _agrees(blank, again):
             keep.setdefault(id(blank.draft), []).append((blank.start, blank.end))
     return [_emptied(d, keep[id(d)]) if id(d) in keep else d for d in drafts]
 
 
+def _second_reading(blank: Blank, crop: Image.Image, timeout: float) -> tuple[str, float]:
+    """The blank read again on its own as a line of digits, then as one word if that differs from the page's
+    reading (Tesseract drops a lone small number in one layout or the other: measured on printed dates)."""
+    first = blank.draft.line.text[blank.start : blank.end].replace(" ", "")
+    again = read_digits(crop, timeout, psm=7)
+    return again if again[0] == first else read_digits(crop, timeout, psm=8)
+
+
+def _confident_digits(blank: Blank) -> bool:
+    """Whether the page's reading of the blank is plausible digits, every word of it confident."""
+    digits = blank.draft.line.text[blank.start : blank.end].replace(" ", "")
+    confidences = _confidences(blank.draft, blank.start, blank.end)
+    return blank.plausible(digits) and bool(confidences) and min(confidences) >= MIN_CONFIDENCE
+
+
 def _agrees(blank: Blank, again: tuple[str, float]) -> bool:
-    """Whether the page's reading of the blank is confident digits that the second reading repeats."""
-    text = blank.draft.line.text
-    first = text[blank.start : blank.end].strip()
+    """Whether the blank is empty, or its confident digits are what the second reading gives too."""
+    first = blank.draft.line.text[blank.start : blank.end].replace(" ", "")
     if not first:
         return True  # nothing was read there: nothing to keep or take out
-    digits = first.replace(" ", "")
-    confidences = _confidences(blank.draft, blank.start, blank.end)
-    confident = bool(confidences) and min(confidences) >= MIN_CONFIDENCE
     second, second_conf = again
-    return confident and blank.plausible(digits) and second.replace(" ", "") == digits and second_conf >= MIN_CONFIDENCE
+    return _confident_digits(blank) and second == first and second_conf >= MIN_SECOND
 
 
 def _confidences(draft: Draft, start: int, end: int) -> list[float]:
@@ -99,18 +112,47 @@ def _confidences(draft: Draft, start: int, end: int) -> list[float]:
 
 
 def _crop(page: Image.Image, blank: Blank, scale: float) -> Image.Image | None:
-    """The blank's area on the page image, with room above and below for handwriting that leaves the line."""
+    """What OCR read in the blank, cut from the page image: from the first to the last character read there (never
+    into the words either side), with room above and below for handwriting that leaves the line."""
     d = blank.draft
     box = d.line.bbox
-    if box is None:
+    text = d.line.text[blank.start : blank.end]
+    if box is None or not text.strip():
         return None
-    x0, x1 = _x_at(d, blank.start), _x_at(d, blank.end)
+    first = blank.start + len(text) - len(text.lstrip())
+    last = blank.start + len(text.rstrip())
+    x0, x1 = _x_at(d, first), _x_at(d, last)
     height = box[3] - box[1]
-    left, right = int(x0 * scale), int(x1 * scale)
-    top, bottom = int((box[1] - 0.5 * height) * scale), int((box[3] + 0.3 * height) * scale)
-    if right - left < 4:
+    margin = 0.25 * height
+    before = [p[2] for p in _pieces_ending_before(d, first)]
+    after = [p[1] for p in _pieces_starting_after(d, last)]
+    left = max([x0 - margin, *before[-1:]])
+    right = min([x1 + margin, *after[:1]])
+    if right - left < 2:
         return None
-    return page.crop((max(left, 0), max(top, 0), min(right, page.width), min(bottom, page.height)))
+    top, bottom = box[1] - 0.5 * height, box[3] + 0.3 * height
+    crop = (int(left * scale), max(int(top * scale), 0), int(right * scale), min(int(bottom * scale), page.height))
+    return page.crop(crop)
+
+
+def _pieces_ending_before(draft: Draft, index: int) -> list[tuple[str, float, float]]:
+    """The inked pieces (words) of the line that end before character `index`."""
+    out, pos = [], 0
+    for piece in draft.pieces:
+        if pos + len(piece[0]) <= index and piece[0].strip():
+            out.append(piece)
+        pos += len(piece[0])
+    return out
+
+
+def _pieces_starting_after(draft: Draft, index: int) -> list[tuple[str, float, float]]:
+    """The inked pieces (words) of the line that start at or after character `index`."""
+    out, pos = [], 0
+    for piece in draft.pieces:
+        if pos >= index and piece[0].strip():
+            out.append(piece)
+        pos += len(piece[0])
+    return out
 
 
 def _x_at(draft: Draft, index: int) -> float:
