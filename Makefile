@@ -10,13 +10,20 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 antiword
 # and Chromium for the review page's browser test.
 TEST_APT_PACKAGES := postgresql chromium
 
-.PHONY: setup system-deps test-deps run test lint samples bench bench-normalize clean
+.PHONY: setup dev-setup system-deps test-deps run test lint samples bench bench-startup bench-normalize clean
 
+# `setup` installs what running vnplan needs; `dev-setup` adds the extras and tools the tests and lint need.
 setup: system-deps $(VENV)/.installed
+
+dev-setup: setup $(VENV)/.installed-dev
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
@@ -42,21 +49,24 @@ test-deps:
 run: setup
 	$(BIN)/vnplan extract samples -o output
 
-test: setup test-deps
+test: dev-setup test-deps
 	$(BIN)/pytest
 
-lint: setup
+lint: dev-setup
 	$(BIN)/ruff check pipeline tests samples/build.py scripts benchmarks
 	$(BIN)/ruff format --check pipeline tests samples/build.py scripts benchmarks
 	$(BIN)/mypy pipeline
 
-bench: setup
+bench: dev-setup
 	$(BIN)/python benchmarks/bench.py
 
-bench-normalize: setup
+bench-startup: setup
+	$(BIN)/python benchmarks/startup.py
+
+bench-normalize: dev-setup
 	$(BIN)/python benchmarks/normalize_bench.py
 
-samples: setup
+samples: dev-setup
 	$(BIN)/python samples/build.py
 
 clean:

@@ -35,18 +35,13 @@ from pathlib import Path
 import pdfplumber
 import pymupdf
 
-from pipeline import Options, __version__
-from pipeline.stages.assemble import assemble
-from pipeline.stages.extract import extract_facts
-from pipeline.stages.extract.metadata import extract_metadata
-from pipeline.stages.ingest import IngestOptions, ingest
+from pipeline import __version__
+from pipeline.runner import STAGES, Options, run
+from pipeline.stages.ingest import IngestOptions
 from pipeline.stages.ingest.layer import layer_drafts
 from pipeline.stages.ingest.ocr import CACHE_ENV, ocr_page
 from pipeline.stages.ingest.pdf import native_dpi, render_page
 from pipeline.stages.ingest.triage import triage
-from pipeline.stages.normalize import normalize
-from pipeline.stages.structure import layout
-from pipeline.stages.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -93,25 +88,10 @@ def run_cli(paths: list[Path], out: Path) -> tuple[float, float]:
 
 
 def stages(paths: list[Path]) -> dict[str, float]:
-    """Seconds spent in each stage over all the files, in this process."""
-    spent = dict.fromkeys(("ingest", "normalize", "structure", "extract", "validate"), 0.0)
+    """Seconds spent in each stage over all the files, in this process, as the stage runner measures them."""
+    spent = dict.fromkeys(STAGES, 0.0)
     for path in paths:
-        t = time.perf_counter()
-        raw = ingest(path)
-        spent["ingest"] += time.perf_counter() - t
-        t = time.perf_counter()
-        doc = normalize(raw)
-        spent["normalize"] += time.perf_counter() - t
-        t = time.perf_counter()
-        lay = layout(doc)
-        spent["structure"] += time.perf_counter() - t
-        t = time.perf_counter()
-        meta = extract_metadata(doc, lay)
-        facts = extract_facts(doc, lay, meta)
-        spent["extract"] += time.perf_counter() - t
-        t = time.perf_counter()
-        validate(assemble(doc, lay, meta, facts, __version__))
-        spent["validate"] += time.perf_counter() - t
+        run(path, timings=spent)
     return spent
 
 
@@ -157,12 +137,10 @@ def rss_mib() -> float:
 
 def memory_over_documents(n: int) -> tuple[float, float]:
     """Resident memory after 50 and after n text documents processed in one process."""
-    from pipeline import extract_file
-
     seeds = [SAMPLES / f"{s}.txt" for s in SEEDS]
     after_50 = 0.0
     for i in range(n):
-        extract_file(seeds[i % len(seeds)], Options())
+        run(seeds[i % len(seeds)], Options())
         if i + 1 == 50:
             gc.collect()
             after_50 = rss_mib()

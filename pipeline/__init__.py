@@ -3,29 +3,39 @@
 The flow, one document at a time: ingest -> normalize -> structure -> extract -> validate -> write.
 
     from pipeline import extract_file
-    result = extract_file("plan.pdf")        # raises a VnplanError subclass on bad input
-    result["document"]["number"]             # e.g. '33/KH-BCĐ'
+    plan = extract_file("plan.pdf")          # raises a VnplanError subclass on bad input
+    plan.document.number                     # e.g. '33/KH-BCĐ'
+    plan.model_dump(mode="json")             # the JSON that `vnplan extract` writes
+
+Imports are lazy: `import pipeline` loads nothing heavy, so the command starts fast.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pipeline.errors import VnplanError
-from pipeline.stages.assemble import assemble
-from pipeline.stages.extract import extract_facts
-from pipeline.stages.extract.metadata import extract_metadata
-from pipeline.stages.ingest import IngestOptions, ingest
-from pipeline.stages.ingest.options import check_deadline
-from pipeline.stages.normalize import NormalizeOptions, normalize
-from pipeline.stages.normalize.language import require_vietnamese
-from pipeline.stages.structure import layout
-from pipeline.stages.validate import validate
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["Options", "VnplanError", "__version__", "extract_file", "load_results"]
+__all__ = ["Options", "Plan", "VnplanError", "__version__", "extract_file", "load_plan", "load_results"]
+
+if TYPE_CHECKING:
+    from pipeline.errors import VnplanError
+    from pipeline.options import Options
+    from pipeline.plan import Plan
+
+
+def extract_file(path: str | Path, options: Options | None = None) -> Plan:
+    """Read one document and return its validated plan. Raises a VnplanError subclass on bad input."""
+    from pipeline.runner import run
+
+    return run(path, options)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """A result written by vnplan, read back and validated (raises NotAResult if it is not one)."""
+    from pipeline.tools.results import load_plan as load
+
+    return load(Path(path))
 
 
 def load_results(folder: str | Path) -> Any:
@@ -35,21 +45,17 @@ def load_results(folder: str | Path) -> Any:
     return load(folder)
 
 
-@dataclass(frozen=True)
-class Options:
-    ingest: IngestOptions = field(default_factory=IngestOptions)
-    normalize: NormalizeOptions = field(default_factory=NormalizeOptions)
+def __getattr__(name: str) -> Any:
+    if name == "Options":
+        from pipeline.options import Options
 
+        return Options
+    if name == "Plan":
+        from pipeline.plan import Plan
 
-def extract_file(path: str | Path, options: Options | None = None) -> dict[str, Any]:
-    """Read one plan and return its validated JSON. Raises a VnplanError subclass on bad input."""
-    options = options or Options()
-    raw = ingest(path, options.ingest)
-    check_deadline(options.ingest)
-    doc = normalize(raw, options.normalize)
-    require_vietnamese(doc)
-    check_deadline(options.ingest)
-    lay = layout(doc)
-    metadata = extract_metadata(doc, lay)
-    facts = extract_facts(doc, lay, metadata)
-    return validate(assemble(doc, lay, metadata, facts, __version__), path=str(path))
+        return Plan
+    if name == "VnplanError":
+        from pipeline.errors import VnplanError
+
+        return VnplanError
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -13,7 +13,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.tools.audit import ProfileError, audit, load_profile
+from pipeline.errors import ProfileError
+from pipeline.plan import Plan
+from pipeline.tools.audit import PlanAudit, load_profile
+from pipeline.tools.audit import audit as audit_plan
 from pipeline.tools.cli import app
 
 from .conftest import SAMPLES, extracted
@@ -22,6 +25,11 @@ LAO_CAI = SAMPLES / "000_475196faf128e58a.layer.pdf"
 THAI_NGUYEN = SAMPLES / "001_3e86aff22814d78e.txt"
 PROFILES = [load_profile("plan-basics"), load_profile("blood-donation")]
 runner = CliRunner()
+
+
+def audit(result: dict[str, Any], profiles: list[dict[str, Any]]) -> PlanAudit:
+    """Audit a result given as JSON (perhaps edited), read through the plan model as `vnplan audit` reads files."""
+    return audit_plan(Plan.model_validate(result), profiles)
 
 
 def statuses(result: dict[str, Any]) -> dict[str, str]:

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pipeline.errors import BatchLocked
+from pipeline.runner import Options
 from pipeline.stages.validate import schema_errors
-from pipeline.tools.batch import BatchLocked, locked, output_stem, run_batch
+from pipeline.tools.batch import locked, output_stem, run_batch
 from pipeline.tools.cli import app
 
 from .conftest import SAMPLES
@@ -62,14 +64,25 @@ def test_a_second_batch_into_the_same_folder_is_refused(tmp_path: Path) -> None:
         run_batch(tmp_path, out)
 
 
+def long_scan(path: Path, pages: int) -> Path:
+    """A scan of `pages` pages (the sample's pages repeated): its OCR takes over half a second a page on any machine."""
+    import pymupdf
+
+    src = pymupdf.open(SAMPLES / "001_3e86aff22814d78e.scan.pdf")
+    doc = pymupdf.open()
+    while doc.page_count < pages:
+        doc.insert_pdf(src)
+    doc.save(path)
+    return path
+
+
 def test_timeout_stops_the_document_not_the_batch(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    # nine scanned pages take several seconds; the text, read beside them, a fraction of the limit even when the
-    # scan's Tesseract processes hold both cores
-    shutil.copy(SAMPLES / "000_475196faf128e58a.scan.pdf", folder / "scan.pdf")
+    long_scan(folder / "scan.pdf", 60)
     shutil.copy(SAMPLES / "000_475196faf128e58a.txt", folder / "text.txt")
-    summary = run_batch(folder, tmp_path / "out", workers=2, timeout=2.5)
+    # the text takes under a second alone, so 15 s holds on a busy machine; 60 scanned pages take more on any
+    summary = run_batch(folder, tmp_path / "out", Options(timeout=15.0), workers=2)
     by_name = {Path(o.file).name: o for o in summary.outcomes}
     assert by_name["text.txt"].status == "done"
     assert by_name["scan.pdf"].status == "failed" and by_name["scan.pdf"].error["type"] == "timeout"  # type: ignore[index]
@@ -86,6 +99,19 @@ def test_batch_command_summary_and_exit_code(inputs: Path, tmp_path: Path) -> No
     assert res.exit_code == 2  # one input failed
     assert "error [corrupt]" in res.stderr and "broken.pdf" in res.stderr
     assert "done" in res.stderr and "failed" in res.stderr
+
+
+def test_batch_exits_with_the_highest_code_among_its_failures() -> None:
+    """Like extract: a bad input is 2, Tesseract missing is 3, and 3 wins; nothing failed is 0."""
+    from pipeline.tools.batch import Outcome, Summary
+
+    def failed(code: str) -> Outcome:
+        return Outcome("x.pdf", None, "failed", "", error={"stage": "ingest", "type": code, "message": "…"})
+
+    assert Summary([failed("corrupt"), failed("ocr_unavailable"), failed("timeout")]).exit_code() == 3
+    assert Summary([failed("corrupt"), Outcome("y.txt", "y.json", "done", "")]).exit_code() == 2
+    assert Summary([failed("crashed")]).exit_code() == 1
+    assert Summary([Outcome("y.txt", "y.json", "skipped", "")]).exit_code() == 0
 
 
 def test_dask_cluster_gives_the_local_results(inputs: Path, tmp_path: Path) -> None:
@@ -115,7 +141,9 @@ def test_dask_timeout_holds_on_worker_threads(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(SAMPLES / "001_3e86aff22814d78e.scan.pdf", folder / "scan.pdf")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = run_batch(folder, tmp_path / "out", timeout=1.0, executor=DaskExecutor(cluster.scheduler_address))
+        summary = run_batch(
+            folder, tmp_path / "out", Options(timeout=1.0), executor=DaskExecutor(cluster.scheduler_address)
+        )
     (outcome,) = summary.outcomes
     assert outcome.status == "failed" and outcome.error and outcome.error["type"] == "timeout"
     assert outcome.seconds < 10

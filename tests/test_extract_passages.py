@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline import extract_file
+from pipeline.plan import Event, Evidence
 from pipeline.stages.extract.quantities import find_quantities
 from pipeline.vi.text import key
 
@@ -39,9 +40,10 @@ Lê Văn Bình
 
 
 def plan(body: str, tmp_path: Path) -> dict[str, Any]:
+    """The passage in a plan's frame, extracted: the result as the JSON vnplan writes."""
     path = tmp_path / "plan.txt"
     path.write_text(HEADER + body + FOOTER, "utf-8")
-    return extract_file(path)
+    return extract_file(path).model_dump(mode="json")
 
 
 # ---- quantities: numbers, units, comparators -------------------------------------------------------------------
@@ -337,9 +339,10 @@ def test_a_garbled_quota_row_is_flagged_by_its_confidence() -> None:
     assert all(r["confidence"] < 0.9 for r in garbled)
 
 
-def _ev(name: str, start: str | None = None, end: str | None = None, period: str | None = None) -> dict[str, Any]:
-    return {"name": name, "date_start": start, "date_end": end, "period_text": period, "organizers": [],
-            "target": None, "location": None, "confidence": 0.6}  # fmt: skip
+def _ev(name: str, start: str | None = None, end: str | None = None, period: str | None = None) -> Event:
+    evidence = Evidence(page=1, bbox=None, text=name, raw_text=name)
+    return Event(name=name, date_start=start, date_end=end, period_text=period, text=name, source=evidence,
+                 confidence=0.6)  # fmt: skip
 
 
 def test_mentions_of_one_event_are_one_event() -> None:
@@ -360,4 +363,4 @@ def test_mentions_of_one_event_are_one_event() -> None:
         _ev("Các hoạt động nhân Ngày Môi trường thế giới - 5/6", "2024-06", "2024-06"),
         _ev("Ngày Môi trường thế giới", "2024-06-05", "2024-06-05"),
     ])  # fmt: skip
-    assert [(e["date_start"], e["date_end"]) for e in merged] == [("2024-05", "2024-09"), ("2024-06-05", "2024-06-05")]
+    assert [(e.date_start, e.date_end) for e in merged] == [("2024-05", "2024-09"), ("2024-06-05", "2024-06-05")]

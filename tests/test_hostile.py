@@ -16,8 +16,10 @@ from typer.testing import CliRunner
 from pipeline.stages.ingest import IngestOptions, ingest
 from pipeline.tools.cli import app
 
-from .conftest import ROOT
+from .conftest import ROOT, SAMPLES, extracted_plan
 from .hostile import Case, build
+
+TEXT_SAMPLE = SAMPLES / "000_475196faf128e58a.txt"
 
 runner = CliRunner()
 
@@ -92,9 +94,9 @@ def test_a_link_in_the_output_folder_is_replaced_not_followed(tmp_path: Path) ->
     out = tmp_path / "out"
     out.mkdir()
     (out / "plan.json").symlink_to(victim)
-    write_result({"a": 1}, out, "plan")
+    write_result(extracted_plan(TEXT_SAMPLE), out, "plan")
     assert victim.read_text() == "keep me"
-    assert not (out / "plan.json").is_symlink() and json.loads((out / "plan.json").read_text()) == {"a": 1}
+    assert not (out / "plan.json").is_symlink() and json.loads((out / "plan.json").read_text())["schema_version"]
 
 
 @pytest.mark.parametrize("stem", ["../../x", "/etc/passwd", "..", ""])
@@ -104,9 +106,9 @@ def test_output_names_cannot_leave_the_folder(tmp_path: Path, stem: str) -> None
     out = tmp_path / "a" / "b"
     if Path(stem).name in {"", ".."}:
         with pytest.raises(ValueError, match="bad output name"):
-            write_result({}, out, stem)
+            write_result(extracted_plan(TEXT_SAMPLE), out, stem)
     else:
-        assert write_result({}, out, stem).parent == out
+        assert write_result(extracted_plan(TEXT_SAMPLE), out, stem).parent == out
 
 
 def test_bomb_is_refused_before_it_is_decoded(corpus: tuple[Path, dict[str, Case]]) -> None:

@@ -16,10 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pipeline.tools.cli import app
+from pipeline.tools.results import load_plan
 from pipeline.tools.review import build_html, collect_items, page_images, write_review
 from pipeline.vi.text import format_number
 
-from .conftest import ROOT, SAMPLES, extracted
+from .conftest import ROOT, SAMPLES, extracted, extracted_plan
 
 runner = CliRunner()
 SCAN = SAMPLES / "001_3e86aff22814d78e.scan.pdf"
@@ -69,9 +70,9 @@ def test_page_is_self_contained_and_small(scan_page: tuple[Path, dict[str, Any]]
 
 def test_text_input_shows_corrected_text_with_highlights(tmp_path: Path) -> None:
     result = extracted(TEXT)
-    html = build_html(result, None)
+    html = build_html(extracted_plan(TEXT), None)
     assert 'class="page"' not in html
-    items = collect_items(result)
+    items = collect_items(extracted_plan(TEXT))
     for item in items:
         if item.kind in ("target", "event", "quota_row"):
             assert f'id="box-{item.id}"' in html, item.id
@@ -106,8 +107,8 @@ def test_batch_review_writes_a_page_per_document(tmp_path: Path) -> None:
     pages = sorted(p.name for p in (tmp_path / "out" / "review").iterdir())
     assert pages == ["lao-cai.html", "thai-nguyen.html"]
     # the manifest finds the source again for a later `vnplan review`
-    assert write_review(json.loads((tmp_path / "out" / "thai-nguyen.json").read_text("utf-8")),
-                        tmp_path / "out" / "thai-nguyen.json", tmp_path / "again.html").is_file()  # fmt: skip
+    assert write_review(load_plan(tmp_path / "out" / "thai-nguyen.json"), tmp_path / "out" / "thai-nguyen.json",
+                        tmp_path / "again.html").is_file()  # fmt: skip
 
 
 def test_page_images_are_jpeg() -> None:

@@ -90,11 +90,11 @@ def test_header_issuer_and_metadata_of_another_plan() -> None:
 
     doc, lay = _layout()
     meta = extract_metadata(doc, lay)
-    assert meta["number"] == "12/KH-BCĐ"
-    assert meta["date"] == "2024-03-05"
-    assert meta["province"] == "Hà Giang"
-    assert meta["issuer"] == "Ban Chỉ đạo tiêm chủng"
-    assert meta["plan_year"] == 2024
-    assert [b["number"] for b in meta["legal_bases"]] == ["1234/QĐ-BYT"]
-    assert meta["legal_bases"][0]["issuer"] == "Bộ Y tế"
-    assert meta["signer"] == {"name": "Nguyễn Văn An", "title": "Phó Chủ tịch", "authority": "KT. Chủ tịch"}
+    assert meta.number == "12/KH-BCĐ"
+    assert meta.date == "2024-03-05"
+    assert meta.province == "Hà Giang"
+    assert meta.issuer == "Ban Chỉ đạo tiêm chủng"
+    assert meta.plan_year == 2024
+    assert [b.number for b in meta.legal_bases] == ["1234/QĐ-BYT"]
+    assert meta.legal_bases[0].issuer == "Bộ Y tế"
+    assert meta.signer.model_dump() == {"name": "Nguyễn Văn An", "title": "Phó Chủ tịch", "authority": "KT. Chủ tịch"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.plan import Topic
 from pipeline.records import Document, Paragraph
 from pipeline.vi.text import key
 
@@ -35,7 +36,7 @@ _DECIMAL_RE = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")
 _ARABIC_RE = re.compile(r"^\s*(\d{1,2})\s*[.)](?:\s+(?=\S)|(?=[^\d\s/.,]))")
 _LETTER_RE = re.compile(r"^\s*([a-zđ])\s*\)\s*(?=\S)")
 
-TOPICS = (
+TOPICS: tuple[tuple[Topic, tuple[str, ...]], ...] = (
     ("purpose", ("muc dich",)),
     ("requirements", ("yeu cau",)),
     ("targets", ("muc tieu", "chi tieu")),
@@ -53,7 +54,7 @@ class Section:
     rank: int  # kind of marker: 1 roman, 2 arabic, 3+ decimal depth, 6 letter
     paragraphs: list[int] = field(default_factory=list)  # own paragraphs (heading paragraph first)
     children: list[Section] = field(default_factory=list)
-    topic: str = "other"
+    topic: Topic = "other"
     heading_end: int = 0  # where the heading ends in the first paragraph's text
 
     def walk(self) -> list[Section]:
@@ -210,7 +211,7 @@ def section_tree(doc: Document, ks: list[str], first: int, end: int) -> list[Sec
     return roots
 
 
-def topic_of(heading: str, inherited: str) -> str:
+def topic_of(heading: str, inherited: Topic) -> Topic:
     """A heading's topic: named at its start, or anywhere in a short heading (`II. MỤC TIÊU, CHỈ TIÊU`); a long
     numbered item (`3. 100% các huyện tổ chức các hoạt động …`) keeps its parent's."""
     k = key(heading)

@@ -1,4 +1,6 @@
-"""Validate: a result against schemas/plan.schema.json (JSON Schema 2020-12); failures name their JSON paths."""
+"""Validate: a plan against schemas/plan.schema.json (JSON Schema 2020-12, generated from the plan model); failures
+name their JSON paths. The model checks each record as it is built; this is the check of the whole contract, on
+the JSON that will be written."""
 
 from __future__ import annotations
 
@@ -10,8 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from pipeline.errors import InvalidOutput
-
-SCHEMA_VERSION = "1.0.0"
+from pipeline.plan import Plan
 
 
 @lru_cache(maxsize=1)
@@ -22,15 +23,15 @@ def plan_validator() -> Draft202012Validator:
 
 
 def schema_errors(result: Any) -> list[str]:
-    """`[path] message` for every way the result breaks the schema (empty when it is valid)."""
+    """`[path] message` for every way a result (as JSON data) breaks the schema (empty when it is valid)."""
     errors = sorted(plan_validator().iter_errors(result), key=lambda e: list(e.absolute_path))
     return [f"[{e.json_path}] {e.message}" for e in errors]
 
 
-def validate(result: dict[str, Any], *, path: str | None = None) -> dict[str, Any]:
-    """Return the result unchanged if it is valid; raise InvalidOutput listing the failing paths otherwise."""
-    errors = schema_errors(result)
+def validate(plan: Plan, *, path: str | None = None) -> Plan:
+    """Return the plan unchanged if its JSON is valid; raise InvalidOutput listing the failing paths otherwise."""
+    errors = schema_errors(plan.model_dump(mode="json"))
     if errors:
         shown = "; ".join(errors[:3]) + (f" (and {len(errors) - 3} more)" if len(errors) > 3 else "")
         raise InvalidOutput(f"result does not match the plan schema: {shown}", errors, path=path)
-    return result
+    return plan

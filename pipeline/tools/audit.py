@@ -20,23 +20,12 @@ from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
+from pydantic import BaseModel
 
-from pipeline.errors import VnplanError
-from pipeline.stages.validate import schema_errors
+from pipeline.errors import ProfileError
+from pipeline.plan import Body, Event, Plan, Section, Target
 from pipeline.vi.names import is_body_name
 from pipeline.vi.text import DOC_NUMBER_RE, format_number, key
-
-Result = dict[str, Any]
-
-
-class ProfileError(VnplanError):
-    code = "bad_profile"
-    exit_code = 2
-
-
-class NotAResult(VnplanError):
-    code = "not_a_result"
-    exit_code = 2
 
 
 @dataclass
@@ -109,58 +98,48 @@ def load_profile(name_or_path: str) -> dict[str, Any]:
     return profile
 
 
-def load_result(path: Path) -> Result:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise NotAResult(f"{path}: not a readable JSON file ({e})") from e
-    errors = schema_errors(data)
-    if errors:
-        raise NotAResult(f"{path} is not a vnplan result ({errors[0]})")
-    result: Result = data
-    return result
-
-
 # ---- requirements --------------------------------------------------------------------------------------------------
 
 
-def _get(result: Result, dotted: str) -> Any:
-    value: Any = result
+def _get(plan: Plan, dotted: str) -> Any:
+    """The value at a dotted path of the result (`document.legal_bases`); None where the path leads nowhere."""
+    value: Any = plan
     for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
+        value = getattr(value, part, None) if isinstance(value, BaseModel) else None
     return value
 
 
 def _evidence_of(value: Any) -> tuple[int | None, str | None]:
     if isinstance(value, list) and value:
         value = value[0]
-    if isinstance(value, dict) and isinstance(value.get("source"), dict):
-        return value["source"].get("page"), value["source"].get("text")
-    return None, None
+    source = getattr(value, "source", None)
+    return (source.page, source.text) if source is not None and hasattr(source, "page") else (None, None)
 
 
-def check_field(result: Result, req: dict[str, Any], path: str) -> Finding:
-    value = _get(result, path)
+def check_field(plan: Plan, req: dict[str, Any], path: str) -> Finding:
+    value = _get(plan, path)
     base = Finding(req["id"], req["title"], "missing", req["mandatory"])
-    if value in (None, "", [], {}):
+    if value in (None, "", [], {}) or (isinstance(value, BaseModel) and not any(value.model_dump().values())):
         return base
     page, quote = _evidence_of(value)
-    if page is None:
-        src = result["document"].get("sources", {}).get(path.split(".")[1]) if path.startswith("document.") else None
-        page, quote = (src["page"], src["text"]) if src else (None, None)
-    shown = (
-        value
-        if not isinstance(value, list | dict)
-        else (f"{len(value)} item(s)" if isinstance(value, list) else "present")
-    )
+    if page is None and path.startswith("document."):
+        src = plan.document.sources.get(path.split(".")[1])  # type: ignore[call-overload]
+        page, quote = (src.page, src.text) if src else (None, None)
+    if isinstance(value, list):
+        shown: Any = f"{len(value)} item(s)"
+    elif isinstance(value, BaseModel):
+        shown = "present"
+    else:
+        shown = value
     return Finding(req["id"], req["title"], "stated", req["mandatory"], shown, page, quote)
 
 
-def check_section(result: Result, req: dict[str, Any], topic: str) -> Finding:
-    def walk(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [s for sec in sections for s in [sec, *walk(sec.get("children", []))]]
+def all_sections(sections: list[Section]) -> list[Section]:
+    return [s for sec in sections for s in [sec, *all_sections(sec.children)]]
 
-    found = next((s for s in walk(result["sections"]) if s.get("topic") == topic), None)
+
+def check_section(plan: Plan, req: dict[str, Any], topic: str) -> Finding:
+    found = next((s for s in all_sections(plan.sections) if s.topic == topic), None)
     if found is None:
         return Finding(req["id"], req["title"], "missing", req["mandatory"])
     return Finding(
@@ -168,9 +147,9 @@ def check_section(result: Result, req: dict[str, Any], topic: str) -> Finding:
         req["title"],
         "stated",
         req["mandatory"],
-        found["heading"] or found["number"],
-        found["page"],
-        found["heading"] or found["text"][:200],
+        found.heading or found.number,
+        found.page,
+        found.heading or found.text[:200],
     )
 
 
@@ -179,45 +158,37 @@ def _mentions(text: str, words: list[str]) -> bool:
     return any(key(w) in k for w in words)
 
 
-def check_target(result: Result, req: dict[str, Any], spec: dict[str, Any]) -> Finding:
+def check_target(plan: Plan, req: dict[str, Any], spec: dict[str, Any]) -> Finding:
     words, units = spec["metric_words"], [key(u) for u in spec.get("units", [])]
     in_targets = spec.get("where", "any") == "targets"
     candidates = [
         t
-        for t in sorted(result["targets"], key=lambda t: -t.get("confidence", 0))
-        if not (units and key(t.get("unit") or "") not in units)
-        and not (in_targets and not re.search(r"muc tieu|chi tieu", key(t.get("section", ""))))
+        for t in sorted(plan.targets, key=lambda t: -t.confidence)
+        if not (units and key(t.unit or "") not in units)
+        and not (in_targets and not re.search(r"muc tieu|chi tieu", key(t.section)))
     ]
     # the target's own metric first; its sentence, which may hold several targets, only after
-    ordered = [t for t in candidates if _mentions(f"{t.get('metric') or ''} {t.get('unit') or ''}", words)]
-    ordered += [t for t in candidates if t not in ordered and _mentions(t.get("text") or "", words)]
+    ordered = [t for t in candidates if _mentions(f"{t.metric or ''} {t.unit or ''}", words)]
+    ordered += [t for t in candidates if t not in ordered and _mentions(t.text, words)]
     for t in ordered:
-        shown = f"{t['comparator'] if t['comparator'] != '=' else ''}{t['value']} {t.get('unit') or ''}".strip()
-        return Finding(
-            req["id"], req["title"], "stated", req["mandatory"], shown, t["source"]["page"], t["source"]["text"]
-        )
-    for p in result.get("paragraphs", []):
-        if _mentions(p["text"], words):
+        shown = f"{t.comparator if t.comparator != '=' else ''}{t.value} {t.unit or ''}".strip()
+        return Finding(req["id"], req["title"], "stated", req["mandatory"], shown, t.source.page, t.source.text)
+    for p in plan.paragraphs:
+        if _mentions(p.text, words):
             return Finding(
-                req["id"],
-                req["title"],
-                "unclear",
-                req["mandatory"],
-                None,
-                p["page"],
-                p["text"][:300],
+                req["id"], req["title"], "unclear", req["mandatory"], None, p.page, p.text[:300],
                 "mentioned without a number",
-            )
+            )  # fmt: skip
     return Finding(req["id"], req["title"], "missing", req["mandatory"])
 
 
-def check_requirement(result: Result, req: dict[str, Any]) -> Finding:
+def check_requirement(plan: Plan, req: dict[str, Any]) -> Finding:
     check = req["check"]
     if "field" in check:
-        return check_field(result, req, check["field"])
+        return check_field(plan, req, check["field"])
     if "section" in check:
-        return check_section(result, req, check["section"])
-    return check_target(result, req, check["target"])
+        return check_section(plan, req, check["section"])
+    return check_target(plan, req, check["target"])
 
 
 # ---- consistency ---------------------------------------------------------------------------------------------------
@@ -226,17 +197,17 @@ _YEAR = re.compile(r"\b(?:năm|NĂM)\s+((?:19|20)\d{2})\b")
 _RESULTS_OF = re.compile(r"kết quả[^.;]{0,80}?năm\s+((?:19|20)\d{2})", re.IGNORECASE)
 
 
-def check_consistency(result: Result) -> list[Finding]:
+def check_consistency(plan: Plan) -> list[Finding]:
     out: list[Finding] = []
-    doc = result["document"]
-    year = doc.get("plan_year")
-    out += _quota_findings(result, year)
+    doc = plan.document
+    year = doc.plan_year
+    out += _quota_findings(plan, year)
     if year:
-        out += _year_findings(result, year)
-        out += _event_date_findings(result, year)
-    shares = [t for t in result["targets"] if t.get("kind") == "share_of_plan"]
+        out += _year_findings(plan, year)
+        out += _event_date_findings(plan, year)
+    shares = [t for t in plan.targets if t.kind == "share_of_plan"]
     if shares:
-        total = sum(t["value"] for t in shares)
+        total = sum(t.value for t in shares)
         status = "inconsistent" if total > 100 else "ok"
         out.append(
             Finding(
@@ -244,12 +215,12 @@ def check_consistency(result: Result) -> list[Finding]:
                 "Campaign shares of the yearly plan",
                 status,
                 value=total,
-                page=shares[0]["source"]["page"],
-                quote="; ".join(t["text"] for t in shares)[:300],
+                page=shares[0].source.page,
+                quote="; ".join(t.text for t in shares)[:300],
                 message=f"campaign shares add up to {total}% of the yearly plan",
             )
         )
-    number, date = doc.get("number"), doc.get("date")
+    number, date = doc.number, doc.date
     if not number or not DOC_NUMBER_RE.fullmatch(number):
         out.append(
             Finding(
@@ -262,18 +233,18 @@ def check_consistency(result: Result) -> list[Finding]:
         )
     if not date:
         out.append(Finding("date_parses", "Date of issue", "inconsistent", message="the date of issue was not found"))
-    out += _body_findings(result)
+    out += _body_findings(plan)
     unique: dict[tuple[str, str, int | None], Finding] = {}
     for f in out:  # two targets of one sentence give the same finding once
         unique.setdefault((f.requirement, str(f.value), f.page), f)
     return list(unique.values())
 
 
-def _quota_findings(result: Result, year: int | None) -> list[Finding]:
+def _quota_findings(plan: Plan, year: int | None) -> list[Finding]:
     out: list[Finding] = []
-    for table in result.get("quota_tables", []):
-        stated, computed = table.get("total_stated"), table.get("total_computed")
-        page, quote = table["source"]["page"], table["source"]["text"]
+    for table in plan.quota_tables:
+        stated, computed = table.total_stated, table.total_computed or 0
+        page, quote = table.source.page, table.source.text
         if stated is not None:
             same = abs(stated - computed) < 1e-6
             out.append(
@@ -287,9 +258,7 @@ def _quota_findings(result: Result, year: int | None) -> list[Finding]:
                     message=f"quota rows add up to {format_number(computed)}; the table states {format_number(stated)}",
                 )
             )
-        plan_total = next(
-            (t for t in result["targets"] if t.get("kind") == "goal" and abs(t["value"] - computed) < 1e-6), None
-        )
+        plan_total = next((t for t in plan.targets if t.kind == "goal" and abs(t.value - computed) < 1e-6), None)
         if plan_total is not None:
             out.append(
                 Finding(
@@ -297,13 +266,13 @@ def _quota_findings(result: Result, year: int | None) -> list[Finding]:
                     "Quota rows against the plan's own target",
                     "ok",
                     value=computed,
-                    page=plan_total["source"]["page"],
-                    quote=plan_total["text"],
-                    message=f"the rows' total equals the plan's target of {format_number(plan_total['value'])} "
-                    f"{plan_total.get('unit') or ''}".rstrip(),
+                    page=plan_total.source.page,
+                    quote=plan_total.text,
+                    message=f"the rows' total equals the plan's target of {format_number(plan_total.value)} "
+                    f"{plan_total.unit or ''}".rstrip(),
                 )
             )
-        title_years = [int(y) for y in _YEAR.findall(table.get("title") or "")]
+        title_years = [int(y) for y in _YEAR.findall(table.title or "")]
         for y in title_years:
             if year and y != year:
                 out.append(
@@ -313,21 +282,17 @@ def _quota_findings(result: Result, year: int | None) -> list[Finding]:
                         "inconsistent",
                         value=y,
                         page=page,
-                        quote=table.get("title"),
+                        quote=table.title,
                         message=f"the table's heading says {y}; the plan is for {year}",
                     )
                 )
     return out
 
 
-def _year_findings(result: Result, year: int) -> list[Finding]:
+def _year_findings(plan: Plan, year: int) -> list[Finding]:
     out: list[Finding] = []
-
-    def walk(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [s for sec in sections for s in [sec, *walk(sec.get("children", []))]]
-
-    for s in walk(result["sections"]):
-        for y in (int(v) for v in _YEAR.findall(s.get("heading") or "")):
+    for s in all_sections(plan.sections):
+        for y in (int(v) for v in _YEAR.findall(s.heading)):
             if y not in (year, year - 1, year + 1):
                 out.append(
                     Finding(
@@ -335,13 +300,13 @@ def _year_findings(result: Result, year: int) -> list[Finding]:
                         "Year in a heading",
                         "inconsistent",
                         value=y,
-                        page=s["page"],
-                        quote=s["heading"],
+                        page=s.page,
+                        quote=s.heading,
                         message=f"a heading names {y}; the plan is for {year}",
                     )
                 )
-    for p in result.get("paragraphs", []):
-        for m in _RESULTS_OF.finditer(p["text"]):
+    for p in plan.paragraphs:
+        for m in _RESULTS_OF.finditer(p.text):
             y = int(m.group(1))
             if y >= year:
                 out.append(
@@ -350,7 +315,7 @@ def _year_findings(result: Result, year: int) -> list[Finding]:
                         "Year of the results the plan builds on",
                         "inconsistent",
                         value=y,
-                        page=p["page"],
+                        page=p.page,
                         quote=m.group(0),
                         message=f"the plan for {year} builds on the results of {y}; "
                         f"those of {year - 1} are probably meant",
@@ -359,35 +324,34 @@ def _year_findings(result: Result, year: int) -> list[Finding]:
     return out
 
 
-def _on(item: dict[str, Any], requirement: str, title: str, status: str, value: Any, message: str) -> Finding:
+def _on(item: Target | Event | Body, requirement: str, title: str, status: str, value: Any, message: str) -> Finding:
     """A finding about one extracted item, quoting the item's evidence."""
-    return Finding(requirement, title, status, value=value, page=item["source"]["page"], quote=item["text"][:300],
+    quote = item.source.text if isinstance(item, Body) else item.text
+    return Finding(requirement, title, status, value=value, page=item.source.page, quote=quote[:300],
                    message=message)  # fmt: skip
 
 
-def _event_date_findings(result: Result, year: int) -> list[Finding]:
+def _event_date_findings(plan: Plan, year: int) -> list[Finding]:
     out = []
-    for e in result["events"]:
-        for d in (e.get("date_start"), e.get("date_end")):
+    for e in plan.events:
+        for d in (e.date_start, e.date_end):
             if d and int(d[:4]) not in (year,):
-                message = f"{e['name']}: {d} is outside {year}"
+                message = f"{e.name}: {d} is outside {year}"
                 out.append(_on(e, "event_date", "Event date outside the plan year", "inconsistent", d, message))
                 break
     return out
 
 
-def _body_findings(result: Result) -> list[Finding]:
+def _body_findings(plan: Plan) -> list[Finding]:
     out = []
-    named = {key(b["name"]) for b in result["responsible_bodies"]} | {
-        key(b["canonical_name"]) for b in result["responsible_bodies"]
-    }
-    for t in result["targets"]:
-        if t.get("subject") is None and t.get("kind") == "quota":
+    named = {key(b.name) for b in plan.responsible_bodies} | {key(b.canonical_name) for b in plan.responsible_bodies}
+    for t in plan.targets:
+        if t.subject is None and t.kind == "quota":
             message = "a quota that names no one to meet it"
-            out.append(_on(t, "target_subject", "Target without a subject", "info", t["value"], message))
-        if t.get("kind") == "share_of_plan":
+            out.append(_on(t, "target_subject", "Target without a subject", "info", t.value, message))
+        if t.kind == "share_of_plan":
             continue  # its subject is a campaign, not a body
-        for s in t.get("subjects", []):
+        for s in t.subjects:
             k = key(s)
             if is_body_name(s) and not any(k in n or n in k for n in named):
                 title = "Body given a target but not named in Tổ chức thực hiện"
@@ -399,14 +363,14 @@ def _body_findings(result: Result) -> list[Finding]:
 # ---- the audit -----------------------------------------------------------------------------------------------------
 
 
-def audit(result: Result, profiles: list[dict[str, Any]], file: str = "") -> PlanAudit:
-    doc = result["document"]
-    summary = {k: doc.get(k) for k in ("number", "date", "province", "plan_year", "title", "issuer")}
+def audit(plan: Plan, profiles: list[dict[str, Any]], file: str = "") -> PlanAudit:
+    doc = plan.document
+    summary = {k: getattr(doc, k) for k in ("number", "date", "province", "plan_year", "title", "issuer")}
     out = PlanAudit(file=file, document=summary, profiles=[p["id"] for p in profiles])
     for profile in profiles:
         for req in profile["requirements"]:
-            finding = check_requirement(result, req)
+            finding = check_requirement(plan, req)
             finding.requirement = f"{profile['id']}.{req['id']}"
             out.requirements.append(finding)
-    out.consistency = check_consistency(result)
+    out.consistency = check_consistency(plan)
     return out

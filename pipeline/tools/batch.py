@@ -17,30 +17,24 @@ import hashlib
 import json
 import os
 import resource
-import signal
-import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import Options, __version__, extract_file
-from pipeline.errors import InvalidOutput, OcrFailed, OcrUnavailable, Timeout, VnplanError
-from pipeline.stages.ingest import SUPPORTED
-from pipeline.stages.write import write_atomic, write_result
+from pipeline import __version__
+from pipeline.errors import BatchLocked, ExecutorUnavailable, ExitCode, InternalError, VnplanError, exit_code_of
+from pipeline.options import Options
+from pipeline.stages.ingest.kinds import SUPPORTED
+from pipeline.stages.write import write_atomic
 from pipeline.tools.workers import Supervisor
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.jsonl"
 LOCK = ".vnplan.lock"
-
-
-class BatchLocked(VnplanError):
-    code = "locked"
-    exit_code = 2
 
 
 @dataclass
@@ -78,6 +72,11 @@ class Summary:
     def worker_peak_mb(self) -> float:
         return max((o.peak_rss_mb for o in self.outcomes), default=0.0)
 
+    def exit_code(self) -> ExitCode:
+        """As `vnplan extract` ends: the highest exit code among the failures, 0 when none failed."""
+        codes = [exit_code_of(o.error["type"]) for o in self.outcomes if o.status == "failed" and o.error]
+        return max(codes, default=ExitCode.OK)
+
 
 def find_inputs(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
@@ -97,91 +96,63 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def stage_of(error: BaseException) -> str:
-    if isinstance(error, InvalidOutput):
-        return "validate"
-    if isinstance(error, OcrFailed | OcrUnavailable | Timeout) or (
-        isinstance(error, VnplanError) and error.exit_code == 2
-    ):
-        return "ingest"
-    return "internal"
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise Timeout("took longer than --timeout")
-
-
 def _peak_rss_mb() -> float:
     """This process's peak resident memory so far (Linux reports kilobytes)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-@contextmanager
-def time_limit(options: Options, seconds: float) -> Iterator[Options]:
-    """Options carrying a deadline `seconds` from now (0: none), and a SIGALRM backstop on the main thread.
-
-    The deadline is checked between pages and stages and caps every Tesseract call, so it also holds on a dask
-    worker's thread, where no signal can be used; the alarm stops pure-Python work that runs past it.
-    """
-    if seconds <= 0:
-        yield options
-        return
-    limited = replace(options, ingest=replace(options.ingest, deadline=time.monotonic() + seconds))
-    alarm = threading.current_thread() is threading.main_thread()
-    if alarm:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield limited
-    finally:
-        if alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+Job = tuple[str, str, Options]
+"""One document to convert: its path, its SHA-256 and the options (with the timeout) to run it with."""
+Converted = tuple["Outcome", str | None]
+"""A document's outcome and, when it succeeded, the JSON text of its result."""
 
 
-def convert(path: str, sha: str, options: Options, timeout: float) -> tuple[Outcome, dict[str, Any] | None]:
+def convert(path: str, sha: str, options: Options) -> Converted:
     """Extract one document where it runs (a worker process, or a dask worker); every error becomes an Outcome.
 
-    Nothing is written here: the result goes back to the batch, which alone writes into the output folder, so a
-    worker on another machine needs to read its input and nothing else.
+    Nothing is written here: the result's JSON goes back to the batch, which alone writes into the output folder,
+    so a worker on another machine needs to read its input and nothing else.
     """
+    from pipeline.runner import run
+    from pipeline.stages.write import dumps
+
     started = time.perf_counter()
     try:
-        with time_limit(options, timeout) as limited:
-            result = extract_file(path, limited)
-        src = result["source"]
-        outcome = Outcome(path, None, "done", sha, src["pages"], len(src["ocr_pages"]),
+        plan = run(path, options)
+        outcome = Outcome(path, None, "done", sha, plan.source.pages, len(plan.source.ocr_pages),
                           round(time.perf_counter() - started, 2), peak_rss_mb=_peak_rss_mb())  # fmt: skip
-        return outcome, result
+        return outcome, dumps(plan)
     except MemoryError:  # the worker's --max-memory address-space limit
-        return _failed(path, sha, "ingest", "too_large", "needed more memory than --max-memory allows", started), None
-    except Exception as e:  # recorded, and the batch goes on
-        if isinstance(e, VnplanError):
-            return _failed(path, sha, stage_of(e), e.code, e.message, started), None
-        # a defect of ours: keep where it happened for the bug report
-        message = f"{type(e).__name__}: {e}"
-        return _failed(path, sha, "internal", "internal", message, started, traceback.format_exc()), None
+        return _failed(path, sha, None, "too_large", "needed more memory than --max-memory allows", started), None
+    except VnplanError as e:  # recorded, and the batch goes on; a defect of ours keeps where it happened
+        trace = traceback.format_exc() if isinstance(e, InternalError) else None
+        return _failed(path, sha, e.stage, e.code, e.message, started, trace), None
+    except Exception as e:  # a defect outside the stages (serialising the result)
+        return _failed(path, sha, None, "internal", f"{type(e).__name__}: {e}", started, traceback.format_exc()), None
 
 
 def _failed(
-    path: str, sha: str, stage: str, code: str, message: str, started: float | None = None, trace: str | None = None
+    path: str,
+    sha: str,
+    stage: str | None,
+    code: str,
+    message: str,
+    started: float | None = None,
+    trace: str | None = None,
 ) -> Outcome:
     """A failed document's outcome. `started` (perf_counter) when it ran in this process, which then reports its
     time and peak memory; `trace` for a defect of ours."""
-    error = {"stage": stage, "type": code, "message": message} | ({"traceback": trace} if trace else {})
+    error = {"stage": stage or "unknown", "type": code, "message": message} | ({"traceback": trace} if trace else {})
     if started is None:
         return Outcome(path, None, "failed", sha, error=error)
     seconds = round(time.perf_counter() - started, 2)
     return Outcome(path, None, "failed", sha, seconds=seconds, peak_rss_mb=_peak_rss_mb(), error=error)
 
 
-Converted = tuple[Outcome, "dict[str, Any] | None"]
-
-
 class Executor(Protocol):
     """Runs `convert` on many documents and yields each answer as it comes, in any order."""
 
-    def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]: ...
+    def map_unordered(self, jobs: list[Job]) -> Iterator[Converted]: ...
 
 
 @dataclass
@@ -193,16 +164,22 @@ class LocalExecutor:
     grace: float = 30.0
     memory_mb: int = 0  # address-space limit per worker (0: none)
 
-    def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]:
+    def map_unordered(self, jobs: list[Job]) -> Iterator[Converted]:
         supervisor: Supervisor[Converted] = Supervisor(
-            convert, _lost, self.workers, limit=lambda job: float(job[3]), grace=self.grace, memory_mb=self.memory_mb
-        )
+            convert, _lost, self.workers, limit=_limit, grace=self.grace, memory_mb=self.memory_mb,
+            preload=("pipeline.runner",),
+        )  # fmt: skip
         yield from supervisor.run(list(jobs))
 
 
+def _limit(job: tuple[Any, ...]) -> float:
+    options: Options = job[2]
+    return options.timeout
+
+
 def _lost(job: tuple[Any, ...], code: str, message: str) -> Converted:
-    """The answer for a document whose worker was killed or died."""
-    return _failed(str(job[0]), str(job[1]), "ingest" if code == "timeout" else "internal", code, message), None
+    """The answer for a document whose worker was killed or died: in which stage is not known."""
+    return _failed(str(job[0]), str(job[1]), None, code, message), None
 
 
 @dataclass
@@ -212,7 +189,7 @@ class DaskExecutor:
     scheduler: str
     connect_timeout: float = 10.0  # seconds to reach the scheduler
 
-    def map_unordered(self, jobs: list[tuple[str, str, Options, float]]) -> Iterator[Converted]:
+    def map_unordered(self, jobs: list[Job]) -> Iterator[Converted]:
         try:
             from distributed import Client, as_completed
         except ImportError as e:
@@ -228,11 +205,6 @@ class DaskExecutor:
             for future in as_completed(futures):  # type: ignore[no-untyped-call]
                 yield future.result()
                 future.release()
-
-
-class ExecutorUnavailable(VnplanError):
-    code = "executor_unavailable"
-    exit_code = 3
 
 
 @contextmanager
@@ -275,7 +247,6 @@ def run_batch(
     out_dir: Path,
     options: Options | None = None,
     workers: int | None = None,
-    timeout: float = 0.0,
     force: bool = False,
     on_outcome: Callable[[Outcome, int], None] | None = None,
     executor: Executor | None = None,
@@ -295,7 +266,7 @@ def run_batch(
         docs: dict[str, Any] = manifest["documents"]
         inputs = find_inputs(input_dir)
         stems: dict[str, str] = {}
-        jobs: list[tuple[str, str, Options, float]] = []
+        jobs: list[Job] = []
         root = input_dir.resolve()
 
         def record(outcome: Outcome) -> None:
@@ -316,13 +287,13 @@ def run_batch(
                 record(Outcome(str(path), seen["output"], "skipped", sha))
             else:
                 stems[str(path)] = stem
-                jobs.append((str(path), sha, options, timeout))
+                jobs.append((str(path), sha, options))
         for outcome, result in executor.map_unordered(jobs):
             stem = stems[outcome.file]
             if result is not None:
-                outcome.output = write_result(result, out_dir, stem).name
+                outcome.output = write_atomic(out_dir / f"{Path(stem).name}.json", result).name
                 if review:
-                    _write_review(result, out_dir, stem, Path(outcome.file))
+                    _write_review(out_dir / outcome.output, out_dir, stem, Path(outcome.file))
                 docs[stem] = {"sha256": outcome.sha256, "pipeline_version": __version__,
                               "output": outcome.output, "file": outcome.file}  # fmt: skip
             else:
@@ -333,10 +304,11 @@ def run_batch(
     return summary
 
 
-def _write_review(result: dict[str, Any], out_dir: Path, stem: str, source: Path) -> None:
+def _write_review(result: Path, out_dir: Path, stem: str, source: Path) -> None:
+    from pipeline.tools.results import load_plan
     from pipeline.tools.review import review_page
 
-    write_atomic(out_dir / "review" / f"{Path(stem).name}.html", review_page(result, source))
+    write_atomic(out_dir / "review" / f"{Path(stem).name}.html", review_page(load_plan(result), source))
 
 
 def _unchanged(seen: dict[str, Any], sha: str, out_dir: Path) -> bool:

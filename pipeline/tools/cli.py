@@ -1,25 +1,30 @@
-"""The `vnplan` command. The only place that turns exceptions into exit codes and one-line messages."""
+"""The `vnplan` command: the only place that turns exceptions into exit codes and one-line messages.
+
+`failed` prints an error and returns the exit code it ends a command with; every command is registered through
+`command`, which hands whatever the command lets through to `failed`. Heavy modules (PyMuPDF, pandas, jsonschema…)
+are imported inside the commands that use them, so `vnplan --help` and a batch with nothing to do start fast.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import sys
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer._click.exceptions import ClickException  # typer vendors click: its usage errors derive from this
 
-from pipeline import Options, __version__, extract_file
-from pipeline.errors import VnplanError
-from pipeline.stages.ingest import SUPPORTED, IngestOptions
-from pipeline.stages.normalize import NormalizeOptions
-from pipeline.stages.validate import schema_errors
-from pipeline.stages.write import write_result
-from pipeline.tools.batch import time_limit
+from pipeline import __version__
+from pipeline.errors import ExitCode, InternalError, NotAResult, UsageError, VnplanError
+from pipeline.stages.ingest.kinds import SUPPORTED
+
+if TYPE_CHECKING:
+    from pipeline.options import Options
 
 app = typer.Typer(
     help="vnplan: Vietnamese plan documents (Kế hoạch) to structured, schema-validated JSON.",
@@ -27,13 +32,72 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-EXIT_OK = 0
-EXIT_BUG = 1  # a defect of ours: please report it with --debug output
+_debug = False
 
 
 def err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def failed(e: BaseException, path: str | os.PathLike[str] | None = None) -> ExitCode:
+    """Print one line for an error (its traceback too with --debug); return the exit code it ends a command with."""
+    where = f" {path}:" if path is not None else ""
+    if isinstance(e, VnplanError):
+        where = where or (f" {e.path}:" if e.path else "")
+        note = " (a vnplan bug; --debug shows where)" if isinstance(e, InternalError) else ""
+        err(f"error [{e.code}]{where} {e.message}{note}")
+        code = e.exit_code
+    else:
+        err(f"error [internal]{where} {type(e).__name__}: {e} (a vnplan bug; --debug shows where)")
+        code = ExitCode.INTERNAL
+    if _debug:
+        traceback.print_exception(e)
+    return code
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def command(name: str | None = None) -> Callable[[F], F]:
+    """Register a command whose errors end it through `failed`: one line, the error's exit code, no traceback."""
+
+    def register(fn: F) -> F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except (typer.Exit, typer.Abort, ClickException):
+                raise  # typer's own ways out: an exit code, or a usage message
+            except KeyboardInterrupt:
+                err("vnplan: interrupted; files already written are complete")
+                raise typer.Exit(ExitCode.INTERRUPTED) from None
+            except Exception as e:
+                raise typer.Exit(failed(e)) from e
+
+        app.command(name)(run)
+        return fn
+
+    return register
+
+
+def stop(e: BaseException) -> NoReturn:
+    """End the command on an error that concerns it as a whole."""
+    raise typer.Exit(failed(e))
+
+
+def make_options(
+    ocr: str = "auto", ocr_lang: str = "vie", ocr_dpi: int = 300, correct: bool = True, timeout: float = 0.0,
+    **limits: int,
+) -> Options:  # fmt: skip
+    """Runner options from command-line values; a bad value is the user's to fix (exit 2, no traceback)."""
+    from pipeline.options import NormalizeOptions, Options
+    from pipeline.stages.ingest.options import IngestOptions
+
+    try:
+        ingest = IngestOptions(ocr=ocr, ocr_lang=ocr_lang, ocr_dpi=ocr_dpi, **limits)  # type: ignore[arg-type]
+        return Options(ingest=ingest, normalize=NormalizeOptions(correct=correct), timeout=timeout)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from e
 
 
 def expand_inputs(paths: Iterable[Path]) -> list[Path]:
@@ -62,7 +126,7 @@ TimeLimit = Annotated[float, typer.Option(help="Seconds one document may take (0
 Debug = Annotated[bool, typer.Option(help="Show tracebacks of errors.")]
 
 
-@app.command()
+@command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Plan files (.pdf, .txt, .md) or folders of them.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the JSON results.")] = Path("output"),
@@ -82,54 +146,35 @@ def extract(
     """Extract each plan into OUTPUT/NAME.json (validated, written atomically).
 
     A bad input gets a one-line error and no output; the other inputs are still written. The exit code is 0 when
-    every input succeeded, else the highest error code (2 bad input, 3 OCR set-up, 4 invalid output, 1 a bug).
+    every input succeeded, else the highest error code (see the README's table of codes).
     """
-    try:
-        options = Options(
-            ingest=IngestOptions(
-                ocr=ocr,  # type: ignore[arg-type]  # checked by IngestOptions
-                ocr_lang=ocr_lang,
-                ocr_dpi=ocr_dpi,
-                max_pages=max_pages,
-                max_bytes=max_bytes,
-                max_pixels=max_pixels,
-            ),
-            normalize=NormalizeOptions(correct=not no_correct),
-        )
-    except ValueError as e:
-        raise typer.BadParameter(str(e)) from e
+    from pipeline.runner import run
+    from pipeline.stages.write import write_result
+
+    _set_debug(debug)
+    options = make_options(ocr, ocr_lang, ocr_dpi, not no_correct, timeout, max_pages=max_pages,
+                           max_bytes=max_bytes, max_pixels=max_pixels)  # fmt: skip
     inputs = expand_inputs(paths)
     if not inputs:
-        err("vnplan: no .pdf, .txt or .md files found in the given paths")
-        raise typer.Exit(2)
+        stop(UsageError("no .pdf, .txt or .md files found in the given paths"))
     names = output_names(inputs)
-    worst = EXIT_OK
+    worst = ExitCode.OK
     for path in inputs:
         started = time.perf_counter()
         try:
-            with time_limit(options, timeout) as limited:
-                result = extract_file(path, limited)
-            out = write_result(result, output, names[path])
-        except VnplanError as e:
-            worst = max(worst, e.exit_code)
-            err(f"error [{e.code}] {path}: {e.message}")
-            if debug:
-                traceback.print_exc()
-            continue
-        except Exception as e:  # a defect of ours: say so, keep going with the other files
-            worst = max(worst, EXIT_BUG)
-            err(f"error [internal] {path}: {type(e).__name__}: {e} (a vnplan bug; --debug shows where)")
-            if debug:
-                traceback.print_exc()
+            plan = run(path, options)
+            out = write_result(plan, output, names[path])
+        except Exception as e:  # each input's error is its own: report it, go on with the others
+            worst = max(worst, failed(e, path))
             continue
         if not quiet:
-            src = result["source"]
-            ocr_note = f", OCR on {len(src['ocr_pages'])}" if src["ocr_pages"] else ""
-            err(f"ok {path} -> {out} ({src['pages']} pages{ocr_note}, {time.perf_counter() - started:.1f} s)")
+            src = plan.source
+            ocr_note = f", OCR on {len(src.ocr_pages)}" if src.ocr_pages else ""
+            err(f"ok {path} -> {out} ({src.pages} pages{ocr_note}, {time.perf_counter() - started:.1f} s)")
     raise typer.Exit(worst)
 
 
-@app.command()
+@command()
 def batch(
     input_dir: Annotated[Path, typer.Argument(help="Folder of plans (.pdf, .txt, .md), walked recursively.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for results, manifest and errors.")] = Path(
@@ -159,7 +204,8 @@ def batch(
     debug: Debug = False,
 ) -> None:
     """Convert a folder of plans in parallel, resumably: unchanged documents are skipped, failures are recorded in
-    OUTPUT/errors.jsonl and the batch goes on. Exit code 0 when nothing failed, else 2."""
+    OUTPUT/errors.jsonl and the batch goes on. Exits like extract: 0 when nothing failed, else the highest code
+    among the failures."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
@@ -174,19 +220,11 @@ def batch(
 
     from pipeline.tools.batch import DaskExecutor, Executor, LocalExecutor, Outcome, run_batch
 
+    _set_debug(debug)
     if not input_dir.is_dir():
-        err(f"vnplan batch: {input_dir} is not a folder")
-        raise typer.Exit(2)
-    try:
-        ingest_options = IngestOptions(
-            ocr=ocr,  # type: ignore[arg-type]  # checked by IngestOptions
-            max_pages=max_pages,
-            max_bytes=max_bytes,
-            max_pixels=max_pixels,
-        )
-        options = Options(ingest=ingest_options, normalize=NormalizeOptions(correct=not no_correct))
-    except ValueError as e:
-        raise typer.BadParameter(str(e)) from e
+        stop(UsageError(f"{input_dir} is not a folder"))
+    options = make_options(ocr, correct=not no_correct, timeout=timeout, max_pages=max_pages, max_bytes=max_bytes,
+                           max_pixels=max_pixels)  # fmt: skip
     if executor not in ("local", "dask"):
         raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
     if (executor == "dask") != (scheduler is not None):
@@ -213,14 +251,10 @@ def batch(
             if debug and "traceback" in outcome.error:
                 console.print(escape(outcome.error["traceback"]), soft_wrap=True)
 
-    try:
-        with progress:
-            task = progress.add_task("documents", total=None, pages=0, rate="")
-            summary = run_batch(input_dir, output, options, timeout=timeout, force=force, on_outcome=report,
-                                executor=runner, review=review)  # fmt: skip
-    except VnplanError as e:
-        err(f"error [{e.code}] {e}")
-        raise typer.Exit(e.exit_code) from e
+    with progress:
+        task = progress.add_task("documents", total=None, pages=0, rate="")
+        summary = run_batch(input_dir, output, options, force=force, on_outcome=report, executor=runner,
+                            review=review)  # fmt: skip
     table = Table(title=f"vnplan batch: {input_dir} -> {output}")
     for column in ("done", "skipped", "failed", "pages", "OCR pages", "seconds", "worker peak MB"):
         table.add_column(column, justify="right")
@@ -228,16 +262,16 @@ def batch(
                                      summary.pages, summary.ocr_pages, summary.seconds,
                                      summary.worker_peak_mb)))  # fmt: skip
     console.print(table)
-    raise typer.Exit(2 if summary.count("failed") else 0)
+    raise typer.Exit(summary.exit_code())
 
 
-@app.command("export")
+@command("export")
 def export_cmd(
     results: Annotated[Path, typer.Argument(help="Folder of vnplan results (e.g. a batch's output).")],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="csv, jsonl or parquet (a folder of tables), or sqlite.")
+        str, typer.Option("--format", "-f", help="csv, jsonl or parquet (a folder of tables), sqlite, or spacy.")
     ] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder (or .sqlite file) to write.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder (or file) to write.")] = None,
     to: Annotated[
         str | None,
         typer.Option(
@@ -245,26 +279,27 @@ def export_cmd(
         ),
     ] = None,
 ) -> None:
-    """Flat tables of every result in a folder: documents, targets, events, bodies, tasks, quota_rows, corrections."""
-    from pipeline.tools.export import export, load_results
+    """Flat tables of every result in a folder: documents, targets, events, bodies, tasks, quota_rows, corrections;
+    or, with `--format spacy`, a spaCy DocBin of the paragraphs with a span group per kind of fact."""
+    from pipeline.tools.export import FORMATS, export, load_results
 
-    if fmt not in ("csv", "jsonl", "parquet", "sqlite"):
-        raise typer.BadParameter(f"--format must be csv, jsonl, parquet or sqlite, not {fmt!r}")
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not results.is_dir():
-        err(f"vnplan export: {results} is not a folder")
-        raise typer.Exit(2)
+        stop(UsageError(f"{results} is not a folder"))
+    if fmt == "spacy":
+        from pipeline.tools.export_spacy import export_spacy
+
+        target = output or results / "vnplan.spacy"
+        typer.echo(str(export_spacy(results, target)))
+        return
     frames = load_results(results)
     if frames["documents"].empty:
-        err(f"vnplan export: no vnplan results in {results}")
-        raise typer.Exit(2)
+        stop(UsageError(f"no vnplan results in {results}"))
     if to is not None:
         from pipeline.tools.export_postgres import export_postgres, redact
 
-        try:
-            report = export_postgres(frames, to)
-        except VnplanError as e:
-            err(f"error [{e.code}] {e}")
-            raise typer.Exit(e.exit_code) from e
+        report = export_postgres(frames, to)
         for name in report.written:
             typer.echo(f"{name}: {report.written[name]} rows written, {report.deleted[name]} deleted")
         err(f"ok {report.documents} documents -> {redact(to)}")
@@ -274,31 +309,32 @@ def export_cmd(
         typer.echo(str(path))
 
 
-@app.command("validate")
+@command("validate")
 def validate_cmd(
     files: Annotated[list[Path], typer.Argument(help="JSON files to check against schemas/plan.schema.json.")],
 ) -> None:
     """Check JSON files against the plan schema; print the failing JSON paths of each invalid one."""
-    bad = 0
+    from pipeline.stages.validate import schema_errors
+
+    worst = ExitCode.OK
     for path in files:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            err(f"invalid {path}: not readable JSON ({e})")
-            bad += 1
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+            worst = max(worst, failed(NotAResult(f"not readable JSON ({e})"), path))
             continue
         errors = schema_errors(data)
         if errors:
-            bad += 1
+            worst = max(worst, ExitCode.INVALID_OUTPUT)
             err(f"invalid {path}: {len(errors)} error(s)")
             for line in errors:
                 err(f"  {line}")
         else:
             typer.echo(f"valid {path}")
-    raise typer.Exit(4 if bad else 0)
+    raise typer.Exit(worst)
 
 
-@app.command("audit")
+@command("audit")
 def audit_cmd(
     results: Annotated[list[Path], typer.Argument(help="vnplan result files (JSON) or folders of them.")],
     profile: Annotated[
@@ -317,22 +353,19 @@ def audit_cmd(
 ) -> None:
     """Audit plans against requirement profiles and for internal consistency; reads results, never PDFs."""
     from pipeline.stages.write import write_atomic
-    from pipeline.tools.audit import audit, load_profile, load_result
+    from pipeline.tools.audit import audit, load_profile
     from pipeline.tools.report import RENDERERS
+    from pipeline.tools.results import load_plan
 
     if fmt not in RENDERERS:
         raise typer.BadParameter(f"--format must be one of {', '.join(RENDERERS)}, not {fmt!r}")
     if fail_on not in (None, "missing"):
         raise typer.BadParameter("--fail-on takes 'missing'")
-    try:
-        profiles = [load_profile(p) for p in profile]
-        files = [f for path in results for f in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
-        if not files:
-            raise VnplanError("no result files given")
-        audits = [audit(load_result(f), profiles, file=f.name) for f in files]
-    except VnplanError as e:
-        err(f"error [{e.code}] {e}")
-        raise typer.Exit(e.exit_code) from e
+    profiles = [load_profile(p) for p in profile]
+    files = [f for path in results for f in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
+    if not files:
+        stop(UsageError("no result files given"))
+    audits = [audit(load_plan(f), profiles, file=f.name) for f in files]
     text = RENDERERS[fmt](audits)
     if output:
         write_atomic(output, text)
@@ -342,10 +375,10 @@ def audit_cmd(
         for a in audits:
             for f in a.missing_mandatory():
                 err(f"missing [{f.requirement}] {a.file}: {f.title}")
-        raise typer.Exit(5)
+        raise typer.Exit(ExitCode.REQUIREMENTS_MISSING)
 
 
-@app.command("review")
+@command("review")
 def review_cmd(
     result_path: Annotated[Path, typer.Argument(help="A vnplan result (JSON).")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The HTML file (default: RESULT.html).")] = None,
@@ -357,31 +390,16 @@ def review_cmd(
     ] = None,
 ) -> None:
     """A self-contained HTML page showing every fact on the page it came from (no server, no network)."""
-    from pipeline.tools.audit import load_result
-    from pipeline.tools.review import write_review
+    from pipeline.tools.results import load_plan
+    from pipeline.tools.review import read_audit, write_review
 
-    try:
-        result = load_result(result_path)
-        audit = _read_json(audit_file) if audit_file else None
-        out = write_review(result, result_path, output or result_path.with_suffix(".html"), source, audit)
-    except VnplanError as e:
-        err(f"error [{e.code}] {e}")
-        raise typer.Exit(e.exit_code) from e
+    plan = load_plan(result_path)
+    audit = read_audit(audit_file) if audit_file else None
+    out = write_review(plan, result_path, output or result_path.with_suffix(".html"), source, audit)
     err(f"ok {result_path} -> {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 
-def _read_json(path: Path) -> Any:
-    from pipeline.errors import InputError, NotFound
-
-    if not path.is_file():
-        raise NotFound("no such file", path=str(path))
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise InputError(f"is not JSON ({e})", path=str(path)) from e
-
-
-@app.command("eval")
+@command("eval")
 def eval_cmd(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold files (the format of samples/gold/).")],
     results_dir: Annotated[Path, typer.Argument(help="Folder of vnplan results; NAME.* is scored against NAME.json.")],
@@ -391,13 +409,12 @@ def eval_cmd(
     0.9, and the facts missed."""
     from pipeline.tools.evaluate import THRESHOLDS, Score, evaluate_dirs
 
-    if not gold_dir.is_dir() or not results_dir.is_dir():
-        err(f"vnplan eval: {gold_dir if not gold_dir.is_dir() else results_dir} is not a folder")
-        raise typer.Exit(2)
+    for folder in (gold_dir, results_dir):
+        if not folder.is_dir():
+            stop(UsageError(f"{folder} is not a folder"))
     scored = evaluate_dirs(gold_dir, results_dir)
     if not scored:
-        err(f"vnplan eval: no result in {results_dir} has a gold file in {gold_dir}")
-        raise typer.Exit(2)
+        stop(UsageError(f"no result in {results_dir} has a gold file in {gold_dir}"))
     heads = " ".join(f"P>={t:<3}" for t in THRESHOLDS)
     typer.echo(f"{'result':42} {'category':11} {'recall':>12} {'precision':>12} {heads}")
     totals: dict[str, Score] = {}
@@ -414,6 +431,11 @@ def eval_cmd(
         typer.echo(f"{'ALL':42} {category:11} {s.found:4}/{s.gold:<3} {s.recall:4.2f} {s.precision:12.2f} {at}")
 
 
+def _set_debug(on: bool) -> None:
+    global _debug
+    _debug = on
+
+
 @app.callback(invoke_without_command=True)
 def root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
@@ -424,8 +446,5 @@ def root(
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        err("vnplan: interrupted; files already written are complete")
-        sys.exit(130)
+    """The console script."""
+    app()

@@ -16,13 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.errors import VnplanError
+from pipeline.errors import DatabaseError
 from pipeline.tools.export import COLUMNS, TABLES, key_of
-
-
-class DatabaseError(VnplanError):
-    code = "database"
-    exit_code = 3
 
 
 @dataclass

@@ -21,16 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pymupdf
+from pydantic import BaseModel
 
-from pipeline.errors import CorruptPdf, InputError, NotFound
+from pipeline.errors import CorruptPdf, InputError, NotFound, SourceChanged
+from pipeline.plan import Body, Evidence, Paragraph, Plan, PlanWarning
 from pipeline.stages.ingest.pdf import MUPDF_ERRORS
 from pipeline.stages.write import write_atomic
 from pipeline.vi.text import format_number
-
-
-class SourceChanged(InputError):
-    code = "source_changed"
-
 
 KINDS = {  # kind -> (heading, colour)
     "target": ("Targets", "#d62728"),
@@ -85,11 +82,11 @@ def page_images(path: Path, dpi: int = PAGE_DPI) -> list[PageImage]:
         return out
 
 
-def _box(source: dict[str, Any] | None) -> tuple[int | None, tuple[float, float, float, float] | None]:
-    if not source:
+def _box(source: Evidence | None) -> tuple[int | None, tuple[float, float, float, float] | None]:
+    if source is None:
         return None, None
-    bbox = source.get("bbox")
-    return source.get("page"), (tuple(bbox) if bbox else None)
+    b = source.bbox
+    return source.page, ((b[0], b[1], b[2], b[3]) if b else None)
 
 
 def _short(text: str | None, n: int = 90) -> str:
@@ -97,54 +94,55 @@ def _short(text: str | None, n: int = 90) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def collect_items(result: dict[str, Any]) -> list[Item]:
+def collect_items(plan: Plan) -> list[Item]:
     """Every fact of a result that the page can point at, in the order of the result."""
     items: list[Item] = []
-    for i, t in enumerate(result["targets"]):
-        sign = _SIGNS.get(t["comparator"], t["comparator"])
-        value = f"{sign} {format_number(t['value'])} {t.get('unit') or ''}".strip()
-        cols: tuple[str, ...] = (value, t.get("metric") or "", t.get("subject") or "", t.get("period") or "")
-        items.append(Item(f"target-{i}", "target", *_box(t["source"]), cols, _fields(t), t["source"]["text"]))
-    for i, e in enumerate(result["events"]):
-        when = " – ".join(d for d in (e.get("date_start"), e.get("date_end")) if d) or e.get("period_text") or ""
-        cols = (e["name"], e.get("kind") or "", when, "; ".join(e.get("organizers", [])))
-        items.append(Item(f"event-{i}", "event", *_box(e["source"]), cols, _fields(e), e["source"]["text"]))
-    for i, b in enumerate(result["responsible_bodies"]):
-        task = _short(b["tasks"][0]["text"]) if b["tasks"] else ""
-        cols = (b["name"], b["role"], str(len(b["tasks"])), task)
-        items.append(Item(f"body-{i}", "body", *_box(b["source"]), cols, _fields(b), b["source"]["text"]))
-    for n, table in enumerate(result["quota_tables"]):
-        for i, row in enumerate(table["rows"]):
-            months = ", ".join(map(str, row.get("months", [])))
-            cols = (str(row.get("no") or ""), row.get("group") or "", row["unit"], format_number(row["quota"]), months)
-            src = row["source"]
-            items.append(Item(f"quota-{n}-{i}", "quota_row", *_box(src), cols, _fields(row), src["text"]))
-    items += _corrections(result)
-    for name, src in (result["document"].get("sources") or {}).items():
-        value = result["document"].get(name)
-        cols = (name, _short(json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value))
-        items.append(Item(f"document-{name}", "document", *_box(src), cols, {name: value}, src.get("text", "")))
+    for i, t in enumerate(plan.targets):
+        sign = _SIGNS.get(t.comparator, t.comparator)
+        value = f"{sign} {format_number(t.value)} {t.unit or ''}".strip()
+        cols: tuple[str, ...] = (value, t.metric or "", t.subject or "", t.period or "")
+        items.append(Item(f"target-{i}", "target", *_box(t.source), cols, _fields(t), t.source.text))
+    for i, e in enumerate(plan.events):
+        when = " – ".join(d for d in (e.date_start, e.date_end) if d) or e.period_text or ""
+        cols = (e.name, e.kind, when, "; ".join(e.organizers))
+        items.append(Item(f"event-{i}", "event", *_box(e.source), cols, _fields(e), e.source.text))
+    for i, b in enumerate(plan.responsible_bodies):
+        task = _short(b.tasks[0].text) if b.tasks else ""
+        cols = (b.name, b.role, str(len(b.tasks)), task)
+        items.append(Item(f"body-{i}", "body", *_box(b.source), cols, _fields(b), b.source.text))
+    for n, table in enumerate(plan.quota_tables):
+        for i, row in enumerate(table.rows):
+            months = ", ".join(map(str, row.months))
+            cols = (str(row.no or ""), row.group or "", row.unit, format_number(row.quota), months)
+            items.append(Item(f"quota-{n}-{i}", "quota_row", *_box(row.source), cols, _fields(row), row.source.text))
+    items += _corrections(plan)
+    document = plan.document.model_dump(mode="json")
+    for name, src in plan.document.sources.items():
+        found = document.get(name)
+        shown = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
+        cols = (name, _short(shown))
+        items.append(Item(f"document-{name}", "document", *_box(src), cols, {name: found}, src.text))
     return items
 
 
-def _corrections(result: dict[str, Any]) -> list[Item]:
+def _corrections(plan: Plan) -> list[Item]:
     """A correction has offsets in its paragraph, not a box of its own: it points at its paragraph's box."""
-    paragraphs = {p["id"]: p for p in result.get("paragraphs", [])}
+    paragraphs = {p.id: p for p in plan.paragraphs}
     items = []
-    for i, c in enumerate(result["corrections"]):
-        para = paragraphs.get(c.get("paragraph", -1))
-        bbox = tuple(para["bbox"]) if para and para.get("bbox") else None
-        cols = (c["original"], c["corrected"], c["rule"])
-        text = para["text"] if para else ""
-        items.append(Item(f"correction-{i}", "correction", c["page"], bbox, cols, dict(c), text))
+    for i, c in enumerate(plan.corrections):
+        para = paragraphs.get(c.paragraph if c.paragraph is not None else -1)
+        bbox = (para.bbox[0], para.bbox[1], para.bbox[2], para.bbox[3]) if para and para.bbox else None
+        cols = (c.original, c.corrected, c.rule)
+        text = para.text if para else ""
+        items.append(Item(f"correction-{i}", "correction", c.page, bbox, cols, c.model_dump(mode="json"), text))
     return items
 
 
-def _fields(item: dict[str, Any]) -> dict[str, Any]:
+def _fields(item: BaseModel) -> dict[str, Any]:
     """An item's fields for the details panel: everything but the bulky evidence."""
-    out = {k: v for k, v in item.items() if k not in ("source", "tasks")}
-    if "tasks" in item:
-        out["tasks"] = [t["text"] for t in item["tasks"]]
+    out = item.model_dump(mode="json", exclude={"source", "tasks"})
+    if isinstance(item, Body):
+        out["tasks"] = [t.text for t in item.tasks]
     return out
 
 
@@ -158,13 +156,13 @@ COLUMNS = {
 }
 
 
-def build_html(result: dict[str, Any], pages: list[PageImage] | None, audit: dict[str, Any] | None = None) -> str:
+def build_html(plan: Plan, pages: list[PageImage] | None, audit: dict[str, Any] | None = None) -> str:
     """The review page of one result; `pages` None for text input, which is shown as corrected text instead."""
-    items = collect_items(result)
-    doc = result["document"]
-    title = f"{doc.get('doc_type') or 'Văn bản'} {doc.get('number') or ''} — {result['source']['file']}".strip()
-    left = _pages_html(pages, items) if pages is not None else _text_html(result, items)
-    right = _tables_html(items) + _audit_html(audit) + _warnings_html(result.get("warnings", []))
+    items = collect_items(plan)
+    doc = plan.document
+    title = f"{doc.doc_type or 'Văn bản'} {doc.number or ''} — {plan.source.file}".strip()
+    left = _pages_html(pages, items) if pages is not None else _text_html(plan, items)
+    right = _tables_html(items) + _audit_html(audit) + _warnings_html(plan.warnings)
     data = json.dumps({it.id: it.fields for it in items}, ensure_ascii=False).replace("</", "<\\/")
     values = {"title": html.escape(title), "style_kinds": _kind_styles(), "legend": _legend(items), "left": left,
               "right": right, "data": data}  # fmt: skip
@@ -235,23 +233,22 @@ def _box_html(item: Item, page: PageImage, bbox: tuple[float, float, float, floa
     return f'<a class="box k-{item.kind}" id="box-{item.id}" data-item="{item.id}" style="{style}" title="{tip}"></a>'
 
 
-def _text_html(result: dict[str, Any], items: list[Item]) -> str:
+def _text_html(plan: Plan, items: list[Item]) -> str:
     """Text input: the corrected paragraphs, each fact's evidence marked where it is found."""
     by_para: dict[int, list[tuple[int, int, Item]]] = {}
-    paragraphs = result.get("paragraphs", [])
     for item in items:
-        for p in paragraphs:
-            at = p["text"].find(item.text) if item.text else -1
+        for p in plan.paragraphs:
+            at = p.text.find(item.text) if item.text else -1
             if at >= 0:
-                by_para.setdefault(p["id"], []).append((at, at + len(item.text), item))
+                by_para.setdefault(p.id, []).append((at, at + len(item.text), item))
                 break
-    return "\n".join(_paragraph_html(p, by_para.get(p["id"], [])) for p in paragraphs)
+    return "\n".join(_paragraph_html(p, by_para.get(p.id, [])) for p in plan.paragraphs)
 
 
-def _paragraph_html(p: dict[str, Any], spans: list[tuple[int, int, Item]]) -> str:
+def _paragraph_html(p: Paragraph, spans: list[tuple[int, int, Item]]) -> str:
     """Cut the text at every span edge; each piece is marked with the facts that cover it. The first piece of a
     fact carries its anchor, so that its row can scroll to it."""
-    text = p["text"]
+    text = p.text
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     anchored: set[str] = set()
     pieces = []
@@ -267,7 +264,7 @@ def _paragraph_html(p: dict[str, Any], spans: list[tuple[int, int, Item]]) -> st
         kind = covering[-1].kind
         ids = " ".join(it.id for it in covering)
         pieces.append(f'{anchors}<mark class="k-{kind}" data-items="{ids}">{piece}</mark>')
-    return f'<p class="para" id="para-{p["id"]}"><span class="pno">{p["page"]}</span>{"".join(pieces)}</p>'
+    return f'<p class="para" id="para-{p.id}"><span class="pno">{p.page}</span>{"".join(pieces)}</p>'
 
 
 def _tables_html(items: list[Item]) -> str:
@@ -311,12 +308,12 @@ def _finding_html(f: dict[str, Any]) -> str:
     return f'<tr class="st-{status}"><td>{status}</td><td>{title}</td><td>{page}</td><td>{finding}</td></tr>'
 
 
-def _warnings_html(warnings: Iterable[dict[str, Any]]) -> str:
-    rows = "".join(f"<li><code>{html.escape(w['code'])}</code> {html.escape(w['message'])}</li>" for w in warnings)
+def _warnings_html(warnings: Iterable[PlanWarning]) -> str:
+    rows = "".join(f"<li><code>{html.escape(w.code)}</code> {html.escape(w.message)}</li>" for w in warnings)
     return f'<section class="warnings"><h2>Warnings</h2><ul>{rows}</ul></section>' if rows else ""
 
 
-def find_source(result: dict[str, Any], result_path: Path) -> Path:
+def find_source(plan: Plan, result_path: Path) -> Path:
     """The document a result was read from: the batch manifest beside the result says where it was; otherwise a
     file of the recorded name beside the result or in the current folder. `check_same` then makes sure it is the
     file that was extracted (same SHA-256)."""
@@ -328,22 +325,33 @@ def find_source(result: dict[str, Any], result_path: Path) -> Path:
             candidates += [Path(d["file"]) for d in docs.values() if d.get("output") == result_path.name]
         except (ValueError, KeyError, TypeError, AttributeError):
             pass
-    candidates += [result_path.parent / result["source"]["file"], Path.cwd() / result["source"]["file"]]
+    name = plan.source.file
+    candidates += [result_path.parent / name, Path.cwd() / name]
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
-        raise NotFound(f"cannot find {result['source']['file']}, the document it was read from; give it with --source",
+        raise NotFound(f"cannot find {name}, the document it was read from; give it with --source",
                        path=str(result_path))  # fmt: skip
     return found
 
 
-def check_same(source: Path, result: dict[str, Any]) -> None:
+def check_same(source: Path, plan: Plan) -> None:
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    if digest != result["source"]["sha256"]:
+    if digest != plan.source.sha256:
         raise SourceChanged(
             f"is not the document this result was read from (SHA-256 {digest[:12]}…, the result says "
-            f"{result['source']['sha256'][:12]}…); extract it again",
+            f"{plan.source.sha256[:12]}…); extract it again",
             path=str(source),
         )
+
+
+def read_audit(path: Path) -> Any:
+    """What `vnplan audit -f json` wrote, to show beside the facts."""
+    if not path.is_file():
+        raise NotFound("no such file", path=str(path))
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise InputError(f"is not JSON ({e})", path=str(path)) from e
 
 
 def pick_audit(data: Any, result_name: str) -> dict[str, Any] | None:
@@ -355,19 +363,17 @@ def pick_audit(data: Any, result_name: str) -> dict[str, Any] | None:
     return audits[0] if len(audits) == 1 and isinstance(audits[0], dict) else None
 
 
-def review_page(result: dict[str, Any], source: Path | None, audit: dict[str, Any] | None = None) -> str:
+def review_page(plan: Plan, source: Path | None, audit: dict[str, Any] | None = None) -> str:
     """The page of a (valid) result; `source` is the PDF it was read from, None for text input."""
-    pages = page_images(source) if result["source"]["input_kind"] == "pdf" and source else None
-    return build_html(result, pages, audit)
+    pages = page_images(source) if plan.source.input_kind == "pdf" and source else None
+    return build_html(plan, pages, audit)
 
 
-def write_review(
-    result: dict[str, Any], result_path: Path, out: Path, source: Path | None = None, audit_data: Any = None
-) -> Path:
+def write_review(plan: Plan, result_path: Path, out: Path, source: Path | None = None, audit_data: Any = None) -> Path:
     """Find and check the result's source, and write its page atomically."""
     pdf = None
-    if result["source"]["input_kind"] == "pdf":
-        pdf = source or find_source(result, result_path)
-        check_same(pdf, result)
+    if plan.source.input_kind == "pdf":
+        pdf = source or find_source(plan, result_path)
+        check_same(pdf, plan)
     audit = pick_audit(audit_data, result_path.name) if audit_data is not None else None
-    return write_atomic(out, review_page(result, pdf, audit))
+    return write_atomic(out, review_page(plan, pdf, audit))

@@ -12,6 +12,7 @@ Workers start from a clean interpreter (forkserver), so they inherit no open fil
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import resource
@@ -26,8 +27,10 @@ R = TypeVar("R")
 POLL = 0.5  # seconds between checks of the workers' time limits
 
 
-def _serve(conn: Connection, fn: Callable[..., Any], memory_mb: int) -> None:
-    """A worker's loop: receive a job, send back fn(*job); None ends it."""
+def _serve(conn: Connection, fn: Callable[..., Any], memory_mb: int, preload: tuple[str, ...]) -> None:
+    """A worker's loop: import what the jobs need, then receive a job, send back fn(*job); None ends it."""
+    for module in preload:  # before the first job, so a job's time limit never pays for the imports
+        importlib.import_module(module)
     os.setpgrp()  # its own process group: killing it also kills its Tesseract processes; Ctrl-C is the batch's
     _die_with_parent()
     if memory_mb > 0:
@@ -85,10 +88,12 @@ class Supervisor(Generic[R]):
     limit: Callable[[tuple[Any, ...]], float] = lambda job: 0.0
     grace: float = 30.0
     memory_mb: int = 0  # address-space limit of each worker (0: none)
+    preload: tuple[str, ...] = ()  # modules the forkserver imports once, so each worker starts with them
     _pool: list[_Worker] = field(default_factory=list)
 
     def run(self, jobs: list[tuple[Any, ...]]) -> Iterator[R]:
         ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(self.preload))  # takes effect when the forkserver first starts
         todo = list(reversed(jobs))
         try:
             while todo or any(w.job is not None for w in self._pool):
@@ -106,7 +111,7 @@ class Supervisor(Generic[R]):
 
     def _start(self, ctx: Any) -> _Worker:
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_serve, args=(child, self.fn, self.memory_mb), daemon=True)
+        process = ctx.Process(target=_serve, args=(child, self.fn, self.memory_mb, self.preload), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -9,8 +9,9 @@ name starts; a lower-case tail (`các huyện, thị xã, thành phố`) stays w
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Literal
 
+from pipeline.plan import Body, Task
 from pipeline.records import Document, Paragraph
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
@@ -42,7 +43,10 @@ def subject_names(text: str) -> tuple[list[str], int]:
     return [], 0
 
 
-def role_of(text: str, name: str) -> str:
+Role = Literal["lead", "support", "member", "assigned"]
+
+
+def role_of(text: str, name: str) -> Role:
     k = key(text)
     if "chu tri" in k:
         return "lead"
@@ -53,25 +57,23 @@ def role_of(text: str, name: str) -> str:
     return "assigned"
 
 
-def _item(
-    name: str, role: str, tasks: list[dict[str, Any]], p: Paragraph, start: int, end: int, certainty: float
-) -> dict[str, Any]:
-    deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t["text"])] if m), None)
-    return {
-        "name": name,
-        "canonical_name": canonical(name),
-        "role": role,
-        "tasks": tasks,
-        "deadline": deadline,
-        "source": source(p, start, end),
-        "confidence": round(certainty * evidence_confidence(p, start, end), 3),
-    }
+def _item(name: str, role: Role, tasks: list[Task], p: Paragraph, start: int, end: int, certainty: float) -> Body:
+    deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t.text)] if m), None)
+    return Body(
+        name=name,
+        canonical_name=canonical(name),
+        role=role,
+        tasks=list(tasks),
+        deadline=deadline,
+        source=source(p, start, end),
+        confidence=round(certainty * evidence_confidence(p, start, end), 3),
+    )
 
 
-def _task(doc: Document, i: int, start: int = 0) -> dict[str, Any]:
+def _task(doc: Document, i: int, start: int = 0) -> Task:
     p = doc.paragraphs[i]
     text = BULLET.sub("", p.text[start:]).strip()
-    return {"text": text, "source": source(p, start, len(p.text))}
+    return Task(text=text, source=source(p, start, len(p.text)))
 
 
 def clause_bodies(text: str, start: int = 0) -> list[tuple[list[str], int]]:
@@ -86,8 +88,8 @@ def clause_bodies(text: str, start: int = 0) -> list[tuple[list[str], int]]:
     return out
 
 
-def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def bodies_of_section(doc: Document, section: Section) -> list[Body]:
+    out: list[Body] = []
     first_i = section.paragraphs[0]
     first = doc.paragraphs[first_i]
     head_at = _marker_end(first.text)
@@ -95,7 +97,7 @@ def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
     in_heading = clause_bodies(first.text[: section.heading_end], head_at) if section.heading else []
     plain_names = names_in(section.heading) if section.heading and not in_heading else []
     if in_heading or plain_names:
-        tasks: list[dict[str, Any]] = []
+        tasks: list[Task] = []
         for i in section.paragraphs[1:]:
             p = doc.paragraphs[i]
             found = clause_bodies(p.text) if BULLET.match(p.text) else []
@@ -107,19 +109,19 @@ def bodies_of_section(doc: Document, section: Section) -> list[dict[str, Any]]:
         if first.text[section.heading_end :].strip():
             tasks.insert(0, _task(doc, first_i, section.heading_end))
         end = min(len(first.text), section.heading_end)
-        named: list[dict[str, Any]] = []
+        named: list[Body] = []
         for names, at in in_heading:
             own = [_task(doc, first_i, at), *tasks]
-            text = " ".join(t["text"] for t in own)
+            text = " ".join(t.text for t in own)
             named += [_item(n, role_of(text, n), own, first, 0, end, 0.9) for n in names]
-        text = " ".join(t["text"] for t in tasks)
+        text = " ".join(t.text for t in tasks)
         named += [_item(n, role_of(text, n), tasks, first, 0, end, 0.9) for n in plain_names]
         return named + out
     for i in section.paragraphs:
         p = doc.paragraphs[i]
         for names, at in clause_bodies(p.text, _marker_end(p.text)):
             task = _task(doc, i, at)
-            out += [_item(n, role_of(task["text"], n), [task], p, 0, len(p.text), 0.8) for n in names]
+            out += [_item(n, role_of(task.text, n), [task], p, 0, len(p.text), 0.8) for n in names]
     return out
 
 
@@ -128,8 +130,8 @@ def _marker_end(text: str) -> int:
     return m.end() if m else 0
 
 
-def extract_bodies(doc: Document, lay: Layout) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def extract_bodies(doc: Document, lay: Layout) -> list[Body]:
+    out: list[Body] = []
     for top in lay.sections:
         if top.topic != "implementation":
             continue
@@ -143,15 +145,15 @@ def extract_bodies(doc: Document, lay: Layout) -> list[dict[str, Any]]:
     return merge(out)
 
 
-def merge(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge(items: list[Body]) -> list[Body]:
     """One item per body: a body named twice keeps its first place and gathers every task."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, Body] = {}
     for item in items:
-        k = key(item["canonical_name"])
+        k = key(item.canonical_name)
         if k in seen:
-            seen[k]["tasks"].extend(t for t in item["tasks"] if t not in seen[k]["tasks"])
-            if seen[k]["role"] == "assigned":
-                seen[k]["role"] = item["role"]
+            seen[k].tasks.extend(t for t in item.tasks if t not in seen[k].tasks)
+            if seen[k].role == "assigned":
+                seen[k].role = item.role
         else:
             seen[k] = item
     return list(seen.values())

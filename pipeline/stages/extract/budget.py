@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from pipeline.plan import Budget
 from pipeline.records import Document
 from pipeline.stages.extract.evidence import source
 from pipeline.stages.extract.spans import body_sentences
@@ -22,7 +22,7 @@ _SOURCE = re.compile(
 _RESPONSIBLE = re.compile(r"(?:xây dựng|lập|trình|dự toán|đề xuất|bố trí|cân đối|thẩm định|phê duyệt)", re.IGNORECASE)
 
 
-def extract_budget(doc: Document, lay: Layout) -> dict[str, Any] | None:
+def extract_budget(doc: Document, lay: Layout) -> Budget | None:
     sentences = [s for s in body_sentences(doc, lay) if s.topic == "budget"]
     if not sentences:
         return None
@@ -41,9 +41,4 @@ def extract_budget(doc: Document, lay: Layout) -> dict[str, Any] | None:
                         responsible.append(name)
     first = doc.paragraphs[sentences[0].paragraph]
     text = "\n".join(s.text for s in sentences)
-    return {
-        "sources": sources,
-        "responsible": responsible,
-        "text": text,
-        "source": source(first),
-    }
+    return Budget(sources=sources, responsible=responsible, text=text, source=source(first))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pipeline.plan import Event, EventKind, EventTarget
 from pipeline.records import Document
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
@@ -27,7 +28,7 @@ from pipeline.stages.structure import Layout, Section
 from pipeline.vi.names import names_in
 from pipeline.vi.text import key, make_date
 
-KINDS = (
+KINDS: tuple[tuple[str, EventKind], ...] = (
     ("ngay hoi", "collection_drive"), ("le hoi", "festival"), ("chien dich", "campaign"), ("chuong trinh", "programme"),
     ("hanh trinh", "programme"), ("hoi nghi", "conference"), ("hoi thao", "conference"), ("hoi thi", "contest"),
     ("cuoc thi", "contest"), ("tap huan", "training"), ("tuan le", "week"), ("thang", "month"), ("ngay", "day"),
@@ -60,7 +61,7 @@ _SUMMER = re.compile(r"\s*hè\s+(?:năm\s+)?(\d{4})")
 QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
-def kind_of(name: str) -> str:
+def kind_of(name: str) -> EventKind:
     k = key(name)
     return next((kind for word, kind in KINDS if k.startswith(word) or f" {word} " in f" {k} "), "event")
 
@@ -99,24 +100,17 @@ def _clean(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def _event(
-    name: str, s: Sentence, doc: Document, start: int, end: int, certainty: float, **fields: Any
-) -> dict[str, Any]:
+def _event(name: str, s: Sentence, doc: Document, start: int, end: int, certainty: float, **fields: Any) -> Event:
     p = doc.paragraphs[s.paragraph]
     a, b = s.start + start, s.start + end
-    return {
-        "name": _clean(name),
-        "kind": kind_of(name),
-        "date_start": fields.get("date_start"),
-        "date_end": fields.get("date_end"),
-        "period_text": fields.get("period_text"),
-        "organizers": fields.get("organizers", []),
-        "location": fields.get("location"),
-        "target": fields.get("target"),
-        "text": s.text,
-        "source": source(p, a, b),
-        "confidence": round(certainty * evidence_confidence(p, a, b), 3),
-    }
+    return Event(
+        name=_clean(name),
+        kind=kind_of(name),
+        text=s.text,
+        source=source(p, a, b),
+        confidence=round(certainty * evidence_confidence(p, a, b), 3),
+        **fields,
+    )
 
 
 Period = tuple[str | None, str | None, str | None]
@@ -124,8 +118,8 @@ Period = tuple[str | None, str | None, str | None]
 
 def events_in(
     s: Sentence, doc: Document, year: int | None, period: tuple[str | None, str | None, str | None]
-) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+) -> list[Event]:
+    out: list[Event] = []
     text = s.text
     taken: list[tuple[int, int]] = []
     organise = _ORGANISE.search(text)
@@ -185,9 +179,9 @@ def events_in(
     return out
 
 
-def section_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
+def section_events(doc: Document, lay: Layout, year: int | None) -> list[Event]:
     """Sections headed by an event, whose items say `Thời gian:` (and perhaps `Mục tiêu:`)."""
-    out: list[dict[str, Any]] = []
+    out: list[Event] = []
     for section in (s for top in lay.sections for s in top.walk()):
         items = [doc.paragraphs[i] for i in section.paragraphs[1:]] + [
             doc.paragraphs[c.paragraphs[0]] for c in section.children
@@ -201,10 +195,9 @@ def section_events(doc: Document, lay: Layout, year: int | None) -> list[dict[st
         first = doc.paragraphs[section.paragraphs[0]]
         s = Sentence(section.paragraphs[0], 0, len(first.text), first.text, section, (section.heading,))
         name = re.sub(r"\s*\((?:theo|kèm|căn cứ)[^)]*\)\s*$", "", section.heading)  # a reference, not the name
-        event = _event(name, s, doc, 0, section.heading_end, 0.7, date_start=start, date_end=end,
-                       period_text=words or when.split(":", 1)[-1].strip())  # fmt: skip
-        event["target"] = {"text": target} if target else None
-        out.append(event)
+        out.append(_event(name, s, doc, 0, section.heading_end, 0.7, date_start=start, date_end=end,
+                          period_text=words or when.split(":", 1)[-1].strip(),
+                          target=EventTarget(text=target) if target else None))  # fmt: skip
     return out
 
 
@@ -217,7 +210,7 @@ def _period_marker(text: str, year: int | None) -> tuple[str | None, str | None,
     return None
 
 
-def extract_events(doc: Document, lay: Layout, year: int | None) -> list[dict[str, Any]]:
+def extract_events(doc: Document, lay: Layout, year: int | None) -> list[Event]:
     found = section_events(doc, lay, year)
     current: Section | None = None
     paragraph = -1
@@ -256,30 +249,30 @@ def identity(name: str) -> str:
     return " ".join(re.sub(r"[^\w ]", " ", plain).split())
 
 
-def _dates_rank(e: dict[str, Any]) -> int:
+def _dates_rank(e: Event) -> int:
     """How much a mention's dates can be trusted: a day's own date, then a stated period, then one inferred from a
     season (`hè 2021` read as June to August), then none."""
-    start = e["date_start"] or ""
+    start = e.date_start or ""
     if len(start) == 10:
         return 3
-    if start and not _SUMMER.match(" " + (e["period_text"] or "")):
+    if start and not _SUMMER.match(" " + (e.period_text or "")):
         return 2
     return 1 if start else 0
 
 
-def merge(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge(events: list[Event]) -> list[Event]:
     """One item per event: dates (the surest mention's), organisers and target gathered from every mention."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, Event] = {}
     for e in events:
-        k = identity(e["name"])
+        k = identity(e.name)
         if k not in seen:
             seen[k] = e
             continue
         kept = seen[k]
         if _dates_rank(e) > _dates_rank(kept):
-            kept.update(date_start=e["date_start"], date_end=e["date_end"], period_text=e["period_text"])
-        kept["organizers"] += [o for o in e["organizers"] if o not in kept["organizers"]]
-        kept["target"] = kept["target"] or e["target"]
-        kept["location"] = kept["location"] or e["location"]
-        kept["confidence"] = max(kept["confidence"], e["confidence"])  # named again elsewhere: surer it is one
+            kept.date_start, kept.date_end, kept.period_text = e.date_start, e.date_end, e.period_text
+        kept.organizers += [o for o in e.organizers if o not in kept.organizers]
+        kept.target = kept.target or e.target
+        kept.location = kept.location or e.location
+        kept.confidence = max(kept.confidence, e.confidence)  # named again elsewhere: surer it is one
     return list(seen.values())

@@ -8,10 +8,11 @@ its own number may only appear in its appendix (`Kèm theo Kế hoạch số 07/
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from pipeline import plan
+from pipeline.plan import Evidence, FieldEvidence, HeaderField, Recipient, Reference, Signer
 from pipeline.records import Document, Paragraph
-from pipeline.stages.extract.evidence import source
+from pipeline.stages.extract.evidence import field_source, source, union_box
 from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, is_person_name, is_stamp
 from pipeline.vi.gazetteer import find_province, restore_place_case
 from pipeline.vi.text import DOC_NUMBER, clean_doc_number, key, make_date, parse_date, sentence_case, toneless
@@ -42,58 +43,65 @@ _YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")
 _SPAN_YEARS = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 
 
-def extract_metadata(doc: Document, lay: Layout) -> dict[str, Any]:
+def extract_metadata(doc: Document, lay: Layout) -> plan.Document:
     paras = doc.paragraphs
-    sources: dict[str, Any] = {}
-    meta: dict[str, Any] = {"doc_type": lay.doc_type}
+    sources: dict[HeaderField, FieldEvidence] = {}
     if lay.type_para is not None:
-        sources["doc_type"] = source(paras[lay.type_para], 0, len(lay.doc_type or ""))
+        sources["doc_type"] = field_source(paras[lay.type_para], 0, len(lay.doc_type or ""))
     appendix_refs = [ref for zone in lay.appendices for ref in appendix_reference(doc, zone)]
 
     number, number_src = own_number(doc, lay)
     own_type = lay.doc_type
     if number is None:
-        ref = next((r for r, _ in appendix_refs if r["doc_type"] == own_type or own_type is None), None)
+        ref = next((r for r in appendix_refs if r.doc_type == own_type or own_type is None), None)
         if ref:
-            number, number_src = ref["number"], next(s for r, s in appendix_refs if r is ref)
-    meta["number"] = number
+            number, number_src = ref.number, _as_field(ref.source)
     if number_src:
         sources["number"] = number_src
 
     place, when, date_src = place_and_date(doc, lay)
     if when is None:
-        ref = next((r for r, _ in appendix_refs if r["number"] == number and r["date"]), None)
+        ref = next((r for r in appendix_refs if r.number == number and r.date), None)
         if ref:
-            when, date_src = ref["date"], next(s for r, s in appendix_refs if r is ref)
-    meta["date"] = when
-    meta["place"] = place
+            when, date_src = ref.date, _as_field(ref.source)
     if date_src:
         sources["date"] = date_src
 
     title, title_src = title_of(doc, lay)
-    meta["title"] = title
     if title_src:
         sources["title"] = title_src
 
-    issuer, issuer_src = issuer_of(doc, lay, [r for r, _ in appendix_refs])
-    meta["issuer"] = issuer
+    issuer, issuer_src = issuer_of(doc, lay, appendix_refs)
     if issuer_src:
         sources["issuer"] = issuer_src
 
-    meta["province"] = next(
-        (p for p in (find_province(t) for t in (issuer or "", place or "", title or "")) if p), None
+    signer, signer_src = signer_of(doc, lay)
+    if signer_src:
+        sources["signer"] = signer_src
+    legal_bases = [ref for i in lay.preamble for ref in references(paras[i])]
+    cited = [b.number for b in legal_bases] + [ref.number for p in paras for ref in references(p)]
+    return plan.Document(
+        doc_type=lay.doc_type,
+        number=number,
+        date=when,
+        place=place,
+        province=next((p for p in (find_province(t) for t in (issuer or "", place or "", title or "")) if p), None),
+        plan_year=plan_year(title, when),
+        issuer=issuer,
+        title=title,
+        signer=signer,
+        legal_bases=legal_bases,
+        referenced_documents=[n for n in unique_numbers(cited) if n.upper() != (number or "").upper()],
+        recipients=recipients_of(doc, lay),
+        received_stamp=received_stamp(doc, lay),
+        appendices=appendix_refs,
+        sources=sources,
+        **contacts(doc),
     )
-    meta["plan_year"] = plan_year(title, when)
-    meta["signer"], sources["signer"] = signer_of(doc, lay)
-    meta["legal_bases"] = [ref for i in lay.preamble for ref in references(paras[i])]
-    cited = [b["number"] for b in meta["legal_bases"]] + [ref["number"] for p in paras for ref in references(p)]
-    meta["referenced_documents"] = [n for n in unique_numbers(cited) if n.upper() != (number or "").upper()]
-    meta["recipients"] = recipients_of(doc, lay)
-    meta["received_stamp"] = received_stamp(doc, lay)
-    meta.update(contacts(doc))
-    meta["appendices"] = [r for r, _ in appendix_refs]
-    meta["sources"] = {k: v for k, v in sources.items() if v}
-    return meta
+
+
+def _as_field(ev: Evidence | None, certainty: float = 0.9) -> FieldEvidence | None:
+    return FieldEvidence(**ev.model_dump(), confidence=certainty) if ev else None
 
 
 def unique_numbers(numbers: list[str]) -> list[str]:
@@ -104,7 +112,7 @@ def unique_numbers(numbers: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def own_number(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | None]:
+def own_number(doc: Document, lay: Layout) -> tuple[str | None, FieldEvidence | None]:
     """`Số: 33/KH-BCĐ` in the header, skipping a receiving stamp's number."""
     for i in lay.header or range(min(10, len(doc.paragraphs))):
         p = doc.paragraphs[i]
@@ -112,11 +120,13 @@ def own_number(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] |
             continue
         m = _NUMBER_LINE.search(toneless(p.text))
         if m:
-            return clean_doc_number(p.text[m.start("num") : m.end("num")]), source(p, m.start("num"), m.end("num"))
+            return clean_doc_number(p.text[m.start("num") : m.end("num")]), field_source(
+                p, m.start("num"), m.end("num")
+            )
     return None, None
 
 
-def place_and_date(doc: Document, lay: Layout) -> tuple[str | None, str | None, dict[str, Any] | None]:
+def place_and_date(doc: Document, lay: Layout) -> tuple[str | None, str | None, FieldEvidence | None]:
     for i in lay.header or range(min(10, len(doc.paragraphs))):
         p = doc.paragraphs[i]
         if is_stamp(p.text):
@@ -125,11 +135,11 @@ def place_and_date(doc: Document, lay: Layout) -> tuple[str | None, str | None, 
         if m:
             day = make_date(int(m.group("d")), int(m.group("m")), int(m.group("y")))
             place = p.text[m.start("place") : m.end("place")].strip(" ,-")
-            return place or None, day.isoformat() if day else None, source(p, m.start(), m.end())
+            return place or None, day.isoformat() if day else None, field_source(p, m.start(), m.end())
     return None, None, None
 
 
-def title_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | None]:
+def title_of(doc: Document, lay: Layout) -> tuple[str | None, FieldEvidence | None]:
     if not lay.title:
         return None, None
     parts: list[str] = []
@@ -143,11 +153,11 @@ def title_of(doc: Document, lay: Layout) -> tuple[str | None, dict[str, Any] | N
     first = doc.paragraphs[lay.title[0]]
     # a title set on two or three lines is often two or three paragraphs: its box and raw text cover them all
     paras = [doc.paragraphs[i] for i in lay.title if doc.paragraphs[i].page == first.page]
-    boxes = [b for b in (source(p)["bbox"] for p in paras) if b]
-    src = source(first) | {"text": title, "raw_text": " ".join(p.raw.strip() for p in paras)}
+    boxes = [b for b in (source(p).bbox for p in paras) if b]
+    src = field_source(first)
+    src = src.model_copy(update={"text": title, "raw_text": " ".join(p.raw.strip() for p in paras)})
     if boxes:
-        src["bbox"] = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
-                       max(b[3] for b in boxes)]  # fmt: skip
+        src.bbox = union_box(boxes)
     return title or None, src
 
 
@@ -164,9 +174,7 @@ def plan_year(title: str | None, when: str | None) -> int | None:
     return int(when[:4]) if when else None
 
 
-def issuer_of(
-    doc: Document, lay: Layout, appendix_refs: list[dict[str, Any]]
-) -> tuple[str | None, dict[str, Any] | None]:
+def issuer_of(doc: Document, lay: Layout, appendix_refs: list[Reference]) -> tuple[str | None, FieldEvidence | None]:
     """The issuing body: the header's capitalised lines, else the preamble's `X ban hành Kế hoạch`, else `TM. X`."""
     header = [
         doc.paragraphs[i]
@@ -181,7 +189,7 @@ def issuer_of(
         bold = [ln.text for ln in p.lines if ln.bold]
         # Decree 30: the issuer is printed in bold under its parent body, so the bold or the last line is the issuer.
         name = " ".join(bold) if bold and len(bold) < len(p.lines) else p.lines[-1].text
-        return restore_place_case(sentence_case(name.strip())), source(p)
+        return restore_place_case(sentence_case(name.strip())), field_source(p)
     for i in lay.preamble:
         p = doc.paragraphs[i]
         plain = toneless(p.text)
@@ -191,20 +199,22 @@ def issuer_of(
             s, e = m.start("issuer"), m.end("issuer")
             name = p.text[s:e].strip()
             if name[:1].isupper():
-                return name, source(p, s, e)
+                return name, field_source(p, s, e, certainty=0.8)
     for i in lay.signature[:1]:
         p = doc.paragraphs[i]
         auth = AUTHORITY.match(p.text)
         if auth and auth.group(1) == "TM":
-            return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), source(p)
-    issuers = [r["issuer"] for r in appendix_refs if r.get("issuer")]
-    return (issuers[0], None) if issuers else (None, None)
+            return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), field_source(
+                p, certainty=0.8
+            )
+    found = next((r for r in appendix_refs if r.issuer), None)
+    return (found.issuer, _as_field(found.source, 0.8)) if found else (None, None)
 
 
-def signer_of(doc: Document, lay: Layout) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def signer_of(doc: Document, lay: Layout) -> tuple[Signer, FieldEvidence | None]:
     """{name, title, authority} from the signature block; lines of one paragraph are kept apart."""
     if not lay.signature:
-        return {"name": None, "title": None, "authority": None}, None
+        return Signer(name=None, title=None, authority=None), None
     lines: list[str] = []
     for i in lay.signature:
         p = doc.paragraphs[i]
@@ -223,7 +233,7 @@ def signer_of(doc: Document, lay: Layout) -> tuple[dict[str, Any], dict[str, Any
     title = sentence_case(" ".join(caps)) if caps else None
     name = names[-1].strip() if names else None
     first = doc.paragraphs[lay.signature[0]]
-    return {"name": name, "title": title, "authority": authority}, source(first)
+    return Signer(name=name, title=title, authority=authority), field_source(first)
 
 
 def split_caps_lines(p: Paragraph) -> list[str]:
@@ -244,10 +254,10 @@ def split_authority(body: str) -> tuple[str, str, str]:
     return body[: m.start()], " ", body[m.end() :]
 
 
-def references(p: Paragraph) -> list[dict[str, Any]]:
+def references(p: Paragraph) -> list[Reference]:
     """Every cited document of a paragraph: type, number, date, issuer, with evidence."""
     plain = toneless(p.text)
-    out: list[dict[str, Any]] = []
+    out: list[Reference] = []
     for m in _REF.finditer(plain.lower()):
         number = clean_doc_number(p.text[m.start("num") : m.end("num")])
         if "/" not in number and "-" not in number:
@@ -256,44 +266,42 @@ def references(p: Paragraph) -> list[dict[str, Any]]:
         when = parse_date(p.text[m.start("date") : m.end("date")]) if m.group("date") else None
         issuer = p.text[m.start("issuer") : m.end("issuer")].strip() if m.group("issuer") else None
         out.append(
-            {
-                "doc_type": kind,
-                "number": number,
-                "date": when.isoformat() if when else None,
-                "issuer": issuer,
-                "source": source(p, m.start(), m.end()),
-            }
+            Reference(
+                doc_type=kind,
+                number=number,
+                date=when.isoformat() if when else None,
+                issuer=issuer,
+                source=source(p, m.start(), m.end()),
+            )
         )
     return out
 
 
-def recipients_of(doc: Document, lay: Layout) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def recipients_of(doc: Document, lay: Layout) -> list[Recipient]:
+    out: list[Recipient] = []
     for i in lay.recipients[1:]:
         p = doc.paragraphs[i]
         text = p.text.strip().lstrip("-+•– ").rstrip(" ;.,")
         if key(text).startswith("luu"):  # the file copy closes the list; a drafter's code may follow it
             text = re.split(r"\.\s+", text, maxsplit=1)[0]
         if text:
-            out.append({"name": text, "source": source(p)})
+            out.append(Recipient(name=text, source=source(p)))
     return out
 
 
-def received_stamp(doc: Document, lay: Layout) -> dict[str, Any] | None:
+def received_stamp(doc: Document, lay: Layout) -> plan.ReceivedStamp | None:
     for i in lay.header:
         p = doc.paragraphs[i]
         if is_stamp(p.text):
             m = re.search(r"so\s*[:.]*\s*\.*\s*(\d+)", key(p.text))
             when = parse_date(" ".join(doc.paragraphs[j].text for j in range(i, min(i + 2, len(doc.paragraphs)))))
-            return {
-                "number": m.group(1) if m else None,
-                "date": when.isoformat() if when else None,
-                "source": source(p),
-            }
+            return plan.ReceivedStamp(
+                number=m.group(1) if m else None, date=when.isoformat() if when else None, source=source(p)
+            )
     return None
 
 
-def contacts(doc: Document) -> dict[str, Any]:
+def contacts(doc: Document) -> dict[str, str | None]:
     phone = email = None
     for p in doc.paragraphs:
         plain = toneless(p.text)
@@ -304,16 +312,16 @@ def contacts(doc: Document) -> dict[str, Any]:
     return {"contact_phone": phone, "contact_email": email}
 
 
-def appendix_reference(doc: Document, zone: list[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def appendix_reference(doc: Document, zone: list[int]) -> list[Reference]:
     """`(Kèm theo Kế hoạch số: 45/KH-UBND ngày 12/3/2024 của UBND tỉnh Quảng Trị)` and the appendix title."""
-    out: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    out: list[Reference] = []
     title = " ".join(doc.paragraphs[i].text for i in zone if doc.paragraphs[i].text.isupper())
     for i in zone:
         p = doc.paragraphs[i]
         if not key(p.text).lstrip("( ").startswith("kem theo"):
             continue
         for ref in references(p):
-            ref["appendix_title"] = title or None
-            out.append((ref, ref["source"]))
+            ref.appendix_title = title or None
+            out.append(ref)
         break
     return out

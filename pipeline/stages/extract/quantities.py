@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.plan import Comparator
 from pipeline.vi.text import NUMBER, key, parse_number
 
 # Count nouns of plans (what is counted), longest first so that `đơn vị máu` wins over `đơn vị`.
@@ -43,7 +44,7 @@ _LT_BEFORE = ("dưới",)
 class Quantity:
     value: float
     unit: str | None
-    comparator: str
+    comparator: Comparator
     start: int  # span of the whole quantity, comparator words included
     end: int
     number_start: int
@@ -61,18 +62,19 @@ def _unit_after(text: str, at: int) -> tuple[str | None, int]:
     return None, at
 
 
-def _comparator(before: str, after: str) -> str:
+def _comparator(before: str, after: str) -> Comparator:
     b = key(before[-25:])
     a = key(after[:12])
     if a.startswith("tro len") or a.startswith("tro di"):
         return ">="
-    for words, op in (
+    ops: tuple[tuple[tuple[str, ...], Comparator], ...] = (
         (_APPROX_BEFORE, "~"),
         (_GE_BEFORE, ">="),
         (_LE_BEFORE, "<="),
         (_GT_BEFORE, ">"),
         (_LT_BEFORE, "<"),
-    ):
+    )
+    for words, op in ops:
         if any(b.endswith(key(w)) for w in words):
             return op
     if a.startswith(("tro xuong", "tro lai")):

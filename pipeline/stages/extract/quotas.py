@@ -8,11 +8,13 @@ with its own quota is a row too. The total row (`TỔNG SỐ`, `Tổng cộng`, 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from pipeline.records import BBox, Cell, Document, Table
+from pipeline.plan import Evidence, PlanWarning, QuotaRow, QuotaTable
+from pipeline.records import Cell, Document, Table
 from pipeline.stages.extract.confidence import text_quality
+from pipeline.stages.extract.evidence import union_box
 from pipeline.stages.structure import ROMAN
 from pipeline.vi.text import NUMBER, key, parse_number
 
@@ -56,7 +58,7 @@ def find_columns(rows: list[list[str]], header_rows: int) -> Columns:
         cells = [r[i] for r in body if i < len(r) and r[i]]
         return sum(leading_number(c) is not None for c in cells) / len(cells) if cells else 0.0
 
-    def first(pred: Any) -> int | None:
+    def first(pred: Callable[[int, str], bool]) -> int | None:
         return next((i for i, k in enumerate(keys) if pred(i, k)), None)
 
     no = first(lambda i, k: k in ("tt", "stt", "so tt", "so thu tu"))
@@ -91,23 +93,16 @@ def months_of(text: str) -> list[int]:
     return months
 
 
-def _bbox(cells: tuple[Cell, ...]) -> list[float] | None:
-    boxes: list[BBox] = [c.bbox for c in cells if c.bbox is not None]
-    if not boxes:
-        return None
-    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+def _source(row: tuple[Cell, ...], page: int) -> Evidence:
+    return Evidence(
+        page=page,
+        bbox=union_box([c.bbox for c in row if c.bbox is not None]),
+        text=" | ".join(c.text for c in row),
+        raw_text=" | ".join(c.raw or c.text for c in row),
+    )
 
 
-def _source(row: tuple[Cell, ...], page: int) -> dict[str, Any]:
-    return {
-        "page": page,
-        "bbox": _bbox(row),
-        "text": " | ".join(c.text for c in row),
-        "raw_text": " | ".join(c.raw or c.text for c in row),
-    }
-
-
-def quota_table(table: Table, title: str | None, confidence: float) -> dict[str, Any] | None:
+def quota_table(table: Table, title: str | None, confidence: float) -> QuotaTable | None:
     """The table as a quota table, or None when it holds no quotas."""
     rows = [_texts(r) for r in table.rows]
     if len(rows) < 3:
@@ -116,10 +111,10 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
     cols = find_columns(rows, head_n)
     if cols.quota is None or cols.unit is None:
         return None
-    out_rows: list[dict[str, Any]] = []
+    out_rows: list[QuotaRow] = []
     group: str | None = None
     total: float | None = None
-    total_source: dict[str, Any] | None = None
+    total_source: Evidence | None = None
     for cells, texts in zip(table.rows[head_n:], rows[head_n:], strict=True):
         first = _cell(texts, cols.no) if cols.no is not None else texts[0]
         name, quota_text = _cell(texts, cols.unit), _cell(texts, cols.quota)
@@ -134,62 +129,62 @@ def quota_table(table: Table, title: str | None, confidence: float) -> dict[str,
                 continue
         if quota is None:
             continue
-        row: dict[str, Any] = {
-            "no": int(re.match(r"\d+", first).group()) if numbered else None,  # type: ignore[union-attr]
-            "group": group,
-            "unit": name,
-            "quota": int(quota) if quota == int(quota) else quota,
-            "months": months_of(_cell(texts, cols.months)) if cols.months is not None else [],
-            "source": _source(cells, table.page),
-            # a row whose name OCR garbled is still a row, but the reviewer should look at it first
-            "confidence": round(confidence * text_quality(name), 2),
-        }
-        extra = {
-            cols.names[i]: t for i, t in enumerate(texts) if i not in (cols.no, cols.unit, cols.quota, cols.months)
-        }
-        if extra:
-            row["other"] = extra
-        out_rows.append(row)
+        number = re.match(r"\d+", first)
+        out_rows.append(
+            QuotaRow(
+                no=int(number.group()) if number else None,
+                group=group,
+                unit=name,
+                quota=int(quota) if quota == int(quota) else quota,
+                months=months_of(_cell(texts, cols.months)) if cols.months is not None else [],
+                other={
+                    cols.names[i]: t
+                    for i, t in enumerate(texts)
+                    if i not in (cols.no, cols.unit, cols.quota, cols.months)
+                },
+                source=_source(cells, table.page),
+                # a row whose name OCR garbled is still a row, but the reviewer should look at it first
+                confidence=round(confidence * text_quality(name), 2),
+            )
+        )
     if len(out_rows) < 2:
         return None
-    computed = sum(r["quota"] for r in out_rows)
+    computed = sum(r.quota for r in out_rows)
     year = _YEAR.search(key(cols.names[cols.quota])) if cols.quota is not None else None
-    return {
-        "title": title,
-        "columns": list(cols.names),
-        "quota_column_year": int(year.group(1)) if year else None,
-        "rows": out_rows,
-        "total_stated": total,
-        "total_computed": computed,
-        "pages": list(table.pages or (table.page,)),
-        "source": total_source or out_rows[0]["source"],
-        "confidence": confidence,
-    }
+    return QuotaTable(
+        title=title,
+        columns=list(cols.names),
+        quota_column_year=int(year.group(1)) if year else None,
+        rows=out_rows,
+        total_stated=total,
+        total_computed=computed,
+        pages=list(table.pages or (table.page,)),
+        source=total_source or out_rows[0].source,
+        confidence=confidence,
+    )
 
 
 def _cell(texts: list[str], i: int | None) -> str:
     return texts[i] if i is not None and i < len(texts) else ""
 
 
-def extract_quota_tables(
-    doc: Document, appendix_titles: list[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def extract_quota_tables(doc: Document, appendix_titles: list[str]) -> tuple[list[QuotaTable], list[PlanWarning]]:
     """(quota tables, warnings): a warning wherever the rows do not add up to the stated total."""
-    tables: list[dict[str, Any]] = []
-    warnings: list[dict[str, Any]] = []
+    tables: list[QuotaTable] = []
+    warnings: list[PlanWarning] = []
     for n, table in enumerate(doc.tables):
         title = appendix_titles[n] if n < len(appendix_titles) else (appendix_titles[-1] if appendix_titles else None)
         found = quota_table(table, title, confidence=0.95)
         if found is None:
             continue
         tables.append(found)
-        stated, computed = found["total_stated"], found["total_computed"]
+        stated, computed = found.total_stated, found.total_computed or 0
         if stated is not None and abs(stated - computed) > 1e-6:
             warnings.append(
-                {
-                    "code": "quota_total_mismatch",
-                    "message": f"quota rows add up to {computed:,.0f}, the table states {stated:,.0f}",
-                    "page": found["pages"][0],
-                }
+                PlanWarning(
+                    code="quota_total_mismatch",
+                    message=f"quota rows add up to {computed:,.0f}, the table states {stated:,.0f}",
+                    page=found.pages[0],
+                )
             )
     return tables, warnings

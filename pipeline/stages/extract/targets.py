@@ -9,8 +9,9 @@ heading as their subject.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Literal
 
+from pipeline.plan import Target
 from pipeline.records import Document
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
@@ -77,7 +78,10 @@ def metric_of(text: str, q: Quantity) -> str | None:
     return phrase.strip() or None
 
 
-def kind_of(text: str, q: Quantity, subject: str | None) -> str:
+TargetKind = Literal["goal", "quota", "share_of_plan"]
+
+
+def kind_of(text: str, q: Quantity, subject: str | None) -> TargetKind:
     if q.unit == "%" and _PLAN_SHARE.match(text[q.end :]):
         return "share_of_plan"
     k = key(text)
@@ -111,34 +115,33 @@ def _is_target(s: Sentence, q: Quantity) -> tuple[bool, float]:
     return True, 0.55
 
 
-def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+def extract_targets(doc: Document, lay: Layout, plan_year: int | None) -> list[Target]:
+    out: list[Target] = []
     for s in body_sentences(doc, lay):
         for q in find_quantities(s.text):
             ok, certainty = _is_target(s, q)
             if not ok:
                 continue
-            kind = "share_of_plan" if q.unit == "%" and _PLAN_SHARE.match(s.text[q.end :]) else None
+            kind: TargetKind | None = "share_of_plan" if q.unit == "%" and _PLAN_SHARE.match(s.text[q.end :]) else None
             heading = s.headings[-1] if s.headings else None
             subject = heading if kind == "share_of_plan" else clause_subject(s.text, q)
             p = doc.paragraphs[s.paragraph]
-            ev = source(p, s.start, s.end)
             value = q.value
             out.append(
-                {
-                    "value": int(value) if value == int(value) else value,
-                    "unit": q.unit,
-                    "comparator": q.comparator,
-                    "subject": subject,
-                    "subjects": (names_in(subject) or [subject]) if subject else [],
-                    "metric": metric_of(s.text, q),
-                    "period": period_of(s.text, plan_year, None),
-                    "per": q.per,
-                    "kind": kind or kind_of(s.text, q, subject),
-                    "text": s.text,
-                    "section": " > ".join(h for h in s.headings if h),
-                    "source": ev,
-                    "confidence": round(certainty * evidence_confidence(p, s.start, s.end), 3),
-                }
+                Target(
+                    value=int(value) if value == int(value) else value,
+                    unit=q.unit,
+                    comparator=q.comparator,
+                    subject=subject,
+                    subjects=(names_in(subject) or [subject]) if subject else [],
+                    metric=metric_of(s.text, q),
+                    period=period_of(s.text, plan_year, None),
+                    per=q.per,
+                    kind=kind or kind_of(s.text, q, subject),
+                    text=s.text,
+                    section=" > ".join(h for h in s.headings if h),
+                    source=source(p, s.start, s.end),
+                    confidence=round(certainty * evidence_confidence(p, s.start, s.end), 3),
+                )
             )
     return out

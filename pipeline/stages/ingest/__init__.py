@@ -13,15 +13,9 @@ from pathlib import Path
 
 from pipeline.errors import NoText, NotFound, NotPdf, TooLarge, UnsupportedInput
 from pipeline.records import InputKind, RawDocument, WarningRecord
+from pipeline.stages.ingest.kinds import PDF_SUFFIXES, SUPPORTED, TEXT_SUFFIXES, WORD_SUFFIXES
 from pipeline.stages.ingest.options import IngestOptions, seconds_left
-from pipeline.stages.ingest.pdf import read_pdf
-from pipeline.stages.ingest.text import read_text
-from pipeline.stages.ingest.word import read_doc, read_docx, to_records
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-PDF_SUFFIXES = {".pdf"}
-WORD_SUFFIXES = {".docx", ".doc"}
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of old Office files (.doc, .xls, .ppt)
 
 __all__ = ["SUPPORTED", "IngestOptions", "ingest", "ingest_bytes"]
@@ -47,6 +41,9 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
     options = options or IngestOptions()
     suffix = Path(name).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
+    from pipeline.stages.ingest.pdf import read_pdf  # here, not above: listing input kinds needs no PDF library
+    from pipeline.stages.ingest.text import read_text
+
     try:
         if _looks_like_pdf(data):
             pdf = read_pdf(data, options)
@@ -105,6 +102,8 @@ def _word_kind(data: bytes) -> InputKind | None:
 
 
 def _word_document(data: bytes, name: str, digest: str, kind: InputKind, options: IngestOptions) -> RawDocument:
+    from pipeline.stages.ingest.word import read_doc, read_docx, to_records  # only Word input pays for it
+
     blocks = read_docx(data) if kind == "docx" else read_doc(data, seconds_left(options, options.ocr_timeout))
     lines, tables = to_records(blocks)
     if not lines and not tables:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from pipeline.options import NormalizeOptions
 from pipeline.records import Document, Line, Paragraph, RawDocument, Table
 from pipeline.stages.normalize.edits import TrackedText
 from pipeline.stages.normalize.legacy import document_encoding, legacy_edits
@@ -12,11 +13,6 @@ from pipeline.stages.normalize.paragraphs import group_lines, join_points, line_
 from pipeline.stages.normalize.unicode import character_edits, tone_placement
 
 __all__ = ["NormalizeOptions", "normalize", "normalize_text"]
-
-
-@dataclass(frozen=True)
-class NormalizeOptions:
-    correct: bool = True  # False: only Unicode clean-up that loses nothing (--no-correct)
 
 
 def normalize_text(raw: str, options: NormalizeOptions | None = None, context: list[str] | None = None) -> TrackedText:
