@@ -187,7 +187,9 @@ def classify_realdocs(folder: Path) -> tuple[list[Path], list[Path], dict[Path, 
     for path in sorted(folder.glob("*.pdf")):
         with pymupdf.open(path) as doc:
             dpis = [native_dpi(page) for page in doc]
-            verdicts = [triage(page, layer_drafts(page, page.number + 1), IngestOptions().min_text_chars) for page in doc]
+            verdicts = [
+                triage(page, layer_drafts(page, page.number + 1), IngestOptions().min_text_chars) for page in doc
+            ]
             if all(dpis):
                 scans.append(path)
                 resolutions[path] = [(n, dpi) for n, dpi in enumerate(dpis) if dpi]
@@ -216,7 +218,9 @@ def tesseract_alone(resolutions: dict[Path, list[tuple[int, int]]]) -> tuple[flo
             with pymupdf.open(path) as doc:
                 for n, dpi in dpis:
                     image = Path(tmp) / "page.pgm"
-                    image.write_bytes(doc[n].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, annots=False).tobytes("pnm"))
+                    image.write_bytes(
+                        doc[n].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, annots=False).tobytes("pnm")
+                    )
                     c, w = cpu_and_wall(["tesseract", str(image), "stdout", "-l", "vie", "--dpi", str(dpi)])
                     cpu, wall, pages = cpu + c, wall + w, pages + 1
     return cpu, wall, pages

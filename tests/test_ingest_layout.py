@@ -6,12 +6,12 @@ import numpy as np
 import pymupdf
 import pytest
 
+from pipeline.records import Line
 from pipeline.stages.ingest import IngestOptions, ingest_bytes
 from pipeline.stages.ingest.ink import grey_pgm
 from pipeline.stages.ingest.layer import Draft
 from pipeline.stages.ingest.pdf import native_dpi, ocr_resolution
 from pipeline.stages.ingest.triage import why_unusable
-from pipeline.records import Line
 
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
 

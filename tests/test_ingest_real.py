@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from pipeline import extract_file
 from pipeline.records import RawDocument
 from pipeline.stages.ingest import ingest
 from pipeline.stages.normalize.language import vietnamese_share
+
+from .conftest import extracted
 
 REAL = Path(__file__).parent / "data" / "realdocs"
 
@@ -87,7 +88,9 @@ def test_stamped_number_and_day_join_the_lines_they_were_printed_into(doc: str) 
     number, date = gold(doc)["number"], gold(doc)["date"]
     assert first_line(doc, "Số:") == f"Số: {number}"
     year, month, day = date.split("-")
-    assert first_line(doc, gold(doc)["place"] + ", ngày") == f"{gold(doc)['place']}, ngày {day} tháng {month} năm {year}"
+    assert (
+        first_line(doc, gold(doc)["place"] + ", ngày") == f"{gold(doc)['place']}, ngày {day} tháng {month} năm {year}"
+    )
     stamps = {number.split("/")[0], day}
     assert not [line.text for line in raw(doc).lines if line.text in stamps]  # no longer lines of their own
 
@@ -106,7 +109,7 @@ def test_handwritten_number_and_day_are_left_blank_not_guessed(doc: str) -> None
 
 
 def test_handwritten_number_gives_no_document_number() -> None:
-    result = extract_file(REAL / "s29.pdf")
+    result = extracted(REAL / "s29.pdf")
     assert result["document"]["number"] is None
     assert "no_number" in {w["code"] for w in result["warnings"]}
 

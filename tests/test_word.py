@@ -10,10 +10,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline import extract_file
 from pipeline.errors import CorruptFile, UnsupportedInput
 from pipeline.stages.ingest import ingest, ingest_bytes
 from pipeline.stages.validate import schema_errors
+
+from .conftest import extracted
 
 WORD = Path(__file__).parent / "data" / "word"
 
@@ -90,7 +91,7 @@ def test_docx_paragraphs_layout_tables_and_data_tables() -> None:
 def test_docx_goes_through_the_pipeline_to_a_valid_result(tmp_path: Path) -> None:
     path = tmp_path / "plan.docx"
     path.write_bytes(plan_docx())
-    result = extract_file(path)
+    result = extracted(path)
     assert schema_errors(result) == []
     assert result["source"]["input_kind"] == "docx"
     assert result["document"]["doc_type"] == "Kế hoạch"
@@ -119,7 +120,7 @@ def test_real_doc_through_antiword() -> None:
     heading = next(line for line in raw.lines if line.text == "KẾ HOẠCH")
     assert heading.bold
     assert any(text.startswith("Thực hiện Quyết định số 1001/QĐ-TTg ngày 27/6/2011") for text in texts)
-    result = extract_file(WORD / "d13.doc")
+    result = extracted(WORD / "d13.doc")
     assert schema_errors(result) == [] and result["source"]["input_kind"] == "doc"
 
 

@@ -108,9 +108,7 @@ def _word_document(data: bytes, name: str, digest: str, kind: InputKind, options
     lines, tables = to_records(blocks)
     if not lines and not tables:
         raise NoText("has no text: the Word document is empty")
-    return RawDocument(
-        path=name, sha256=digest, input_kind=kind, pages=1, lines=tuple(lines), tables=tuple(tables)
-    )
+    return RawDocument(path=name, sha256=digest, input_kind=kind, pages=1, lines=tuple(lines), tables=tuple(tables))
 
 
 def _looks_like_pdf(data: bytes) -> bool:

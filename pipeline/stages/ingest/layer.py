@@ -69,9 +69,9 @@ def _draft(spans: list[dict[str, Any]], pno: int, block: int, visible: bool) -> 
     lengths = [sum(len(p[0]) for p in _pieces(s)) for s in inked]
     weight = sum(lengths) or 1
     bold = sum(n for s, n in zip(inked, lengths, strict=True) if s["flags"] & _BOLD or "Bold" in s["font"]) / weight
-    italic = sum(
-        n for s, n in zip(inked, lengths, strict=True) if s["flags"] & _ITALIC or "Italic" in s["font"]
-    ) / weight
+    italic = (
+        sum(n for s, n in zip(inked, lengths, strict=True) if s["flags"] & _ITALIC or "Italic" in s["font"]) / weight
+    )
     boxes = [s["bbox"] for s in inked]
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)

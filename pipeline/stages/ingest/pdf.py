@@ -123,13 +123,21 @@ class _OcrJob:
     future: Future[tuple[list[Line], Table | None, list[Line]]]
 
 
+@dataclass
+class _Page:
+    """What one page gave: its lines, the tables of its text layer, the text drawn over it."""
+
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    overlays: list[Line] = field(default_factory=list)
+
+
 def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
     """Read every page: the text layer where it is the page's text, OCR elsewhere (per --ocr, see triage.py);
     tables from the text layer and from scanned pages."""
     doc = open_pdf(data, options)
-    by_page: dict[int, list[Line]] = {}
+    pages: dict[int, _Page] = {}
     reading = PdfReading([], [], [], [])
-    layer_tables: list[Table] = []
     jobs: dict[int, _OcrJob] = {}
     with doc, ThreadPoolExecutor(max_workers=options.ocr_jobs) as pool:
         for pno, page in iter_pages(doc):
@@ -139,45 +147,48 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
                 drafts = layer_drafts(page, pno)
                 verdict = _verdict(page, drafts, options)
                 if verdict.reason is None:
-                    grids = find_grids(page)
-                    body = verdict.lines
-                    if grids or might_hold_stamps(body):  # read again, with each character's place
-                        body = verdict.body(layer_drafts(page, pno, chars=True))
-                    lines, boxes = signature_boxes(page, merge_stamps(body))
-                    by_page[pno] = [d.line for d in lines]
-                    reading.overlays += [d.line for d in boxes]
-                    layer_tables += read_tables(pno, grids, lines)
-                    continue
-                if not drafts and not page.get_images() and not page.get_drawings():
-                    continue  # a blank page: nothing to read, nothing to OCR
-                if not jobs:
-                    check_language(options.ocr_lang)
-                check_images(page, pno, options)
-                image, dpi = render_page(page, options)
-                # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread.
-                future = pool.submit(ocr_scanned_page, image, pno, dpi, verdict.overlays, options)
-                jobs[pno] = _OcrJob(future)
-                reading.ocr_reasons.append((pno, verdict.reason))
-                reading.warnings += _ocr_warning(pno, verdict)
-                _wait_if_busy(jobs, options.ocr_jobs * 2)
+                    pages[pno] = _layer_page(page, pno, verdict)
+                elif drafts or page.get_images() or page.get_drawings():  # else a blank page: nothing to read
+                    if not jobs:
+                        check_language(options.ocr_lang)
+                    check_images(page, pno, options)
+                    image, dpi = render_page(page, options)
+                    # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread
+                    jobs[pno] = _OcrJob(pool.submit(ocr_scanned_page, image, pno, dpi, verdict.overlays, options))
+                    reading.ocr_reasons.append((pno, verdict.reason))
+                    reading.warnings += _ocr_warning(pno, verdict)
+                    _wait_if_busy(jobs, options.ocr_jobs * 2)
             except MUPDF_ERRORS as e:
                 raise CorruptPdf(f"page {pno} cannot be read ({_reason(e)})") from e
-        scan_tables: list[Table] = []
         for pno, job in jobs.items():
             page_lines, table, leftover = job.future.result()
-            by_page[pno] = page_lines
-            reading.overlays += leftover
-            scan_tables += [table] if table else []
+            pages[pno] = _Page(page_lines, [table] if table else [], leftover)
         reading.warnings += active_content(doc)
-    lines = [line for pno in sorted(by_page) for line in by_page[pno]]
-    tables = sorted(layer_tables + scan_tables, key=lambda t: t.page)
+    _gather(reading, [pages[pno] for pno in sorted(pages)])
+    return reading
+
+
+def _layer_page(page: pymupdf.Page, pno: int, verdict: Verdict) -> _Page:
+    """A page read from its text layer: stamps put back in their lines, e-signature boxes kept apart, tables."""
+    grids = find_grids(page)
+    body = verdict.lines
+    if grids or might_hold_stamps(body):  # read again, with each character's place
+        body = verdict.body(layer_drafts(page, pno, chars=True))
+    kept, boxes = signature_boxes(page, merge_stamps(body))
+    return _Page([d.line for d in kept], read_tables(pno, grids, kept), [d.line for d in boxes])
+
+
+def _gather(reading: PdfReading, pages: list[_Page]) -> None:
+    """The pages' lines, tables (a table's text is not also lines; a table that runs on is one) and overlays."""
+    lines = [line for page in pages for line in page.lines]
+    tables = sorted((t for page in pages for t in page.tables), key=lambda t: t.page)
     if tables:
         lines = [ln for ln in lines if not inside_any(ln, tables)]
         tables = merge_continued(tables)  # a table that runs on to the next page is one table, scanned or not
     if not any(ln.text.strip() for ln in lines) and not tables:
         raise NoText("has no readable text: no text layer, and OCR found none")
     reading.lines, reading.tables = lines, tables
-    return reading
+    reading.overlays = [o for page in pages for o in page.overlays]
 
 
 def _verdict(page: pymupdf.Page, drafts: list[Draft], options: IngestOptions) -> Verdict:

@@ -203,7 +203,9 @@ def _reread_numeric_cells(
             crop = Image.fromarray(arr[top:bottom, left:right])
             upscale = max(1.0, TABLE_DPI / dpi)
             if upscale > 1:
-                crop = crop.resize((round(crop.width * upscale), round(crop.height * upscale)), Image.Resampling.LANCZOS)
+                crop = crop.resize(
+                    (round(crop.width * upscale), round(crop.height * upscale)), Image.Resampling.LANCZOS
+                )
             crops.append(crop)
     for rc, again in zip(todo, read_digit_cells(crops, timeout), strict=True):
         if again:

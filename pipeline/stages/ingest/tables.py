@@ -52,7 +52,12 @@ def read_tables(pno: int, grids: list[list[BBox]], drafts: list[Draft]) -> list[
             for row in rows
         )
         if len(table_rows) >= 2 and max(len(r) for r in table_rows) >= 2:
-            bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+            bbox = (
+                min(c[0] for c in cells),
+                min(c[1] for c in cells),
+                max(c[2] for c in cells),
+                max(c[3] for c in cells),
+            )
             tables.append(Table(page=pno, rows=table_rows, bbox=_round(bbox), pages=(pno,)))
     return tables
 

@@ -142,7 +142,7 @@ def signature_boxes(page: pymupdf.Page, drafts: list[Draft]) -> tuple[list[Draft
     lines in small type with such a time (the Official Gazette's stamp, flattened). A field that holds only a
     stamped number has no time, so stays."""
     boxes: list[list[Draft]] = []
-    for widget in page.widgets(types=[pymupdf.PDF_WIDGET_TYPE_SIGNATURE]):
+    for widget in page.widgets(types=[pymupdf.PDF_WIDGET_TYPE_SIGNATURE]):  # type: ignore[attr-defined]
         inside = [d for d in drafts if d.line.bbox and _centre_in(d.line.bbox, widget.rect)]
         if inside and _CLOCK.search(" ".join(d.line.text for d in inside)):
             boxes.append(inside)
