@@ -5,7 +5,7 @@ signer's name, the responsible bodies, every document number cited. Each gold st
 punctuation stripped) are looked for in the text ingest reads from the document, each text word used at most once;
 document numbers ("123/2020/NĐ-CP") count as one word each, so a single wrong digit misses it.
 
-Run: `python benchmarks/ocr_words.py [--min-dpi N] [--max-dpi N] [--colour MODE] [sNN ...]` (with
+Run: `python benchmarks/ocr_words.py [--upscale F] [--max-dpi N] [--colour MODE] [sNN ...]` (with
 VNPLAN_OCR_CACHE set, re-runs of one setting are quick). Prints one row per document and the totals.
 """
 
@@ -77,11 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("docs", nargs="*", help="document ids (default: every document with an OCR'd page)")
     parser.add_argument("--folder", type=Path, default=REALDOCS)
-    parser.add_argument("--min-dpi", type=int, default=IngestOptions().ocr_min_dpi)
+    parser.add_argument("--upscale", type=float, default=IngestOptions().ocr_upscale)
     parser.add_argument("--max-dpi", type=int, default=IngestOptions().ocr_dpi)
     parser.add_argument("--colour", default=IngestOptions().ocr_colour)
     args = parser.parse_args()
-    options = IngestOptions(ocr_min_dpi=args.min_dpi, ocr_dpi=args.max_dpi, ocr_colour=args.colour)
+    options = IngestOptions(ocr_upscale=args.upscale, ocr_dpi=args.max_dpi, ocr_colour=args.colour)
     ids = args.docs or sorted(p.stem for p in (args.folder / "gold").glob("s*.json"))
     totals: dict[str, list[int]] = {"title": [0, 0], "names": [0, 0], "numbers": [0, 0]}
     print(f"{'doc':5} {'pages':>5} {'s':>6}  {'title':>9} {'names':>9} {'numbers':>9}")

@@ -75,14 +75,16 @@ def scan_pdf(width_px: int, height_px: int) -> pymupdf.Page:
     return page
 
 
-@pytest.mark.parametrize(("pixels", "native", "rendered"), [((50, 75), 100, 100), ((300, 450), 600, 300)])
-def test_scans_are_rendered_at_their_own_resolution_at_most_ocr_dpi(
+@pytest.mark.parametrize(
+    ("pixels", "native", "rendered"), [((50, 75), 100, 150), ((100, 150), 200, 300), ((300, 450), 600, 300)]
+)
+def test_scans_are_rendered_at_their_own_resolution_raised_at_most_half_again(
     pixels: tuple[int, int], native: int, rendered: int
 ) -> None:
     page = scan_pdf(*pixels)
     assert native_dpi(page) == native
     assert ocr_resolution(page, IngestOptions()) == rendered
-    assert ocr_resolution(page, IngestOptions(ocr_min_dpi=150)) == max(rendered, 150)
+    assert ocr_resolution(page, IngestOptions(ocr_upscale=1.0)) == min(native, 300)
 
 
 def test_colour_modes_keep_black_and_choose_among_red_and_blue() -> None:

@@ -63,10 +63,14 @@ def native_dpi(page: pymupdf.Page) -> int | None:
 
 
 def ocr_resolution(page: pymupdf.Page, options: IngestOptions) -> int:
-    """The resolution to render a page at for OCR: a scan's own, within --ocr-min-dpi and --ocr-dpi (more pixels
-    than the scan has add time, not ink); --ocr-dpi for a page drawn in vectors; never above --max-pixels."""
+    """The resolution to render a page at for OCR. A page drawn in vectors: --ocr-dpi (300). A scan: its own
+    resolution, raised toward --ocr-dpi by at most --ocr-upscale (1.5), never above it; a 100-dpi scan is read at
+    150, a 200-dpi one at 300, a 600-dpi one at 300. Measured on the samples' 200-dpi scans, 300 dpi reads the small
+    type of a signature block that 200 loses, and gives fewer word errors on the one with a table (3.1% against
+    3.3%); on the real 100-dpi scans, 150 dpi reads more cited document numbers (65/92 against 63/92). More than
+    half again the scan's own resolution adds time, not ink. Never above --max-pixels."""
     native = native_dpi(page)
-    dpi = min(max(native, options.ocr_min_dpi), options.ocr_dpi) if native else options.ocr_dpi
+    dpi = min(options.ocr_dpi, round(native * options.ocr_upscale)) if native else options.ocr_dpi
     w, h = page.rect.width / 72.0, page.rect.height / 72.0
     if w * h * dpi * dpi > options.max_pixels:
         dpi = int((options.max_pixels / (w * h)) ** 0.5)
