@@ -132,7 +132,9 @@ def extract(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the JSON results.")] = Path("output"),
     ocr: Annotated[str, typer.Option(help="auto: OCR pages without a usable text layer; always; never.")] = "auto",
     ocr_lang: Annotated[str, typer.Option(help="Tesseract language model(s), e.g. vie or vie+eng.")] = "vie",
-    ocr_dpi: Annotated[int, typer.Option(help="Resolution pages are rendered at for OCR.")] = 300,
+    ocr_dpi: Annotated[
+        int, typer.Option(help="Resolution for OCR of pages drawn in vectors; scans: their own, raised toward this.")
+    ] = 300,
     no_correct: Annotated[
         bool, typer.Option("--no-correct", help="Only lossless Unicode clean-up: no tone or OCR-error correction.")
     ] = False,

@@ -41,47 +41,56 @@ def layer_drafts(page: pymupdf.Page, pno: int, chars: bool = False) -> list[Draf
     a line's visible spans make one draft, its invisible spans another. With `chars`, each character is a piece
     with its own x-extent (what stamps and table cells need: a third of the page's reading time); without, each
     span is one piece."""
-    textpage = page.get_textpage(flags=_FLAGS)
-    data = textpage.extractRAWDICT(sort=True) if chars else textpage.extractDICT(sort=True)
-    drafts: list[Draft] = []
-    for block in data["blocks"]:
-        for line in block.get("lines", []):
-            for visible in (True, False):
-                spans = [s for s in line["spans"] if (s["alpha"] > 0) == visible]
-                draft = _draft(spans, pno, block["number"], visible)
-                if draft is not None:
-                    drafts.append(draft)
-    return drafts
+    return LayerText(page, pno).drafts(chars)
 
 
-def _pieces(span: dict[str, Any]) -> list[tuple[str, float, float]]:
-    if "chars" in span:
-        return [(ch["c"], ch["bbox"][0], ch["bbox"][2]) for ch in span["chars"]]
-    return [(span["text"], span["bbox"][0], span["bbox"][2])]
+class LayerText:
+    """A page's text layer, parsed once (MuPDF's text page), read as drafts with or without character places."""
+
+    def __init__(self, page: pymupdf.Page, pno: int) -> None:
+        self.textpage = page.get_textpage(flags=_FLAGS)
+        self.pno = pno
+
+    def drafts(self, chars: bool = False) -> list[Draft]:
+        data = self.textpage.extractRAWDICT(sort=True) if chars else self.textpage.extractDICT(sort=True)
+        drafts: list[Draft] = []
+        for block in data["blocks"]:
+            for line in block.get("lines", []):
+                for visible in (True, False):
+                    spans = [s for s in line["spans"] if (s["alpha"] > 0) == visible]
+                    draft = _draft(spans, self.pno, block["number"], visible)
+                    if draft is not None:
+                        drafts.append(draft)
+        return drafts
+
+
+def _span_text(span: dict[str, Any]) -> str:
+    return "".join(ch["c"] for ch in span["chars"]) if "chars" in span else str(span["text"])
 
 
 def _draft(spans: list[dict[str, Any]], pno: int, block: int, visible: bool) -> Draft | None:
-    pieces = [p for span in spans for p in _pieces(span)]
-    text = unicodedata.normalize("NFC", "".join(p[0] for p in pieces)).strip()
+    texts = [_span_text(s) for s in spans]
+    text = unicodedata.normalize("NFC", "".join(texts)).strip()
     if not text:
         return None
-    inked = [s for s in spans if "".join(p[0] for p in _pieces(s)).strip()]
-    lengths = [sum(len(p[0]) for p in _pieces(s)) for s in inked]
-    weight = sum(lengths) or 1
-    bold = sum(n for s, n in zip(inked, lengths, strict=True) if s["flags"] & _BOLD or "Bold" in s["font"]) / weight
-    italic = (
-        sum(n for s, n in zip(inked, lengths, strict=True) if s["flags"] & _ITALIC or "Italic" in s["font"]) / weight
-    )
-    boxes = [s["bbox"] for s in inked]
+    inked = [(s, t) for s, t in zip(spans, texts, strict=True) if t.strip()]
+    weight = sum(len(t) for _, t in inked) or 1
+    bold = sum(len(t) for s, t in inked if s["flags"] & _BOLD or "Bold" in s["font"]) / weight
+    italic = sum(len(t) for s, t in inked if s["flags"] & _ITALIC or "Italic" in s["font"]) / weight
+    boxes = [s["bbox"] for s, _ in inked]
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     record = Line(
         page=pno,
         text=text,
         bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
-        size=round(max(s["size"] for s in inked), 1),
+        size=round(max(s["size"] for s, _ in inked), 1),
         bold=bold > 0.6,
         italic=italic > 0.6,
         block=block,
     )
-    return Draft(record, pieces, float(inked[0]["origin"][1]), visible)
+    if spans and "chars" in spans[0]:
+        pieces = [(ch["c"], ch["bbox"][0], ch["bbox"][2]) for s in spans for ch in s["chars"]]
+    else:
+        pieces = [(t, s["bbox"][0], s["bbox"][2]) for s, t in zip(spans, texts, strict=True)]
+    return Draft(record, pieces, float(inked[0][0]["origin"][1]), visible)

@@ -15,7 +15,7 @@ from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, TooLarge
 from pipeline.records import Line, Table, WarningRecord
 from pipeline.stages.ingest.blanks import settle_blanks
 from pipeline.stages.ingest.ink import grey_pgm
-from pipeline.stages.ingest.layer import Draft, layer_drafts
+from pipeline.stages.ingest.layer import Draft, LayerText
 from pipeline.stages.ingest.ocr import check_language, ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
 from pipeline.stages.ingest.scan_tables import read_scan_table
@@ -148,10 +148,11 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
             check_deadline(options)
             reading.sizes.append((round(page.rect.width, 1), round(page.rect.height, 1)))
             try:
-                drafts = layer_drafts(page, pno)
+                layer = LayerText(page, pno)
+                drafts = layer.drafts()
                 verdict = _verdict(page, drafts, options)
                 if verdict.reason is None:
-                    pages[pno] = _layer_page(page, pno, verdict)
+                    pages[pno] = _layer_page(page, layer, verdict)
                 elif drafts or page.get_images() or page.get_drawings():  # else a blank page: nothing to read
                     if not jobs:
                         check_language(options.ocr_lang)
@@ -172,14 +173,14 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
     return reading
 
 
-def _layer_page(page: pymupdf.Page, pno: int, verdict: Verdict) -> _Page:
+def _layer_page(page: pymupdf.Page, layer: LayerText, verdict: Verdict) -> _Page:
     """A page read from its text layer: stamps put back in their lines, e-signature boxes kept apart, tables."""
     grids = find_grids(page)
     body = verdict.lines
     if grids or might_hold_stamps(body):  # read again, with each character's place
-        body = verdict.body(layer_drafts(page, pno, chars=True))
+        body = verdict.body(layer.drafts(chars=True))
     kept, boxes = signature_boxes(page, merge_stamps(body))
-    return _Page([d.line for d in kept], read_tables(pno, grids, kept), [d.line for d in boxes])
+    return _Page([d.line for d in kept], read_tables(layer.pno, grids, kept), [d.line for d in boxes])
 
 
 def _gather(reading: PdfReading, pages: list[_Page]) -> None:

@@ -41,9 +41,13 @@ def merge_stamps(drafts: list[Draft], stamps: list[Draft] | None = None) -> list
 
 
 def might_hold_stamps(drafts: list[Draft]) -> bool:
-    """A quick look (line boxes only, no characters): whether a short line sits on a longer line's baseline."""
+    """A quick look (line boxes only, no characters): whether a short line sits on the baseline of a longer line
+    that has a blank (a run of spaces) for it."""
+    blanks = [d for d in drafts if "  " in d.line.text]
+    if not blanks:
+        return False
     for stamp in drafts:
-        if _is_stamp(stamp) and _host(stamp, [d for d in drafts if d is not stamp], check_ink=False):
+        if _is_stamp(stamp) and _host(stamp, [d for d in blanks if d is not stamp], check_ink=False):
             return True
     return False
 
@@ -54,18 +58,18 @@ def _is_stamp(draft: Draft) -> bool:
 
 
 def _host(stamp: Draft, others: list[Draft], check_ink: bool = True) -> Draft | None:
-    """The longer line on whose baseline the stamp sits and whose extent (or one em beyond) holds its centre."""
+    """The longer line on whose baseline the stamp sits and whose extent (or half an em beyond) holds its centre."""
     assert stamp.line.bbox is not None
     sx0, _, sx1, _ = stamp.line.bbox
     centre = (sx0 + sx1) / 2
     best: tuple[float, Draft] | None = None
     for other in others:
+        if abs(other.baseline - stamp.baseline) > BASELINE_TOLERANCE * (other.size or 1.0):
+            continue  # the cheap test first: most lines are on other baselines
         box = other.line.bbox
         if box is None or other.line.page != stamp.line.page or other.visible != stamp.visible:
             continue
         if len(other.line.text) <= len(stamp.line.text) or other.size <= 0 or stamp.size < MIN_SIZE * other.size:
-            continue
-        if abs(other.baseline - stamp.baseline) > BASELINE_TOLERANCE * other.size:
             continue
         slack = SLACK * other.size
         if not box[0] - slack <= centre <= box[2] + slack:

@@ -39,7 +39,9 @@ def find_grids(page: pymupdf.Page) -> list[list[BBox]]:
     horizontal, vertical = _edges(page.get_cdrawings())
     if len(horizontal) < 2 or len(vertical) < 2:
         return []
-    return _cells_to_tables(_intersections_to_cells(_intersections(horizontal, vertical)))
+    grids = _cells_to_tables(_intersections_to_cells(_intersections(horizontal, vertical)))
+    # two rows and two columns at least: boxes stacked in one column (shaded paragraphs, frames) are not tables
+    return [g for g in grids if len({c[0] for c in g}) >= 2 and len({c[1] for c in g}) >= 2]
 
 
 def read_tables(pno: int, grids: list[list[BBox]], drafts: list[Draft]) -> list[Table]:

@@ -35,7 +35,8 @@ INVISIBLE = 0.5  # share of the letters drawn invisibly that makes a page an OCR
 ODD = 0.02  # share of letters no Vietnamese or Latin-1 text has, that shows a font without a Unicode map
 PATHS = 300  # vector paths on a page without text or images: glyphs drawn as outlines
 
-_PUNCT = ".,;:!?()[]{}\"'“”‘’/-–…*%"
+_WORD = re.compile(r"[^\W\d_]+")  # a run of letters: what can be a syllable
+SAMPLE_WORDS = 400  # a page's first words tell its language as well as all of them
 
 
 @dataclass
@@ -93,14 +94,13 @@ def _area(box: tuple[float, float, float, float] | None, clip: pymupdf.Rect) -> 
 
 
 def _letters(drafts: list[Draft]) -> int:
-    return sum(ch.isalpha() for d in drafts for ch in d.line.text)
+    return sum(len(w) for d in drafts for w in _WORD.findall(d.line.text))
 
 
 def why_unusable(drafts: list[Draft]) -> str:
     """Why these lines are not the page's text ("" when they are)."""
     text = "\n".join(d.line.text for d in drafts)
-    words = [w.strip(_PUNCT) for w in text.split()]
-    words = [w for w in words if any(c.isalpha() for c in w) and not any(c.isdigit() for c in w)]
+    words = _WORD.findall(text)[:SAMPLE_WORDS]
     if len(words) < MIN_WORDS:
         return ""
     valid = sum(is_valid_syllable(w) for w in words) / len(words)
