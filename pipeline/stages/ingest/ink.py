@@ -4,6 +4,10 @@ A red seal stamped over the signer's name, or a received stamp over the header, 
 greyscale rendering and hides the black letters under it. The red channel alone shows red as white and black as
 black; blue pen (handwritten numbers and dates) stays dark in it, since blue has little red. The brightest channel
 shows every strongly coloured ink as light, blue included.
+
+Measured on the 11 real scans with red seals, red stamps or blue pen (benchmarks/ocr_words.py --colour MODE): words
+of the gold's signer and body names found, and cited document numbers found whole:
+grey 296/314 and 28/47, red 303/314 and 28/47, max 304/314 and 26/47 (blue numbers lost). Red is the default.
 """
 
 from __future__ import annotations

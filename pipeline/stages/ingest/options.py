@@ -23,7 +23,7 @@ class IngestOptions:
     # at most ocr_upscale, never above ocr_dpi (see pdf.ocr_resolution)
     ocr_dpi: int = 300
     ocr_upscale: float = 1.5
-    ocr_colour: str = "grey"  # how a colour page turns grey for OCR: grey, red or max (see ink.py)
+    ocr_colour: str = "red"  # how a colour page turns grey for OCR: grey, red or max (see ink.py)
     min_text_chars: int = 40  # fewer letters than this on a page means "no usable text layer"
     max_pages: int = 1000
     max_bytes: int = 200 * 1024 * 1024
