@@ -15,7 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from pipeline.version import __version__
+
 __all__ = ["Options", "Plan", "VnplanError", "__version__", "extract_file", "load_plan", "load_results"]
 
 if TYPE_CHECKING:

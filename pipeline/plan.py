@@ -107,7 +107,17 @@ class ReceivedStamp(Model):
 
 
 HeaderField = Literal[
-    "doc_type", "number", "date", "place", "province", "plan_year", "issuer", "title", "signer", "recipients"
+    "doc_type",
+    "number",
+    "date",
+    "place",
+    "province",
+    "plan_year",
+    "issuer",
+    "issuer_parent",
+    "title",
+    "signer",
+    "recipients",
 ]
 
 
@@ -127,7 +137,14 @@ class Document(Model):
     plan_year: int | None = Field(
         ge=1945, le=2100, description="The year the plan is for (title's `năm YYYY`, else the date's year)."
     )
-    issuer: str | None = Field(description="Issuing body.")
+    issuer: str | None = Field(
+        description="Issuing body: the lowest body of the header's issuer column, with its parent's place "
+        "(`Sở Y tế tỉnh Yên Bái`); `UBND`/`HĐND` abbreviated."
+    )
+    issuer_parent: str | None = Field(
+        default=None,
+        description="The issuer's direct parent body, printed above it in the header (`UBND tỉnh Yên Bái`).",
+    )
     title: str | None = Field(description="Trích yếu: the title after the document type.")
     signer: Signer
     legal_bases: list[Reference] = Field(description="Documents cited in the preamble (`Căn cứ`, `Thực hiện`).")

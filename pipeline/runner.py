@@ -18,7 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
-from pipeline import __version__
 from pipeline.errors import InternalError, Timeout, VnplanError
 from pipeline.options import NormalizeOptions, Options
 from pipeline.plan import Plan
@@ -29,6 +28,7 @@ from pipeline.stages.normalize import normalize
 from pipeline.stages.normalize.language import require_vietnamese
 from pipeline.stages.structure import Layout, layout
 from pipeline.stages.validate import validate
+from pipeline.version import __version__
 
 Stage = Literal["ingest", "normalize", "structure", "extract", "validate"]
 STAGES: tuple[Stage, ...] = get_args(Stage)

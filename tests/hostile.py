@@ -75,6 +75,86 @@ def text_pdf(lines: list[str], path: Path) -> None:
     doc.save(path)
 
 
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given objects (numbered from 1; the first is the catalog), with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(entries: bytes, data: bytes) -> bytes:
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def _page(resources: bytes, contents: bytes, size: tuple[int, int] = (595, 842)) -> bytes:
+    return b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources %s /Contents %s >>" % (
+        *size,
+        resources,
+        contents,
+    )
+
+
+_CATALOG = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+_HELVETICA = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+
+
+def inline_image(side: int, width_key: bytes = b"/W") -> bytes:
+    """Content that draws one side x side greyscale inline image (BI … ID … EI): small, but side² bytes decoded."""
+    z = zlib.compressobj(9)
+    rows = b"\xff" * (side * 100)
+    data = b"".join(z.compress(rows) for _ in range(side // 100)) + z.flush()
+    image = b"BI %s %d /H %d /CS /G /BPC 8 /F /Fl /DP << /Predictor 1 >> ID\n%s\nEI" % (width_key, side, side, data)
+    return b"q 595 0 0 842 0 0 cm " + image + b" Q"
+
+
+def inline_bomb_pdf(side: int = 30_000, where: str = "page") -> bytes:
+    """One page drawing an inline-image bomb (30,000 x 30,000: 900 MB decoded, from under 1 MB), `where`: in the
+    page's contents, as the second stream of a contents array (with an escaped `/#57` key), in a form XObject, a
+    tiling pattern, or a Type3 glyph."""
+    image = inline_image(side, b"/#57" if where == "array" else b"/Width")
+    text = b"BT /F1 12 Tf 72 720 Td (Ke hoach) Tj ET "
+    objects = {
+        "page": [_page(_HELVETICA, b"4 0 R"), _stream(b"", text + image)],
+        "array": [_page(_HELVETICA, b"[4 0 R 5 0 R]"), _stream(b"", text), _stream(b"", image)],
+        "form": [
+            _page(b"<< /XObject << /X1 5 0 R >> >>", b"4 0 R"),
+            _stream(b"", b"/X1 Do"),
+            _stream(b"/Type /XObject /Subtype /Form /BBox [0 0 595 842]", image),
+        ],
+        "pattern": [
+            _page(b"<< /Pattern << /P1 5 0 R >> >>", b"4 0 R"),
+            _stream(b"", b"/Pattern cs /P1 scn 0 0 595 842 re f"),
+            _stream(
+                b"/PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 595 842] /XStep 595 /YStep 842 /Resources <<>>",
+                image,
+            ),
+        ],
+        "type3": [
+            _page(b"<< /Font << /F1 5 0 R >> >>", b"4 0 R"),
+            _stream(b"", b"BT /F1 12 Tf 100 100 Td (a) Tj ET"),
+            b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] "
+            b"/CharProcs 6 0 R /Encoding << /Type /Encoding /Differences [97 /a] >> /FirstChar 97 /LastChar 97 "
+            b"/Widths [1000] /Resources << >> >>",
+            b"<< /a 7 0 R >>",
+            _stream(b"", b"1000 0 d0 " + image),
+        ],
+    }
+    return raw_pdf(_CATALOG + objects[where])
+
+
+def huge_page_pdf(inches: int = 150) -> bytes:
+    """One page `inches` square with a line of text and a filled square: 272 million pixels at 110 dpi."""
+    side = inches * 72
+    content = b"BT /F1 400 Tf 100 %d Td (Ke hoach) Tj ET 0 0 1 rg 50 50 %d %d re f" % (side - 500, side // 2, side // 2)
+    return raw_pdf([*_CATALOG, _page(_HELVETICA, b"4 0 R", (side, side)), _stream(b"", content)])
+
+
 def build(folder: Path) -> dict[str, Case]:
     src = folder / "in"
     src.mkdir(parents=True)

@@ -198,6 +198,10 @@ def test_html_matrix_links_each_cell_to_its_evidence(results: Path, tmp_path: Pa
     assert "href='#plan1-blood-donation.units_collected'" in text
     assert "id='plan1-blood-donation.units_collected'" in text
     assert "24.500 đơn vị máu" in text
+    # the matrix is headed by what each requirement asks for, its id only in the tooltip; no script can run
+    assert "<th class='req' title='blood-donation.units_collected'><span>Tổng số đơn vị máu tiếp nhận" in text
+    assert "<th>blood-donation.units_collected</th>" not in text
+    assert "content=\"default-src 'none'; style-src 'unsafe-inline'\"" in text
 
 
 def test_fail_on_missing(results: Path) -> None:

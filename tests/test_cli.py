@@ -99,6 +99,10 @@ def test_eval_prints_recall_precision_and_misses(tmp_path: Path) -> None:
     rows = {ln.split()[1]: ln.split() for ln in lines if ln.startswith("ALL")}
     assert rows["quota_rows"][2] == "29/29" and rows["quota_total"][2] == "1/1"
     assert float(rows["targets"][3]) >= 0.95
+    at = lines.index(next(ln for ln in lines if ln.startswith("header field")))
+    header = {ln.split()[0]: ln.split()[1:] for ln in lines[at + 1 : at + 8]}
+    assert list(header) == ["doc_type", "number", "date", "issuer", "title", "signer.name", "province"]
+    assert header["number"] == ["2", "0.50", "0.00"]  # two gold files, one result: the other counts as null
 
 
 def test_eval_refuses_a_folder_without_matching_results(tmp_path: Path) -> None:

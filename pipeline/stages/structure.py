@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pipeline.plan import Topic
 from pipeline.records import Document, Paragraph
+from pipeline.stages.header import Header, HLine, read_headers
 from pipeline.vi.text import key
 
 DOC_TYPES = {
@@ -78,6 +79,8 @@ class Layout:
     recipients: list[int] = field(default_factory=list)
     signature: list[int] = field(default_factory=list)
     appendices: list[list[int]] = field(default_factory=list)
+    lines: list[HLine] = field(default_factory=list)  # every line, for the line-level header (stages/header)
+    headers: list[Header] = field(default_factory=list)  # one per document the file holds; the first is its own
 
     def all_sections(self) -> list[Section]:
         return [s for top in self.sections for s in top.walk()]
@@ -115,6 +118,7 @@ def layout(doc: Document) -> Layout:
     out.recipients = recipient_paragraphs(doc, ks)
     out.signature = signature_paragraphs(doc, ks, set(out.recipients))
     out.appendices = appendix_zones(doc, ks, out)
+    out.lines, out.headers = read_headers(doc)
     return out
 
 

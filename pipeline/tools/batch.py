@@ -25,12 +25,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import __version__
 from pipeline.errors import BatchLocked, ExecutorUnavailable, ExitCode, InternalError, VnplanError, exit_code_of
 from pipeline.options import Options
 from pipeline.stages.ingest.kinds import SUPPORTED
 from pipeline.stages.write import write_atomic
 from pipeline.tools.workers import Supervisor
+from pipeline.version import __version__
 
 MANIFEST = "manifest.json"
 ERRORS = "errors.jsonl"

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 from typer._click.exceptions import ClickException  # typer vendors click: its usage errors derive from this
 
-from pipeline import __version__
 from pipeline.errors import ExitCode, InternalError, NotAResult, UsageError, VnplanError
 from pipeline.stages.ingest.kinds import SUPPORTED
+from pipeline.version import __version__
 
 if TYPE_CHECKING:
     from pipeline.options import Options
@@ -408,8 +408,8 @@ def eval_cmd(
     misses: Annotated[bool, typer.Option("--misses/--no-misses", help="List the gold facts not found.")] = True,
 ) -> None:
     """Score results against gold files: recall and precision per category, precision above confidence 0.5 and
-    0.9, and the facts missed."""
-    from pipeline.tools.evaluate import THRESHOLDS, Score, evaluate_dirs
+    0.9, and the facts missed; then, per header field, the share of documents right and filled but wrong."""
+    from pipeline.tools.evaluate import evaluate_dirs, evaluate_header_dirs
 
     for folder in (gold_dir, results_dir):
         if not folder.is_dir():
@@ -417,6 +417,14 @@ def eval_cmd(
     scored = evaluate_dirs(gold_dir, results_dir)
     if not scored:
         stop(UsageError(f"no result in {results_dir} has a gold file in {gold_dir}"))
+    _print_fact_scores(scored, misses)
+    header, missing = evaluate_header_dirs(gold_dir, results_dir)
+    _print_header_scores(header, missing, misses)
+
+
+def _print_fact_scores(scored: dict[str, Any], misses: bool) -> None:
+    from pipeline.tools.evaluate import THRESHOLDS, Score
+
     heads = " ".join(f"P>={t:<3}" for t in THRESHOLDS)
     typer.echo(f"{'result':42} {'category':11} {'recall':>12} {'precision':>12} {heads}")
     totals: dict[str, Score] = {}
@@ -431,6 +439,23 @@ def eval_cmd(
     for category, s in totals.items():
         at = " ".join(f"{s.precision_at(t):6.2f}" for t in THRESHOLDS)
         typer.echo(f"{'ALL':42} {category:11} {s.found:4}/{s.gold:<3} {s.recall:4.2f} {s.precision:12.2f} {at}")
+
+
+def _print_header_scores(header: dict[str, Any], missing: list[str], misses: bool) -> None:
+    """Per header field: documents whose gold has it, the share right and the share filled but wrong."""
+    from pipeline.tools.evaluate import header_totals
+
+    typer.echo("")
+    if misses:
+        for doc_id, scores in header.items():
+            for s in scores.values():
+                for miss in s.misses:
+                    typer.echo(f"{doc_id:42} header      {miss}")
+    if missing:
+        typer.echo(f"no result for {len(missing)} gold document(s), counted as null: {', '.join(missing)}")
+    typer.echo(f"{'header field':14} {'docs':>5} {'right':>7} {'wrong':>7}")
+    for name, s in header_totals(header).items():
+        typer.echo(f"{name:14} {s.gold:5} {s.right_share:7.2f} {s.wrong_share:7.2f}")
 
 
 def _set_debug(on: bool) -> None:

@@ -8,6 +8,12 @@ dates agree with the gold's where the gold gives them. Bodies match by name (eit
 rows by number, unit name, quota and months. Each extracted item is used for one gold item at most.
 Precision counts extracted items that match some gold item; gold files list the facts a correct extraction must
 contain, not every number in a plan, so precision here is a lower bound.
+
+Header fields (`HEADER_FIELDS`) are scored over the documents whose gold gives the field: `right` when the result
+equals the gold, `wrong` when the result has a value that differs (a null is neither). Equality is exact for the
+number (spaces dropped, letter case ignored: `QĐ-TTG` is `QĐ-TTg`) and the ISO date; case- and diacritic-insensitive
+for the type, title, names and province, with punctuation spacing ignored; issuers also treat the standard
+abbreviations as their full words (`UBND` = `Ủy ban nhân dân`, `TP` = `thành phố`).
 """
 
 from __future__ import annotations
@@ -160,6 +166,92 @@ def evaluate(gold: Item, result: Item) -> dict[str, Score]:
     return scores
 
 
+HEADER_FIELDS = ("doc_type", "number", "date", "issuer", "title", "signer.name", "province")
+
+# Abbreviations of issuing bodies that Decree 30 headers and gold files write either way (toneless keys).
+_ISSUER_ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "tp": "thanh pho",
+    "tw": "trung uong",
+    "tu": "trung uong",
+    "bcd": "ban chi dao",
+}
+
+
+@dataclass
+class FieldScore:
+    """One header field over many documents: how many golds have it, how many results are right or wrong."""
+
+    name: str
+    gold: int = 0
+    right: int = 0
+    wrong: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def right_share(self) -> float:
+        return self.right / self.gold if self.gold else 1.0
+
+    @property
+    def wrong_share(self) -> float:
+        return self.wrong / self.gold if self.gold else 0.0
+
+    def add(self, other: FieldScore) -> None:
+        self.gold += other.gold
+        self.right += other.right
+        self.wrong += other.wrong
+        self.misses += other.misses
+
+
+def field_value(document: Item, name: str) -> Any:
+    """`signer.name` -> document["signer"]["name"]; None when any step is missing."""
+    value: Any = document
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _text_key(text: str) -> str:
+    """Case, diacritics, punctuation spacing and a final stop ignored: `Nhâm Dần-năm 2022` = `Nhâm Dần - năm 2022`."""
+    k = key(text)
+    k = re.sub(r"\s*([-–,;:/()])\s*", r"\1", k.replace("–", "-"))
+    return re.sub(r"[\s.;:,]+$", "", re.sub(r"[\"“”‘’']", "", k))
+
+
+def header_key(name: str, value: Any) -> str | None:
+    """The form two values of a header field are compared in (see the module docstring)."""
+    if value is None:
+        return None
+    text = str(value)
+    if name == "number":
+        return re.sub(r"\s+", "", text).upper()
+    if name == "date":
+        return text
+    k = _text_key(text)
+    if name == "issuer":
+        k = " ".join(_ISSUER_ABBREVIATIONS.get(w, w) for w in re.sub(r"[.]", " ", k).split())
+    return k
+
+
+def score_header(gold: Item, result: Item) -> dict[str, FieldScore]:
+    """Each header field of one document: right, wrong, or neither (gold null, or result null)."""
+    out: dict[str, FieldScore] = {}
+    for name in HEADER_FIELDS:
+        s = FieldScore(name)
+        want = field_value(gold.get("document") or {}, name)
+        if want is not None and not gold.get("skip"):
+            got = field_value(result.get("document") or {}, name)
+            s.gold = 1
+            if header_key(name, got) == header_key(name, want):
+                s.right = 1
+            else:
+                s.wrong = int(got is not None)
+                s.misses.append(f"{name}: {got!r} (gold {want!r})")
+        out[name] = s
+    return out
+
+
 def gold_id(path: Path) -> str:
     """Results are matched to gold by the gold's id, the part of the result's name before its first dot."""
     return path.name.split(".")[0]
@@ -174,3 +266,31 @@ def evaluate_dirs(gold_dir: Path, results_dir: Path) -> dict[str, dict[str, Scor
         if gold is not None:
             out[path.name] = evaluate(gold, json.loads(path.read_text("utf-8")))
     return out
+
+
+def evaluate_header_dirs(gold_dir: Path, results_dir: Path) -> tuple[dict[str, dict[str, FieldScore]], list[str]]:
+    """Header scores of every gold document (not `skip`), and the gold ids that have no result: a missing result
+    counts as every field null, so a document that failed is not left out of the shares."""
+    results: dict[str, Path] = {}
+    for path in sorted(results_dir.glob("*.json")):
+        results.setdefault(gold_id(path), path)
+    out: dict[str, dict[str, FieldScore]] = {}
+    missing: list[str] = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gold_path.read_text("utf-8"))
+        if gold.get("skip") or "document" not in gold:
+            continue
+        found = results.get(gold_path.stem)
+        if found is None:
+            missing.append(gold_path.stem)
+        result = json.loads(found.read_text("utf-8")) if found else {}
+        out[gold_path.stem] = score_header(gold, result)
+    return out, missing
+
+
+def header_totals(scored: dict[str, dict[str, FieldScore]]) -> dict[str, FieldScore]:
+    totals = {name: FieldScore(name) for name in HEADER_FIELDS}
+    for scores in scored.values():
+        for name, s in scores.items():
+            totals[name].add(s)
+    return totals

@@ -110,29 +110,55 @@ def to_markdown(audits: list[PlanAudit]) -> str:
 
 
 _CSS = """body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top;font-size:14px}.stated,.ok{background:#e3f5e1}
-.missing,.inconsistent{background:#fbe3e1}.unclear,.info{background:#fff6d6}blockquote{margin:0;color:#444}"""
+td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top;font-size:14px;overflow-wrap:break-word}
+.stated,.ok{background:#e3f5e1}.missing,.inconsistent{background:#fbe3e1}.unclear,.info{background:#fff6d6}
+blockquote{margin:0;color:#444}.wide{overflow-x:auto}.matrix td,.matrix th{padding:3px 5px;text-align:center}
+.matrix th.req{vertical-align:bottom;font-weight:normal;font-size:12px}
+.matrix th.req span{writing-mode:vertical-rl;transform:rotate(180deg);max-height:16em;text-align:left}
+.matrix td:first-child,.matrix th:first-child{text-align:left}.matrix a{text-decoration:none;color:inherit}"""
+# Reports hold text from documents and profiles: no script is ever needed, so none may run.
+_CSP = "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+SYMBOL = {"stated": "✔", "ok": "✔", "missing": "✘", "unclear": "?", "inconsistent": "⚠", "info": "ℹ"}
+
+
+def requirement_titles(audits: list[PlanAudit]) -> dict[str, str]:
+    """Each requirement's title (as its profile words it), by id, in order of first appearance."""
+    titles: dict[str, str] = {}
+    for a in audits:
+        for f in a.requirements:
+            titles.setdefault(f.requirement, f.title or f.requirement)
+    return titles
+
+
+def _matrix_html(audits: list[PlanAudit]) -> list[str]:
+    """Plans by requirements, headed by the requirements' titles (set upright, so that twenty fit a screen), each
+    cell a sign linked to its evidence."""
+    e = html.escape
+    titles = requirement_titles(audits)
+    parts = [f"<h1>Audit of {len(audits)} plans</h1><div class='wide'><table class='matrix'><tr><th>plan</th>"]
+    parts += [f"<th class='req' title='{e(i)}'><span>{e(t)}</span></th>" for i, t in titles.items()] + ["</tr>"]
+    for n, a in enumerate(audits):
+        by_id = {f.requirement: f for f in a.requirements}
+        parts.append(f"<tr><td><a href='#plan{n}'>{e(a.file)}</a></td>")
+        for i in titles:
+            f = by_id.get(i)
+            cell = f"<a href='#plan{n}-{e(i)}'>{e(SYMBOL.get(f.status, f.status))}</a>" if f else ""
+            parts.append(f"<td class='{e(f.status) if f else ''}' title='{e(f.status) if f else ''}'>{cell}</td>")
+        parts.append("</tr>")
+    totals = [
+        sum(1 for a in audits for f in a.requirements if f.requirement == i and f.status == "stated") for i in titles
+    ]
+    parts.append("<tr><th>stated</th>" + "".join(f"<th>{n}/{len(audits)}</th>" for n in totals) + "</tr></table></div>")
+    parts.append("<p>" + " · ".join(f"{e(SYMBOL[s])} {s}" for s in ("stated", "unclear", "missing")) + "</p>")
+    return parts
 
 
 def to_html(audits: list[PlanAudit]) -> str:
     e = html.escape
-    parts = [f"<!doctype html><html lang='vi'><meta charset='utf-8'><title>vnplan audit</title><style>{_CSS}</style>"]
+    parts = [f"<!doctype html><html lang='vi'><meta charset='utf-8'>{_CSP}<title>vnplan audit</title>"
+             f"<style>{_CSS}</style>"]  # fmt: skip
     if len(audits) > 1:
-        ids = requirement_ids(audits)
-        parts.append(f"<h1>Audit of {len(audits)} plans</h1><table><tr><th>plan</th>")
-        parts += [f"<th>{e(i)}</th>" for i in ids] + ["</tr>"]
-        for n, a in enumerate(audits):
-            by_id = {f.requirement: f for f in a.requirements}
-            parts.append(f"<tr><td><a href='#plan{n}'>{e(a.file)}</a></td>")
-            for i in ids:
-                f = by_id.get(i)
-                cell = f"<a href='#plan{n}-{e(i)}'>{e(f.status)}</a>" if f else ""
-                parts.append(f"<td class='{e(f.status) if f else ''}'>{cell}</td>")
-            parts.append("</tr>")
-        totals = [
-            sum(1 for a in audits for f in a.requirements if f.requirement == i and f.status == "stated") for i in ids
-        ]
-        parts.append("<tr><th>stated</th>" + "".join(f"<th>{n}/{len(audits)}</th>" for n in totals) + "</tr></table>")
+        parts += _matrix_html(audits)
     for n, a in enumerate(audits):
         d = a.document
         parts.append(f"<h2 id='plan{n}'>{e(a.file)}: {e(str(d.get('number')))} — {e(str(d.get('title')))}</h2>")
@@ -141,7 +167,7 @@ def to_html(audits: list[PlanAudit]) -> str:
             anchor = f"plan{n}-{e(f.requirement)}"
             parts.append(
                 f"<tr id='{anchor}' class='{e(f.status)}'><td>{e(f.status)}</td><td>{e(f.message or f.title)}</td>"
-                f"<td>{e('' if f.value is None else str(f.value))}</td><td>{f.page or ''}</td>"
+                f"<td>{e('' if f.value is None else str(f.value))}</td><td>{e(str(f.page or ''))}</td>"
                 f"<td><blockquote>{e(f.quote or '')}</blockquote></td></tr>"
             )
         parts.append("</table>")

@@ -1,9 +1,14 @@
 """Review page: one self-contained HTML file that shows every extracted fact on the page it came from.
 
-The pages of the source are JPEG images inlined as data URIs, with a box over each fact's evidence, coloured by
-kind. Beside them, the facts as tables by kind; clicking a row scrolls to its box, clicking a box shows its fields.
-For text input there are no pages: the corrected text is shown, with each fact's evidence highlighted. No server,
-no network: the styles, the script and the data are in the file.
+The pages of the source are JPEG images inlined as data URIs, with a box over the evidence of the facts, coloured by
+kind (facts of one passage share one box, see review_boxes.py). Beside them, the facts as tables by kind; clicking a
+row scrolls to its box, clicking a box lists its facts with their fields. For text input there are no pages: the
+corrected text is shown, with each fact's evidence highlighted. No server, no network: the styles, the script and
+the data are in the file.
+
+Every string of a result or an audit is taken as hostile: text and attributes are escaped, the data travels as JSON
+with `<`, `>`, `&` and the line separators escaped (so `</script>` or `<!--<script` in a text stays text), and the
+Content Security Policy lets only the page's own script run (by its hash: no inline handler, no injected script).
 """
 
 from __future__ import annotations
@@ -14,146 +19,40 @@ import html
 import itertools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pymupdf
-from pydantic import BaseModel
-
-from pipeline.errors import CorruptPdf, InputError, NotFound, SourceChanged
-from pipeline.plan import Body, Evidence, Paragraph, Plan, PlanWarning
-from pipeline.stages.ingest.pdf import MUPDF_ERRORS
+from pipeline.errors import InputError, NotFound, SourceChanged
+from pipeline.plan import Paragraph, Plan, PlanWarning
 from pipeline.stages.write import write_atomic
-from pipeline.vi.text import format_number
+from pipeline.tools.page_images import MAX_PIXELS, PageImage, page_images
+from pipeline.tools.review_boxes import Box, page_boxes
+from pipeline.tools.review_items import COLUMNS, KINDS, Item, collect_items, short
 
-KINDS = {  # kind -> (heading, colour)
-    "target": ("Targets", "#d62728"),
-    "event": ("Events", "#1f77b4"),
-    "body": ("Responsible bodies", "#2ca02c"),
-    "quota_row": ("Quota rows", "#9467bd"),
-    "correction": ("Corrections", "#ff7f0e"),
-    "document": ("Document", "#7f7f7f"),
-}
-_SIGNS = {"=": "", ">=": "≥", "<=": "≤", "~": "≈"}
-PAGE_DPI = 110  # readable at a glance, small: six A4 pages come to well under 1 MB
-LONG_DOCUMENT, MIN_DPI = 30, 60  # past 30 pages the resolution drops, down to 60 dpi
-JPEG_QUALITY = 60
+__all__ = ["build_html", "check_same", "collect_items", "find_source", "page_images", "read_audit", "review_page",
+           "write_review"]  # fmt: skip
+
+MAX_TIP = 8  # facts named in a box's tooltip; the details panel lists them all
+STATUS = {"stated": "✔ stated", "ok": "✔ ok", "missing": "✘ missing", "unclear": "? unclear",
+          "inconsistent": "⚠ inconsistent", "info": "ℹ info"}  # fmt: skip
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-@dataclass(frozen=True)
-class PageImage:
-    width: float  # PDF points
-    height: float
-    data_uri: str
+def e(value: object) -> str:
+    """Text or an attribute value, escaped (quotes included)."""
+    return html.escape(str(value), quote=True)
 
 
-@dataclass(frozen=True)
-class Item:
-    """One fact as the page shows it: where its box goes, what its row says, and its fields."""
-
-    id: str
-    kind: str
-    page: int | None
-    bbox: tuple[float, float, float, float] | None
-    columns: tuple[str, ...]
-    fields: dict[str, Any] = field(default_factory=dict)
-    text: str = ""  # the evidence text, highlighted in text mode
+def script_json(data: Any) -> str:
+    """JSON that can sit inside a <script> element: nothing in it can close the element or open a comment."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
 
 
-def page_images(path: Path, dpi: int = PAGE_DPI) -> list[PageImage]:
-    """Every page of a PDF as an inline JPEG; long documents at a lower resolution, so the page stays small."""
-    if not path.is_file():
-        raise NotFound("the source document is not there; give it with --source", path=str(path))
-    try:
-        doc = pymupdf.open(path)
-    except MUPDF_ERRORS as e:
-        raise CorruptPdf(f"cannot be opened as a PDF ({e})", path=str(path)) from e
-    with doc:
-        if doc.page_count > LONG_DOCUMENT:  # image bytes grow with dpi squared: keep the page near a fixed size
-            dpi = max(MIN_DPI, round(dpi * (LONG_DOCUMENT / doc.page_count) ** 0.5))
-        out = []
-        for page in doc.pages():
-            jpeg = page.get_pixmap(dpi=dpi).tobytes("jpeg", jpg_quality=JPEG_QUALITY)
-            uri = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
-            out.append(PageImage(page.rect.width, page.rect.height, uri))
-        return out
-
-
-def _box(source: Evidence | None) -> tuple[int | None, tuple[float, float, float, float] | None]:
-    if source is None:
-        return None, None
-    b = source.bbox
-    return source.page, ((b[0], b[1], b[2], b[3]) if b else None)
-
-
-def _short(text: str | None, n: int = 90) -> str:
-    text = text or ""
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def collect_items(plan: Plan) -> list[Item]:
-    """Every fact of a result that the page can point at, in the order of the result."""
-    items: list[Item] = []
-    for i, t in enumerate(plan.targets):
-        sign = _SIGNS.get(t.comparator, t.comparator)
-        value = f"{sign} {format_number(t.value)} {t.unit or ''}".strip()
-        cols: tuple[str, ...] = (value, t.metric or "", t.subject or "", t.period or "")
-        items.append(Item(f"target-{i}", "target", *_box(t.source), cols, _fields(t), t.source.text))
-    for i, e in enumerate(plan.events):
-        when = " – ".join(d for d in (e.date_start, e.date_end) if d) or e.period_text or ""
-        cols = (e.name, e.kind, when, "; ".join(e.organizers))
-        items.append(Item(f"event-{i}", "event", *_box(e.source), cols, _fields(e), e.source.text))
-    for i, b in enumerate(plan.responsible_bodies):
-        task = _short(b.tasks[0].text) if b.tasks else ""
-        cols = (b.name, b.role, str(len(b.tasks)), task)
-        items.append(Item(f"body-{i}", "body", *_box(b.source), cols, _fields(b), b.source.text))
-    for n, table in enumerate(plan.quota_tables):
-        for i, row in enumerate(table.rows):
-            months = ", ".join(map(str, row.months))
-            cols = (str(row.no or ""), row.group or "", row.unit, format_number(row.quota), months)
-            items.append(Item(f"quota-{n}-{i}", "quota_row", *_box(row.source), cols, _fields(row), row.source.text))
-    items += _corrections(plan)
-    document = plan.document.model_dump(mode="json")
-    for name, src in plan.document.sources.items():
-        found = document.get(name)
-        shown = found if isinstance(found, str) else json.dumps(found, ensure_ascii=False)
-        cols = (name, _short(shown))
-        items.append(Item(f"document-{name}", "document", *_box(src), cols, {name: found}, src.text))
-    return items
-
-
-def _corrections(plan: Plan) -> list[Item]:
-    """A correction has offsets in its paragraph, not a box of its own: it points at its paragraph's box."""
-    paragraphs = {p.id: p for p in plan.paragraphs}
-    items = []
-    for i, c in enumerate(plan.corrections):
-        para = paragraphs.get(c.paragraph if c.paragraph is not None else -1)
-        bbox = (para.bbox[0], para.bbox[1], para.bbox[2], para.bbox[3]) if para and para.bbox else None
-        cols = (c.original, c.corrected, c.rule)
-        text = para.text if para else ""
-        items.append(Item(f"correction-{i}", "correction", c.page, bbox, cols, c.model_dump(mode="json"), text))
-    return items
-
-
-def _fields(item: BaseModel) -> dict[str, Any]:
-    """An item's fields for the details panel: everything but the bulky evidence."""
-    out = item.model_dump(mode="json", exclude={"source", "tasks"})
-    if isinstance(item, Body):
-        out["tasks"] = [t.text for t in item.tasks]
-    return out
-
-
-COLUMNS = {
-    "target": ("value", "metric", "subject", "period"),
-    "event": ("name", "kind", "when", "organisers"),
-    "body": ("name", "role", "tasks", "first task"),
-    "quota_row": ("no", "group", "unit", "quota", "months"),
-    "correction": ("original", "corrected", "rule"),
-    "document": ("field", "value"),
-}
+def _resource(name: str) -> str:
+    return resources.files("pipeline").joinpath(f"data/{name}").read_text("utf-8")
 
 
 def build_html(plan: Plan, pages: list[PageImage] | None, audit: dict[str, Any] | None = None) -> str:
@@ -162,75 +61,65 @@ def build_html(plan: Plan, pages: list[PageImage] | None, audit: dict[str, Any] 
     doc = plan.document
     title = f"{doc.doc_type or 'Văn bản'} {doc.number or ''} — {plan.source.file}".strip()
     left = _pages_html(pages, items) if pages is not None else _text_html(plan, items)
-    right = _tables_html(items) + _audit_html(audit) + _warnings_html(plan.warnings)
-    data = json.dumps({it.id: it.fields for it in items}, ensure_ascii=False).replace("</", "<\\/")
-    values = {"title": html.escape(title), "style_kinds": _kind_styles(), "legend": _legend(items), "left": left,
-              "right": right, "data": data}  # fmt: skip
-    template = resources.files("pipeline").joinpath("data/review.html").read_text("utf-8")
+    right = _tables_html(items) + _audit_html(audit, len(pages or [])) + _warnings_html(plan.warnings)
+    script = _resource("review.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    values = {"title": e(title), "style_kinds": _kind_styles(), "legend": _legend(items), "left": left,
+              "right": right, "data": script_json({it.id: it.as_data() for it in items}), "script": script,
+              "script_hash": f"'sha256-{digest}'"}  # fmt: skip
     # one pass, so that a plan's own text can never be taken for a placeholder
-    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], _resource("review.html"))
 
 
 def _kind_styles() -> str:
-    return "\n".join(f".k-{kind} {{ --c: {colour}; }}" for kind, (_, colour) in KINDS.items())
+    return "\n".join(f".k-{kind} {{ --c: {colour}; }}" for kind, (_, _, colour) in KINDS.items())
 
 
 def _legend(items: list[Item]) -> str:
     counts = {kind: sum(it.kind == kind for it in items) for kind in KINDS}
     return " ".join(
-        f'<span class="legend k-{kind}"><i></i>{html.escape(KINDS[kind][0])} ({n})</span>'
+        f'<a class="legend k-{kind}" href="#facts-{kind}"><i></i>{e(KINDS[kind][0])} ({n})</a>'
         for kind, n in counts.items()
         if n
     )
 
 
-NESTED_INSET = 3.0  # points between the edges of boxes that would fall on one another
-MARGIN_TAB = 9.0  # side of a correction's tab in the margin, in points
-
-
 def _pages_html(pages: list[PageImage], items: list[Item]) -> str:
+    by_page: dict[int | None, list[Item]] = defaultdict(list)
+    for item in items:
+        by_page[item.page].append(item)
     out = []
     for number, page in enumerate(pages, 1):
-        boxes = "".join(_box_html(it, page, bbox) for it, bbox in _placed([i for i in items if i.page == number]))
+        boxes = page_boxes(by_page[number], page.width, page.height)
+        drawn = "".join(_box_html(box, page, z) for z, box in enumerate(boxes, 1))
         out.append(
-            f'<figure class="page" id="page-{number}" style="aspect-ratio: {page.width} / {page.height}">'
-            f'<img src="{page.data_uri}" alt="page {number}">{boxes}<figcaption>{number}</figcaption></figure>'
+            f'<figure class="page" id="page-{number}" style="aspect-ratio: {page.width:.2f} / {page.height:.2f}">'
+            f'<img src="{e(page.data_uri)}" alt="page {number}">{drawn}<figcaption>{number}</figcaption></figure>'
         )
     return "\n".join(out)
 
 
-def _placed(items: list[Item]) -> list[tuple[Item, tuple[float, float, float, float]]]:
-    """Where each box of a page goes. Several facts often come from one sentence, so share one box: each further
-    one is drawn a little inside the one before, so that every box keeps an edge to click. A correction has only
-    its paragraph's box; it is drawn as a small tab in the margin beside the paragraph, one under the other."""
-    placed = []
-    seen: dict[tuple[float, ...], int] = {}
-    for item in items:
-        if item.bbox is None:
-            continue
-        x0, y0, x1, y1 = item.bbox
-        key = (item.kind == "correction", *(round(v) for v in item.bbox))
-        k = seen.get(key, 0)
-        seen[key] = k + 1
-        if item.kind == "correction":
-            top = min(y0 + k * (MARGIN_TAB + 2), max(y1 - MARGIN_TAB, y0))
-            placed.append((item, (max(x0 - MARGIN_TAB - 4, 0), top, max(x0 - 4, MARGIN_TAB), top + MARGIN_TAB)))
-            continue
-        inset = min(k * NESTED_INSET, (x1 - x0) / 3, (y1 - y0) / 3)
-        placed.append((item, (x0 + inset, y0 + inset, x1 - inset, y1 - inset)))
-    return placed
-
-
-def _box_html(item: Item, page: PageImage, bbox: tuple[float, float, float, float]) -> str:
-    x0, y0, x1, y1 = bbox
-    share = (x1 - x0) * (y1 - y0) / (page.width * page.height)
+def _box_html(box: Box, page: PageImage, z: int) -> str:
+    x0, y0, x1, y1 = box.bbox
     style = (
         f"left:{100 * x0 / page.width:.2f}%;top:{100 * y0 / page.height:.2f}%;"
-        f"width:{100 * (x1 - x0) / page.width:.2f}%;height:{100 * (y1 - y0) / page.height:.2f}%;"
-        f"z-index:{1 + round(999 * (1 - min(share, 1.0)))}"  # a smaller box lies over a larger one
+        f"width:{100 * (x1 - x0) / page.width:.2f}%;height:{100 * (y1 - y0) / page.height:.2f}%;z-index:{z}"
     )
-    tip = html.escape(f"{KINDS[item.kind][0][:-1] if item.kind != 'body' else 'Body'}: {' · '.join(item.columns)}")
-    return f'<a class="box k-{item.kind}" id="box-{item.id}" data-item="{item.id}" style="{style}" title="{tip}"></a>'
+    tip = _tip(box.items)
+    ids = " ".join(it.id for it in box.items)
+    count = f'<span class="n">{len(box.items)}</span>' if len(box.items) > 1 else ""
+    return (
+        f'<button type="button" class="box k-{e(box.kind)}" data-items="{e(ids)}" style="{style}" title="{e(tip)}" '
+        f'aria-label="{e(tip)}">{count}</button>'
+    )
+
+
+def _tip(items: tuple[Item, ...]) -> str:
+    """A box's tooltip: each fact on a line, without empty slots."""
+    lines = [it.summary() for it in items[:MAX_TIP]]
+    if len(items) > MAX_TIP:
+        lines.append(f"… and {len(items) - MAX_TIP} more")
+    return "\n".join(([f"{len(items)} facts from this passage:"] if len(items) > 1 else []) + lines)
 
 
 def _text_html(plan: Plan, items: list[Item]) -> str:
@@ -246,70 +135,83 @@ def _text_html(plan: Plan, items: list[Item]) -> str:
 
 
 def _paragraph_html(p: Paragraph, spans: list[tuple[int, int, Item]]) -> str:
-    """Cut the text at every span edge; each piece is marked with the facts that cover it. The first piece of a
-    fact carries its anchor, so that its row can scroll to it."""
+    """Cut the text at every span edge; each piece is marked with the facts that cover it."""
     text = p.text
-    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-    anchored: set[str] = set()
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(end for _, end, _ in spans)})
     pieces = []
     for start, end in itertools.pairwise(cuts):
-        covering = [it for s, e, it in spans if s <= start and end <= e]
-        piece = html.escape(text[start:end])
+        covering = [it for s, f, it in spans if s <= start and end <= f]
+        piece = e(text[start:end])
         if not covering:
             pieces.append(piece)
             continue
-        first = [it for it in covering if it.id not in anchored]
-        anchored.update(it.id for it in first)
-        anchors = "".join(f'<a class="anchor" id="box-{it.id}" data-item="{it.id}"></a>' for it in first)
-        kind = covering[-1].kind
         ids = " ".join(it.id for it in covering)
-        pieces.append(f'{anchors}<mark class="k-{kind}" data-items="{ids}">{piece}</mark>')
-    return f'<p class="para" id="para-{p.id}"><span class="pno">{p.page}</span>{"".join(pieces)}</p>'
+        tip = _tip(tuple(covering))
+        pieces.append(f'<mark class="k-{e(covering[-1].kind)}" data-items="{e(ids)}" title="{e(tip)}">{piece}</mark>')
+    return f'<p class="para"><span class="pno">{e(p.page)}</span>{"".join(pieces)}</p>'
 
 
 def _tables_html(items: list[Item]) -> str:
     out = []
-    for kind, (heading, _) in KINDS.items():
+    for kind, (heading, _, _) in KINDS.items():
         rows = [it for it in items if it.kind == kind]
         if not rows:
             continue
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS[kind])
         body = "".join(_row_html(it) for it in rows)
         out.append(
-            f'<section class="facts k-{kind}" id="facts-{kind}"><h2><i></i>{html.escape(heading)} ({len(rows)})</h2>'
-            f"<table><thead><tr><th>p.</th>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+            f'<section class="facts k-{kind}" id="facts-{kind}"><h2><i></i>{e(heading)} ({len(rows)})</h2>'
+            f"<table>{_head(COLUMNS[kind])}<tbody>{body}</tbody></table></section>"
         )
     return "\n".join(out)
 
 
+def _head(columns: tuple[tuple[str, int], ...]) -> str:
+    """Column widths fixed by share, so that a long word wraps inside its cell instead of widening the table."""
+    cols = "".join(f'<col style="width:{width}%">' for _, width in columns)
+    names = "".join(f"<th>{e(name)}</th>" for name, _ in columns)
+    return f'<colgroup><col class="pno">{cols}</colgroup><thead><tr><th>p.</th>{names}</tr></thead>'
+
+
 def _row_html(item: Item) -> str:
-    cells = "".join(f"<td>{html.escape(_short(c, 160))}</td>" for c in item.columns)
-    where = "" if item.page is None else str(item.page)
-    return f'<tr id="row-{item.id}" data-item="{item.id}" class="k-{item.kind}"><td>{where}</td>{cells}</tr>'
+    cells = "".join(f"<td>{e(short(c, 160))}</td>" for c in item.columns)
+    where = "" if item.page is None else e(item.page)
+    return f'<tr id="row-{e(item.id)}" data-item="{e(item.id)}" tabindex="0"><td>{where}</td>{cells}</tr>'
 
 
-def _audit_html(audit: dict[str, Any] | None) -> str:
-    if not audit:
+def _audit_html(audit: dict[str, Any] | None, pages: int) -> str:
+    """The findings of `vnplan audit -f json`: a file given by the user, so every value is checked for its type."""
+    if not isinstance(audit, dict):
         return ""
-    findings = list(audit.get("requirements", [])) + list(audit.get("consistency", []))
-    rows = "".join(_finding_html(f) for f in findings)
-    profiles = ", ".join(audit.get("profiles", []))
+    findings = [f for key in ("requirements", "consistency") for f in _list(audit.get(key)) if isinstance(f, dict)]
+    profiles = ", ".join(str(p) for p in _list(audit.get("profiles")))
+    rows = "".join(_finding_html(f, pages) for f in findings)
+    cols = '<colgroup><col style="width:17%"><col style="width:31%"><col class="pno"><col style="width:52%"></colgroup>'
     return (
-        f'<section class="audit" id="audit"><h2>Audit ({html.escape(profiles)})</h2><table><thead><tr><th>status</th>'
+        f'<section class="audit" id="audit"><h2>Audit ({e(profiles)})</h2><table>{cols}<thead><tr><th>status</th>'
         f"<th>requirement</th><th>p.</th><th>finding</th></tr></thead><tbody>{rows}</tbody></table></section>"
     )
 
 
-def _finding_html(f: dict[str, Any]) -> str:
-    status = html.escape(str(f.get("status")))
-    title = html.escape(str(f.get("title", f.get("requirement"))))
-    finding = html.escape(_short(str(f.get("message") or f.get("quote") or ""), 160))
-    page = f.get("page") or ""
-    return f'<tr class="st-{status}"><td>{status}</td><td>{title}</td><td>{page}</td><td>{finding}</td></tr>'
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _finding_html(f: dict[str, Any], pages: int) -> str:
+    status = str(f.get("status") or "")
+    title = str(f.get("title") or f.get("requirement") or "")
+    finding = short(str(f.get("message") or f.get("quote") or ""), 160)
+    page = f.get("page")
+    page = page if isinstance(page, int) and not isinstance(page, bool) and 1 <= page <= pages else None
+    status_class = re.sub(r"[^a-z]", "", status.lower())
+    jump = f' data-page="{page}" tabindex="0"' if page else ""
+    return (
+        f'<tr class="st-{status_class}"{jump}><td>{e(STATUS.get(status, status))}</td><td>{e(title)}</td>'
+        f"<td>{e(f.get('page') or '')}</td><td>{e(finding)}</td></tr>"
+    )
 
 
 def _warnings_html(warnings: Iterable[PlanWarning]) -> str:
-    rows = "".join(f"<li><code>{html.escape(w.code)}</code> {html.escape(w.message)}</li>" for w in warnings)
+    rows = "".join(f"<li><code>{e(w.code)}</code> {e(w.message)}</li>" for w in warnings)
     return f'<section class="warnings"><h2>Warnings</h2><ul>{rows}</ul></section>' if rows else ""
 
 
@@ -363,17 +265,26 @@ def pick_audit(data: Any, result_name: str) -> dict[str, Any] | None:
     return audits[0] if len(audits) == 1 and isinstance(audits[0], dict) else None
 
 
-def review_page(plan: Plan, source: Path | None, audit: dict[str, Any] | None = None) -> str:
+def review_page(
+    plan: Plan, source: Path | None, audit: dict[str, Any] | None = None, max_pixels: int = MAX_PIXELS
+) -> str:
     """The page of a (valid) result; `source` is the PDF it was read from, None for text input."""
-    pages = page_images(source) if plan.source.input_kind == "pdf" and source else None
+    pages = page_images(source, max_pixels=max_pixels) if plan.source.input_kind == "pdf" and source else None
     return build_html(plan, pages, audit)
 
 
-def write_review(plan: Plan, result_path: Path, out: Path, source: Path | None = None, audit_data: Any = None) -> Path:
+def write_review(
+    plan: Plan,
+    result_path: Path,
+    out: Path,
+    source: Path | None = None,
+    audit_data: Any = None,
+    max_pixels: int = MAX_PIXELS,
+) -> Path:
     """Find and check the result's source, and write its page atomically."""
     pdf = None
     if plan.source.input_kind == "pdf":
         pdf = source or find_source(plan, result_path)
         check_same(pdf, plan)
     audit = pick_audit(audit_data, result_path.name) if audit_data is not None else None
-    return write_atomic(out, review_page(plan, pdf, audit))
+    return write_atomic(out, review_page(plan, pdf, audit, max_pixels))

@@ -8,7 +8,7 @@ from pipeline.stages.extract import assemble
 from pipeline.stages.extract.bodies import extract_bodies
 from pipeline.stages.extract.budget import extract_budget
 from pipeline.stages.extract.events import extract_events
-from pipeline.stages.extract.metadata import extract_metadata
+from pipeline.stages.extract.metadata import read_document
 from pipeline.stages.extract.quotas import extract_quota_tables
 from pipeline.stages.extract.targets import extract_targets
 from pipeline.stages.structure import Layout
@@ -19,7 +19,7 @@ __all__ = ["extract"]
 def extract(doc: Document, lay: Layout, version: str) -> plan.Plan:
     """The plan: its header, targets, events, responsible bodies, quota tables and budget, with the document's
     sections, paragraphs, corrections and warnings."""
-    document = extract_metadata(doc, lay)
+    document, header_warnings = read_document(doc, lay)
     titles = [a.appendix_title for a in document.appendices if a.appendix_title]
     quota_tables, quota_warnings = extract_quota_tables(doc, titles)
     return plan.Plan(
@@ -34,5 +34,5 @@ def extract(doc: Document, lay: Layout, version: str) -> plan.Plan:
         quota_tables=quota_tables,
         budget=extract_budget(doc, lay),
         corrections=assemble.corrections(doc),
-        warnings=assemble.ingest_warnings(doc.raw) + quota_warnings + assemble.missing_fields(document),
+        warnings=assemble.ingest_warnings(doc.raw) + header_warnings + quota_warnings,
     )

@@ -90,12 +90,3 @@ def corrections(doc: Document) -> list[plan.Correction]:
 
 def ingest_warnings(raw: RawDocument) -> list[plan.PlanWarning]:
     return [plan.PlanWarning(code=w.code, message=w.message) for w in raw.warnings]
-
-
-def missing_fields(document: plan.Document) -> list[plan.PlanWarning]:
-    """A warning for each header field every document has that was not found."""
-    return [
-        plan.PlanWarning(code=f"no_{name}", message=f"the document's {name} was not found")
-        for name in ("number", "date", "title")
-        if getattr(document, name) is None
-    ]

@@ -13,11 +13,25 @@ from pipeline import plan
 from pipeline.plan import Evidence, FieldEvidence, HeaderField, Recipient, Reference, Signer
 from pipeline.records import Document, Paragraph
 from pipeline.stages.extract.evidence import field_source, source, union_box
-from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, is_person_name, is_stamp
+from pipeline.stages.extract.header_fields import (
+    Field,
+    date_field,
+    issuer_field,
+    line_confidence,
+    number_field,
+    span_source,
+    title_field,
+    type_field,
+)
+from pipeline.stages.header import Header, type_of
+from pipeline.stages.header.signature import authority_text, post_text, read_signature
+from pipeline.stages.structure import DOC_TYPES, Layout, is_stamp
 from pipeline.vi.gazetteer import find_province, restore_place_case
+from pipeline.vi.orgs import CENTRAL_KINDS, body_kind
 from pipeline.vi.text import DOC_NUMBER, clean_doc_number, key, make_date, parse_date, sentence_case, toneless
 
-_NUMBER_LINE = re.compile(rf"\bso\s*[:.]?\s*(?P<num>{toneless(DOC_NUMBER)})", re.IGNORECASE)
+# The header's own `Số:` line opens its paragraph; `… Nghị định số 59/2019/NĐ-CP` in a sentence is a citation.
+_NUMBER_LINE = re.compile(rf"^\W*so\s*[:.]?\s*(?P<num>{toneless(DOC_NUMBER)})", re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"(?<![\w/-])(?P<place>[A-Z]\w*(?:\s+\w+){0,5}?)\s*,\s*ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>(?:19|20)\d{2})",
 )
@@ -44,60 +58,189 @@ _SPAN_YEARS = re.compile(r"\b((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})\b")
 
 
 def extract_metadata(doc: Document, lay: Layout) -> plan.Document:
+    return read_document(doc, lay)[0]
+
+
+def read_document(doc: Document, lay: Layout) -> tuple[plan.Document, list[plan.PlanWarning]]:
+    """The document's fields, each with its evidence and confidence in `sources`, and a warning naming each field
+    left null because it could not be read (and one when the file holds more documents than the first)."""
     paras = doc.paragraphs
-    sources: dict[HeaderField, FieldEvidence] = {}
-    if lay.type_para is not None:
-        sources["doc_type"] = field_source(paras[lay.type_para], 0, len(lay.doc_type or ""))
-    appendix_refs = [ref for zone in lay.appendices for ref in appendix_reference(doc, zone)]
-
-    number, number_src = own_number(doc, lay)
-    own_type = lay.doc_type
-    if number is None:
-        ref = next((r for r in appendix_refs if r.doc_type == own_type or own_type is None), None)
-        if ref:
-            number, number_src = ref.number, _as_field(ref.source)
-    if number_src:
-        sources["number"] = number_src
-
-    place, when, date_src = place_and_date(doc, lay)
-    if when is None:
-        ref = next((r for r in appendix_refs if r.number == number and r.date), None)
-        if ref:
-            when, date_src = ref.date, _as_field(ref.source)
-    if date_src:
-        sources["date"] = date_src
-
-    title, title_src = title_of(doc, lay)
-    if title_src:
-        sources["title"] = title_src
-
-    issuer, issuer_src = issuer_of(doc, lay, appendix_refs)
-    if issuer_src:
-        sources["issuer"] = issuer_src
-
-    signer, signer_src = signer_of(doc, lay)
-    if signer_src:
-        sources["signer"] = signer_src
+    head = own_header(lay)
+    if head is not None:
+        fields = header_fields(doc, lay, head)
+    elif starts_a_document(lay):
+        fields = legacy_fields(doc, lay)
+    else:
+        fields = unread_fields(doc, lay)
+    last_para = lay.lines[head.end - 1].para if head and lay.lines else len(paras)
+    own_zones = [zone for zone in lay.appendices if zone and zone[0] <= last_para]  # the first document's appendices
+    appendix_refs = [ref for zone in own_zones for ref in appendix_reference(doc, zone)]
+    _number_from_appendix(fields, appendix_refs)
+    value = {name: f.value for name, f in fields.items()}
     legal_bases = [ref for i in lay.preamble for ref in references(paras[i])]
     cited = [b.number for b in legal_bases] + [ref.number for p in paras for ref in references(p)]
-    return plan.Document(
-        doc_type=lay.doc_type,
+    number, title = value["number"], value["title"]
+    document = plan.Document(
+        doc_type=value["doc_type"],
         number=number,
-        date=when,
-        place=place,
-        province=next((p for p in (find_province(t) for t in (issuer or "", place or "", title or "")) if p), None),
-        plan_year=plan_year(title, when),
-        issuer=issuer,
+        date=value["date"],
+        place=value["place"],
+        province=province_of(value["issuer"], value["issuer_parent"], value["place"], title),
+        plan_year=plan_year(title, value["date"]),
+        issuer=value["issuer"],
+        issuer_parent=value["issuer_parent"],
         title=title,
-        signer=signer,
+        signer=value["signer"] or Signer(name=None, title=None, authority=None),
         legal_bases=legal_bases,
         referenced_documents=[n for n in unique_numbers(cited) if n.upper() != (number or "").upper()],
         recipients=recipients_of(doc, lay),
         received_stamp=received_stamp(doc, lay),
         appendices=appendix_refs,
-        sources=sources,
+        sources={name: f.source for name, f in fields.items() if f.source and f.value is not None},
         **contacts(doc),
     )
+    warnings = [plan.PlanWarning(code=f.warning[0], message=f.warning[1]) for f in fields.values() if f.warning]
+    return document, warnings + bundle_warnings(lay) + draft_warnings(head)
+
+
+def province_of(issuer: str | None, parent: str | None, place: str | None, title: str | None) -> str | None:
+    """The province of the issuing body: named in its name or its parent's; none for a central body (a ministry,
+    the Government, a national association), whose place line names only the capital; else the place's."""
+    for name in (issuer, parent):
+        found = find_province(name or "")
+        if found:
+            return found
+    top = parent or issuer
+    if top and (body_kind(top) in CENTRAL_KINDS or re.search(r"(?i)(việt nam|trung ương|\bTW)$", top.strip())):
+        return None
+    return find_province(place or "") or (find_province(title or "") if issuer is None else None)
+
+
+def own_header(lay: Layout) -> Header | None:
+    """The header of the file's own (first) document: it opens the file. A motto found first on a later page is a
+    later document's (page 1 was not read, or holds no header): its fields are not this file's."""
+    head = lay.headers[0] if lay.headers and lay.headers[0].motto else None
+    if head is None or (head.motto[0].bbox is not None and head.motto[0].page > 2):
+        return None
+    return head
+
+
+def starts_a_document(lay: Layout) -> bool:
+    """Whether the first page reads as a document's start without a motto (a `Số:` line, a date line, a type
+    heading): a copy printed without its motto. A first page of e-signature overlays only, or none, is not one;
+    nor is a file whose first motto is on a later page (its first document's header was not read)."""
+    first = lay.lines[0].page if lay.lines else 1
+    if any(hl.kind == "motto" for hl in lay.lines):
+        return False
+    return any(hl.kind in ("number", "place_date") or type_of(hl.text) for hl in lay.lines if hl.page == first)
+
+
+def unread_fields(doc: Document, lay: Layout) -> dict[HeaderField, Field]:
+    """A PDF whose first page gave no header (no national motto read): every header field null with a warning,
+    rather than a number or a name taken from the body; the signer from the last signature block."""
+    message = "the header was not found on the first page (no national motto read)"
+    fields: dict[HeaderField, Field] = {
+        name: Field(warning=(f"no_{name}", message)) for name in ("doc_type", "number", "date", "issuer", "title")
+    }
+    fields |= {"place": Field(), "issuer_parent": Field()}
+    end = Header(start=0, end=len(lay.lines))
+    fields["signer"] = signer_field(doc, lay, end)
+    return fields
+
+
+def header_fields(doc: Document, lay: Layout, head: Header) -> dict[HeaderField, Field]:
+    """Every header field read from the first document's header and signature block (stages/header)."""
+    number = number_field(doc, head, head.doc_type)
+    doc_type = type_field(doc, head, number.value)
+    if number.value is None and number.warning and number.warning[0] == "number_unreadable" and doc_type.value:
+        number = number_field(doc, head, doc_type.value)
+    if number.value is None and head.number is None:
+        number = consolidated_number(doc, lay, head, number)
+    date, place = date_field(doc, head)
+    issuer, parent = issuer_field(doc, head)
+    return {
+        "doc_type": doc_type, "number": number, "date": date, "place": place, "issuer": issuer,
+        "issuer_parent": parent, "title": title_field(doc, head, doc_type.value),
+        "signer": signer_field(doc, lay, head),
+    }  # fmt: skip
+
+
+def consolidated_number(doc: Document, lay: Layout, head: Header, missing: Field) -> Field:
+    """A consolidated text (văn bản hợp nhất) may carry its `Số: …/VBHN-…` only by the authentication at its end."""
+    ends = [hl for hl in lay.lines[head.start : head.end] if hl.kind == "number" and "VBHN" in hl.text.upper()]
+    if not ends:
+        return missing
+    found = number_field(doc, Header(start=head.start, end=head.end, number=ends[-1]), "Văn bản hợp nhất")
+    return found if found.value else missing
+
+
+def signer_field(doc: Document, lay: Layout, head: Header) -> Field:
+    """The signer from the first document's signature block; its name null with a warning when unreadable."""
+    width = doc.raw.page_sizes[0][0] if doc.raw.page_sizes else 595.0
+    sig = read_signature(lay.lines[head.start : head.end], width)
+    value = Signer(name=sig.name, title=post_text(sig), authority=authority_text(sig))
+    evidence = [*sig.authority, *sig.posts, *([sig.name_line] if sig.name_line else [])]
+    if not evidence:
+        return Field(value, warning=("no_signer", "the signature block was not found"))
+    field = Field(value, span_source(doc, evidence, line_confidence(evidence)))
+    if sig.name is None:
+        field.warning = ("signer_unreadable", "the signer's name could not be read in the signature block")
+    return field
+
+
+def legacy_fields(doc: Document, lay: Layout) -> dict[HeaderField, Field]:
+    """Fields of a text without the header Decree 30 lays out (no national motto): read from the paragraphs."""
+    number, number_src = own_number(doc, lay)
+    place, when, date_src = place_and_date(doc, lay)
+    title, title_src = title_of(doc, lay)
+    issuer, issuer_src = issuer_of(doc, lay, [])
+    at = lay.type_para
+    type_src = field_source(doc.paragraphs[at], 0, len(lay.doc_type or "")) if at is not None else None
+    return {
+        "doc_type": Field(lay.doc_type, type_src),
+        "number": Field(number, number_src, None if number else ("no_number", "the number was not found")),
+        "date": Field(when, date_src, None if when else ("no_date", "the date was not found")),
+        "place": Field(place, date_src),
+        "issuer": Field(issuer, issuer_src),
+        "issuer_parent": Field(),
+        "title": Field(title, title_src, None if title else ("no_title", "the title was not found")),
+        "signer": signer_field(doc, lay, Header(start=0, end=len(lay.lines))),
+    }
+
+
+def _number_from_appendix(fields: dict[HeaderField, Field], refs: list[Reference]) -> None:
+    """An appendix's `(Kèm theo Kế hoạch số 07/KH-BCĐ ngày 20/01/2021)` gives a number or date the header lacks,
+    when it names a document of this one's type."""
+    own_type = fields["doc_type"].value
+    if fields["number"].value is None and own_type is not None:
+        ref = next((r for r in refs if r.doc_type == own_type), None)
+        if ref:
+            fields["number"] = Field(ref.number, _as_field(ref.source, 0.8))
+    if fields["date"].value is None:
+        ref = next((r for r in refs if r.number == fields["number"].value and r.date), None)
+        if ref:
+            fields["date"] = Field(ref.date, _as_field(ref.source, 0.8))
+
+
+def draft_warnings(head: Header | None) -> list[plan.PlanWarning]:
+    """A `DỰ THẢO` mark in the header: the document read is a draft, not the document as issued."""
+    marks = [hl for hl in (head.marks if head else []) if key(hl.text).startswith("du thao")]
+    if not marks:
+        return []
+    return [plan.PlanWarning(code="draft", message="the header is marked DỰ THẢO: a draft", page=marks[0].page)]
+
+
+def bundle_warnings(lay: Layout) -> list[plan.PlanWarning]:
+    """A file that holds more documents than its first (a Tờ trình and the draft it submits) says so."""
+    others = [h for h in lay.headers[1:] if h.number is not None or h.place_date is not None]
+    if not others:
+        return []
+    pages = sorted({h.motto[0].page for h in others if h.motto})
+    message = (
+        f"the file holds {len(others) + 1} documents; the header is the first one's, the others begin on "
+        f"page(s) {', '.join(map(str, pages))}"
+    )
+    return [plan.PlanWarning(code="bundle", message=message, page=pages[0] if pages else None)]
 
 
 def _as_field(ev: Evidence | None, certainty: float = 0.9) -> FieldEvidence | None:
@@ -200,58 +343,8 @@ def issuer_of(doc: Document, lay: Layout, appendix_refs: list[Reference]) -> tup
             name = p.text[s:e].strip()
             if name[:1].isupper():
                 return name, field_source(p, s, e, certainty=0.8)
-    for i in lay.signature[:1]:
-        p = doc.paragraphs[i]
-        auth = AUTHORITY.match(p.text)
-        if auth and auth.group(1) == "TM":
-            return restore_place_case(sentence_case(auth.group(2).split("\n")[0].strip())), field_source(
-                p, certainty=0.8
-            )
     found = next((r for r in appendix_refs if r.issuer), None)
     return (found.issuer, _as_field(found.source, 0.8)) if found else (None, None)
-
-
-def signer_of(doc: Document, lay: Layout) -> tuple[Signer, FieldEvidence | None]:
-    """{name, title, authority} from the signature block; lines of one paragraph are kept apart."""
-    if not lay.signature:
-        return Signer(name=None, title=None, authority=None), None
-    lines: list[str] = []
-    for i in lay.signature:
-        p = doc.paragraphs[i]
-        lines.extend(split_caps_lines(p))
-    authority = title = name = None
-    m = AUTHORITY.match(lines[0]) if lines else None
-    rest = lines[1:]
-    if m:
-        prefix, body = m.group(1), m.group(2).strip()
-        head, _, tail = split_authority(body)
-        authority = f"{prefix}. {sentence_case(head)}".strip()
-        if tail:
-            rest = [tail, *rest]
-    caps = [ln for ln in rest if ln.isupper() and not is_person_name(ln)]
-    names = [ln for ln in rest if is_person_name(ln)]
-    title = sentence_case(" ".join(caps)) if caps else None
-    name = names[-1].strip() if names else None
-    first = doc.paragraphs[lay.signature[0]]
-    return Signer(name=name, title=title, authority=authority), field_source(first)
-
-
-def split_caps_lines(p: Paragraph) -> list[str]:
-    """The lines of a signature paragraph (a PDF keeps them; a text file may have joined them)."""
-    if len(p.lines) > 1 and p.lines[0].bbox is not None:
-        return [ln.text.strip() for ln in p.lines]
-    return [p.text.strip()]
-
-
-_TITLE_START = re.compile(r"\s(?=(?:PHÓ|CHỦ TỊCH|TRƯỞNG|GIÁM ĐỐC|THỨ|BỘ TRƯỞNG|CHÁNH)\b)")
-
-
-def split_authority(body: str) -> tuple[str, str, str]:
-    """`BAN CHỈ ĐẠO PHÓ CHỦ TỊCH UBND TỈNH` -> (`BAN CHỈ ĐẠO`, ` `, `PHÓ CHỦ TỊCH UBND TỈNH`)."""
-    m = _TITLE_START.search(body, 3)
-    if not m:
-        return body, "", ""
-    return body[: m.start()], " ", body[m.end() :]
 
 
 def references(p: Paragraph) -> list[Reference]:

@@ -1,0 +1,109 @@
+"""The signature block (Decree 30, Phụ lục I §II.7): authority lines (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`), the
+signer's post (`PHÓ CHỦ TỊCH`), the signature and seal, and the signer's name, perhaps after a rank (`Đại tá`).
+
+It stands in the right column beside `Nơi nhận` at the end of a document (of the first document, in a file that
+holds several). OCR of a seal over the block leaves debris between its lines; only lines that read as an authority,
+a post or a name are taken, and a name read by OCR must open with a known family name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.stages.header.lines import HLine
+from pipeline.vi.orgs import body_case, body_kind
+from pipeline.vi.persons import OFFICE_NAMES, office_of, person_name, strip_rank
+from pipeline.vi.text import sentence_case
+
+# `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` (and the older `T/M`, `K/T`) before a post or a body in capitals
+AUTHORITY = re.compile(r"^\W{0,3}(TM|KT|TL|TUQ|T/M|K/T|Q(?=\.))\s*[.:/]?\s*(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠỦỨỪ])")
+_RECIPIENTS = re.compile(r"^\W*\w?\W*noi nhan\b")  # OCR may put a speck before it: `Á Nơi nhận:`
+
+
+@dataclass
+class Signature:
+    authority: list[HLine] = field(default_factory=list)
+    posts: list[HLine] = field(default_factory=list)
+    name_line: HLine | None = None
+    name: str | None = None
+    rank: str | None = None
+
+
+def read_signature(lines: list[HLine], page_width: float) -> Signature:
+    """The signature block among one document's lines (`lines`), or an empty one."""
+    block = _block(lines, page_width)
+    sig = Signature()
+    for hl in block:
+        text = hl.text.strip()
+        if AUTHORITY.match(text) and _caps(text):
+            if sig.name_line is None:
+                sig.authority.append(hl)
+            continue
+        if sig.name_line is None and _caps(text) and (office_of(text) or body_kind(text)):
+            sig.posts.append(hl)
+            continue
+        name = person_name(text, strict=hl.confidence is not None)
+        if name and (sig.authority or sig.posts or hl is block[-1] or _below_posts(block, hl)):
+            sig.name_line, sig.name = hl, name
+            sig.rank = strip_rank(text.strip(" .,;:'`\"|_-—"))[1]
+    return sig
+
+
+def _below_posts(block: list[HLine], hl: HLine) -> bool:
+    """A name with no authority or post read above it (a seal hid them) still ends the block."""
+    return all(other.bbox is None or hl.bbox is None or other.bbox[1] <= hl.bbox[1] for other in block)
+
+
+def _block(lines: list[HLine], width: float) -> list[HLine]:
+    """The lines of the signature block: beside and under `Nơi nhận` in the right column (PDF), or after the
+    recipients list (text); without `Nơi nhận`, from the last authority line on."""
+    anchor = next((i for i in range(len(lines) - 1, -1, -1) if _RECIPIENTS.match(lines[i].key)), None)
+    if anchor is None:
+        anchor = next((i for i in range(len(lines) - 1, -1, -1) if AUTHORITY.match(lines[i].text.strip())), None)
+    if anchor is None:
+        return []
+    nn = lines[anchor]
+    if nn.bbox is None:
+        return [hl for hl in lines[anchor:] if not hl.text.lstrip().startswith(("-", "+", "•"))][:12]
+    lh = nn.height or 12.0
+    top = nn.bbox[1] - 4 * lh
+    page = [hl for hl in lines if hl.page == nn.page and hl.bbox is not None]
+    right = [hl for hl in page if hl.centre > 0.5 * width and hl.bbox and hl.bbox[1] >= top]
+    return sorted(right, key=lambda hl: hl.bbox[1] if hl.bbox else 0.0)
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def authority_text(sig: Signature) -> str | None:
+    """`TM. Ủy ban nhân dân; KT. Chủ tịch`: each authority line, prefix kept, in normal case."""
+    parts = []
+    for hl in sig.authority:
+        m = AUTHORITY.match(hl.text.strip())
+        if m:
+            prefix = m.group(1).upper().replace("T/M", "T/M").replace("K/T", "K/T")
+            sep = "" if "/" in prefix else "."
+            rest = hl.text.strip()[m.end() :].strip()
+            named = body_case(rest, abbreviate=False) if body_kind(rest) else _post_case(rest)
+            parts.append(f"{prefix}{sep} {named}")
+    return "; ".join(parts) or None
+
+
+def post_text(sig: Signature) -> str | None:
+    """The signer's post: the post lines under the authority lines (`PHÓ CHỦ TỊCH`), in normal case."""
+    posts = [hl.text.strip(" .,;:_-`'") for hl in sig.posts if office_of(hl.text)]
+    return _post_case(posts[0]) if posts else None
+
+
+def _post_case(text: str) -> str:
+    """`PHO CHU TICH` (OCR lost its marks) -> `Phó Chủ tịch`: the post as Decree 30 spells it, the rest as read."""
+    office = office_of(text)
+    if office is None:
+        return sentence_case(text)
+    n = len(office.split())
+    words = text.split()
+    rest = " ".join(words[n:])
+    return " ".join(x for x in (OFFICE_NAMES[office], body_case(rest) if rest.isupper() else rest) if x)

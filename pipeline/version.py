@@ -1,0 +1,3 @@
+"""The version of vnplan, written into every result and the batch manifest."""
+
+__version__ = "0.2.0"
