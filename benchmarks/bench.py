@@ -202,7 +202,7 @@ def cpu_and_wall(cmd: list[str]) -> tuple[float, float]:
     """CPU seconds (the command and every process it waited for) and wall seconds of one command."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, env=_quiet_env(), stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, env=_quiet_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
