@@ -65,6 +65,8 @@ GAPS_RIGHT = {
     "date": "0.09 (0.45 with ingest's triage and blanks reader)",
     "signer.name": "0.64 (0.64 with ingest too: names under seals are not read by OCR)",
 }
+
+
 @pytest.mark.parametrize(
     "field",
     [
