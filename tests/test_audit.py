@@ -6,6 +6,9 @@ import copy
 import csv
 import io
 import json
+import os
+import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from pipeline.tools.audit import audit as audit_plan
 from pipeline.tools.cli import app
 
 from .conftest import SAMPLES, extracted
+from .hostile import LAUGHS
 
 LAO_CAI = SAMPLES / "000_475196faf128e58a.layer.pdf"
 THAI_NGUYEN = SAMPLES / "001_3e86aff22814d78e.txt"
@@ -183,11 +187,59 @@ def results(tmp_path: Path) -> Path:
 def test_csv_matrix_of_plans_and_requirements(results: Path) -> None:
     res = runner.invoke(app, ["audit", str(results), "-p", "plan-basics", "-p", "blood-donation", "-f", "csv"])
     assert res.exit_code == 0
-    rows = list(csv.reader(io.StringIO(res.stdout)))
-    assert rows[0][:4] == ["file", "number", "province", "plan_year"] and "plan-basics.budget" in rows[0]
-    assert [r[1] for r in rows[1:3]] == ["33/KH-BCĐ", "07/KH-BCĐ"]
-    budget = rows[0].index("plan-basics.budget")
-    assert rows[2][budget] == "missing" and rows[-1][budget] == "1/2"
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert list(rows[0])[:5] == ["doc_id", "file", "number", "province", "plan_year"]
+    assert [r["doc_id"] for r in rows] == [extracted(p)["source"]["sha256"][:16] for p in (LAO_CAI, THAI_NGUYEN)]
+    assert [r["number"] for r in rows] == ["33/KH-BCĐ", "07/KH-BCĐ"]
+    assert (rows[1]["plan-basics.budget.status"], rows[1]["plan-basics.budget.value"]) == ("missing", "")
+    units = rows[0]["blood-donation.units_collected.value"]
+    assert (rows[0]["blood-donation.units_collected.status"], units) == ("stated", ">=6000 đơn vị máu")
+    assert len(rows) == 2  # one row a plan, keyed by doc_id: no totals row to join by mistake
+
+
+def test_csv_cells_cannot_run_as_formulas(results: Path) -> None:
+    path = results / "000_475196faf128e58a.json"
+    result = json.loads(path.read_text("utf-8"))
+    result["document"]["number"] = "=1+1"
+    result["document"]["province"] = "@SUM(A1)"
+    path.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+    res = runner.invoke(app, ["audit", str(results), "-f", "csv"])
+    first = next(csv.DictReader(io.StringIO(res.stdout)))
+    assert (first["number"], first["province"], first["plan-basics.number.value"]) == ("'=1+1", "'@SUM(A1)", "'=1+1")
+
+
+def test_a_batch_folder_is_audited_for_its_results(results: Path) -> None:
+    (results / "manifest.json").write_text('{"manifest_version": 2, "documents": {}}')
+    (results / "notes.json").write_text('{"hello": "world"}')
+    (results / "errors.jsonl").write_text("")
+    for args in ([str(results)], sorted(map(str, results.glob("*.json")))):  # the folder, or `OUT/*.json`
+        res = runner.invoke(app, ["audit", *args, "-f", "json"])
+        assert [d["document"]["number"] for d in json.loads(res.stdout)] == ["33/KH-BCĐ", "07/KH-BCĐ"]
+        notes = [ln for ln in res.stderr.splitlines() if ln.startswith("note:")]
+        assert len(notes) == 1 and "not vnplan results" in notes[0]
+    folder = runner.invoke(app, ["audit", str(results), "-f", "json"])
+    assert folder.exit_code == 0 and "notes.json: is not a vnplan result" in folder.stderr
+    files = runner.invoke(app, ["audit", *sorted(map(str, results.glob("*.json"))), "-f", "json"])
+    assert files.exit_code == 2  # notes.json, named on its own, is an error of its own
+    assert f"error [not_a_result] {results / 'notes.json'}: is not a vnplan result" in files.stderr
+
+
+def test_audit_of_a_document_says_to_extract_it_first(tmp_path: Path) -> None:
+    pdf = tmp_path / "plan.pdf"
+    shutil.copy(LAO_CAI, pdf)
+    res = runner.invoke(app, ["audit", str(pdf)])
+    assert res.exit_code == 2
+    assert f"error [not_a_result] {pdf}: is not a vnplan result (not a JSON object); run `vnplan extract` on it " \
+           "first" in res.stderr  # fmt: skip
+
+
+def test_standard_input_and_output(results: Path, tmp_path: Path) -> None:
+    lines = "".join(json.dumps(extracted(p), ensure_ascii=False) + "\n" for p in (LAO_CAI, THAI_NGUYEN))
+    res = runner.invoke(app, ["audit", "-", "-f", "json", "-o", "-"], input=lines)
+    assert res.exit_code == 0, res.output
+    assert [(d["file"], d["document"]["number"]) for d in json.loads(res.stdout)] == [
+        ("stdin:1", "33/KH-BCĐ"), ("stdin:2", "07/KH-BCĐ")
+    ]  # fmt: skip
 
 
 def test_html_matrix_links_each_cell_to_its_evidence(results: Path, tmp_path: Path) -> None:
@@ -218,3 +270,46 @@ def test_input_that_is_not_a_result(tmp_path: Path) -> None:
     res = runner.invoke(app, ["audit", str(bad)])
     assert res.exit_code == 2
     assert "error [not_a_result]" in res.stderr and "not a vnplan result" in res.stderr
+
+
+# ---- profiles that are hostile ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (LAUGHS.encode(), "expands to more than 20,000 values"),  # 600 bytes; a billion strings expanded
+        (b"a: " + b"[" * 5000 + b"]" * 5000, "nested more than 20 levels deep"),
+        ("id: café\n".encode("latin-1"), "not UTF-8 text (byte 7); save it as UTF-8"),
+        (b"# " + b"x" * 300_000, "larger than 256 kB"),
+        (b"id: x\ntitle: t\nversion: '1'\nrequirements:\n  - {id: a, title: A, mandatory: true, "
+         b"check: {field: __class__}}\n", "[$.requirements[0].check]"),
+        (b"- !!python/object/apply:os.system ['touch /tmp/pwned']\n", "not valid YAML"),
+    ],
+    ids=["billion-laughs", "deep", "latin-1", "huge", "dunder-field", "python-tag"],
+)  # fmt: skip
+def test_hostile_profiles_are_bad_profile(content: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path))
+    assert message in str(info.value) and info.value.code == "bad_profile"
+    res = runner.invoke(app, ["audit", str(tmp_path), "-p", str(path)])
+    assert res.exit_code == 2 and res.stderr.startswith(f"error [bad_profile] {path}: ")
+
+
+def test_a_field_path_reads_only_the_records_fields() -> None:
+    profile = {"id": "x", "requirements": [{"id": "a", "title": "A", "mandatory": True,
+                                            "check": {"field": "document.model_fields"}}]}  # fmt: skip
+    (finding,) = audit(extracted(LAO_CAI), [profile]).requirements
+    assert finding.status == "missing" and finding.value is None
+
+
+def test_an_audit_file_gets_the_umask_permissions(results: Path, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        res = runner.invoke(app, ["audit", str(results), "-f", "html", "-o", str(tmp_path / "reports" / "audit.html")])
+    finally:
+        os.umask(old)
+    assert res.exit_code == 0
+    assert stat.S_IMODE((tmp_path / "reports" / "audit.html").stat().st_mode) == 0o644

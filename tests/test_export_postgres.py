@@ -13,12 +13,20 @@ from typer.testing import CliRunner
 from pipeline import load_results
 from pipeline.tools.cli import app
 from pipeline.tools.export import TABLES
-from pipeline.tools.export_postgres import DatabaseError, engine_url, export_postgres, redact
+from pipeline.tools.export_postgres import DatabaseError, engine_url, export_postgres, redact, scrub
+from pipeline.tools.results import doc_id, load_plan
 
+from .hostile import SECRET, SECRET_URLS
 from .postgres import postgres_url  # noqa: F401  # the fixture
 
 runner = CliRunner()
-DOCS = ("000_475196faf128e58a", "001_3e86aff22814d78e.layer")
+FILES = ("000_475196faf128e58a", "001_3e86aff22814d78e.layer")
+
+
+@pytest.fixture
+def docs(results: Path) -> dict[str, str]:
+    """Each result file's document id (the tables' doc_id), read from the result."""
+    return {name: doc_id(load_plan(results / f"{name}.json")) for name in FILES}
 
 
 @pytest.fixture
@@ -43,11 +51,11 @@ def versions(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
         return {t: sorted(map(tuple, conn.execute(sa.text(f"SELECT xmin::text, * FROM {t}")))) for t in TABLES}
 
 
-def test_round_trip_holds_every_item(results: Path, db: Any, postgres_url: str) -> None:  # noqa: F811
+def test_round_trip_holds_every_item(results: Path, db: Any, postgres_url: str, docs: dict[str, str]) -> None:  # noqa: F811
     report = export_postgres(load_results(results), postgres_url)
     assert report.documents == 2
-    for name in DOCS:
-        result = json.loads((results / f"{name}.json").read_text("utf-8"))
+    for file, name in docs.items():
+        result = json.loads((results / f"{file}.json").read_text("utf-8"))
         assert count(db, "targets", name) == len(result["targets"])
         assert count(db, "events", name) == len(result["events"])
         assert count(db, "bodies", name) == len(result["responsible_bodies"])
@@ -65,7 +73,7 @@ def test_round_trip_holds_every_item(results: Path, db: Any, postgres_url: str) 
             ).one()
         assert (number, title) == (result["document"]["number"], result["document"]["title"])
     with db.connect() as conn:
-        quota = conn.execute(sa.text("SELECT sum(quota) FROM quota_rows WHERE doc_id = :d"), {"d": DOCS[1]})
+        quota = conn.execute(sa.text("SELECT sum(quota) FROM quota_rows WHERE doc_id = :d"), {"d": docs[FILES[1]]})
         assert quota.scalar_one() == 24500
 
 
@@ -78,10 +86,16 @@ def test_exporting_twice_changes_nothing(results: Path, db: Any, postgres_url: s
     assert versions(db) == before
 
 
-def test_a_re_extracted_document_replaces_its_rows(results: Path, db: Any, postgres_url: str) -> None:  # noqa: F811
+def test_a_re_extracted_document_replaces_its_rows(
+    results: Path,
+    db: Any,
+    postgres_url: str,  # noqa: F811
+    docs: dict[str, str],
+) -> None:
     export_postgres(load_results(results), postgres_url)
     other_before = {t: versions(db)[t] for t in ("targets",)}
-    path = results / f"{DOCS[0]}.json"
+    first_id, second_id = docs[FILES[0]], docs[FILES[1]]
+    path = results / f"{FILES[0]}.json"
     result = json.loads(path.read_text("utf-8"))
     n = len(result["targets"])
     result["targets"][0]["value"] = 7000
@@ -90,25 +104,26 @@ def test_a_re_extracted_document_replaces_its_rows(results: Path, db: Any, postg
 
     report = export_postgres(load_results(results), postgres_url)
     assert report.written["targets"] == 1 and report.deleted["targets"] == 1
-    assert count(db, "targets", DOCS[0]) == n - 1
+    assert count(db, "targets", first_id) == n - 1
     with db.connect() as conn:
-        first = conn.execute(sa.text("SELECT value FROM targets WHERE target_id = :k"), {"k": f"{DOCS[0]}:target:0"})
+        first = conn.execute(sa.text("SELECT value FROM targets WHERE target_id = :k"), {"k": f"{first_id}:target:0"})
         assert first.scalar_one() == 7000
-    untouched = [row for row in other_before["targets"] if row[2] == DOCS[1]]
-    assert [row for row in versions(db)["targets"] if row[2] == DOCS[1]] == untouched
+    untouched = [row for row in other_before["targets"] if row[2] == second_id]
+    assert [row for row in versions(db)["targets"] if row[2] == second_id] == untouched
 
 
-def test_cli_export_to_postgres(results: Path, db: Any, postgres_url: str) -> None:  # noqa: F811
-    done = runner.invoke(app, ["export", str(results), "--to", postgres_url])
+def test_cli_export_to_postgres(results: Path, db: Any, postgres_url: str, docs: dict[str, str]) -> None:  # noqa: F811
+    done = runner.invoke(app, ["export", str(results), "--to", postgres_url + "?password=hunter2secret"])
     assert done.exit_code == 0, done.output
     assert "targets:" in done.stdout and "rows written" in done.stdout
-    assert count(db, "documents", DOCS[0]) == 1
+    assert count(db, "documents", docs[FILES[0]]) == 1
+    assert done.stderr.strip() == f"ok 2 documents -> {postgres_url}?password=***"  # the success line hides it too
 
 
 def test_foreign_tables_of_the_same_name_are_refused(results: Path, db: Any, postgres_url: str) -> None:  # noqa: F811
     with db.begin() as conn:
         conn.execute(sa.text("CREATE TABLE targets (id int primary key, what text)"))
-    with pytest.raises(DatabaseError, match="table 'targets' exists with other columns"):
+    with pytest.raises(DatabaseError, match="table 'targets' exists with other columns or types"):
         export_postgres(load_results(results), postgres_url)
 
 
@@ -124,3 +139,13 @@ def test_urls() -> None:
     assert engine_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert redact("postgresql://me:pw@host:5432/db") == "postgresql://me:***@host:5432/db"
     assert redact("postgresql://me@host/db") == "postgresql://me@host/db"
+
+
+@pytest.mark.parametrize("url", SECRET_URLS)
+def test_a_password_is_never_printed(url: str, results: Path) -> None:
+    done = runner.invoke(app, ["export", str(results), "--to", url])
+    assert done.exit_code == 3 and done.output.startswith("error [database] PostgreSQL at ")
+    assert "Traceback" not in done.output
+    for piece in (SECRET, "hunter2", "ter2/secret", "secret@"):
+        assert piece not in done.output, done.output
+    assert "hunter2" not in redact(url) and scrub(f"could not connect: {url}", url).count("hunter2") == 0

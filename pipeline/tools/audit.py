@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from pipeline.errors import ProfileError
 from pipeline.plan import Body, Event, Plan, Section, Target
+from pipeline.tools.results import doc_id
 from pipeline.vi.names import is_body_name
 from pipeline.vi.text import DOC_NUMBER_RE, format_number, key
 
@@ -50,12 +51,14 @@ class PlanAudit:
     profiles: list[str]
     requirements: list[Finding] = field(default_factory=list)
     consistency: list[Finding] = field(default_factory=list)
+    doc_id: str = ""  # the document's id, as in the export's tables (results.doc_id)
 
     def missing_mandatory(self) -> list[Finding]:
         return [f for f in self.requirements if f.mandatory and f.status == "missing"]
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "doc_id": self.doc_id,
             "file": self.file,
             "document": self.document,
             "profiles": self.profiles,
@@ -78,24 +81,79 @@ def builtin_profiles() -> dict[str, Path]:
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith((".yaml", ".yml"))}
 
 
+MAX_PROFILE_BYTES = 256 * 1024  # the shipped profiles are 2-4 kB
+MAX_PROFILE_NODES = 20_000  # values, counted with every alias expanded (a billion laughs is refused, not built)
+MAX_PROFILE_DEPTH = 20  # nesting of mappings and lists; a profile needs 6
+
+
+class _BoundedLoader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML has no type hints here
+    """YAML's safe loader with bounds: nesting depth, and the size of the document once aliases are expanded."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_PROFILE_DEPTH:
+                raise ProfileError(f"nested more than {MAX_PROFILE_DEPTH} levels deep")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_document(self, node: Any) -> Any:
+        if _expanded_size(node, {}) > MAX_PROFILE_NODES:
+            raise ProfileError(f"expands to more than {MAX_PROFILE_NODES:,} values (aliases counted each time used)")
+        return super().construct_document(node)
+
+
+def _expanded_size(node: Any, memo: dict[int, int]) -> int:
+    """How many values a node stands for with its aliases expanded; linear in the nodes, whatever it expands to."""
+    if id(node) not in memo:
+        memo[id(node)] = 0  # a node that contains itself is counted once
+        children = node.value if isinstance(node.value, list) else []
+        parts = [c for item in children for c in (item if isinstance(item, tuple) else (item,))]
+        memo[id(node)] = min(1 + sum(_expanded_size(c, memo) for c in parts), MAX_PROFILE_NODES + 1)
+    return memo[id(node)]
+
+
 def load_profile(name_or_path: str) -> dict[str, Any]:
-    """A shipped profile by name (`plan-basics`, `blood-donation`) or a YAML file by path, validated."""
+    """A shipped profile by name (`plan-basics`, `blood-donation`) or a YAML file by path, validated. Anything
+    wrong with it (too large, not UTF-8, not YAML, too deep, too many aliases, not the schema) is `bad_profile`."""
     path = Path(name_or_path)
     if not path.is_file():
         shipped = builtin_profiles()
         if name_or_path not in shipped:
             raise ProfileError(f"no profile {name_or_path!r}: give a YAML file or one of {', '.join(sorted(shipped))}")
         path = shipped[name_or_path]
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as e:
-        raise ProfileError(f"{path}: not valid YAML ({e})") from e
+    data = _read_yaml(path)
     errors = sorted(_profile_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
-        raise ProfileError(f"{path}: [{first.json_path}] {first.message}")
+        raise ProfileError(f"{path}: [{first.json_path}] {first.message[:300]}")
     profile: dict[str, Any] = data
     return profile
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_PROFILE_BYTES + 1)
+    except OSError as e:
+        raise ProfileError(f"{path}: cannot be read ({e.strerror})") from e
+    if len(raw) > MAX_PROFILE_BYTES:
+        raise ProfileError(f"{path}: larger than {MAX_PROFILE_BYTES // 1024} kB; a profile is a few kB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ProfileError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8") from e
+    try:
+        return yaml.load(text, Loader=_BoundedLoader)  # a SafeLoader, with bounds
+    except ProfileError as e:
+        raise ProfileError(f"{path}: {e.message}") from e
+    except yaml.YAMLError as e:
+        raise ProfileError(f"{path}: not valid YAML ({e})") from e
+    except (RecursionError, ValueError, TypeError) as e:  # ValueError: a date or number YAML cannot build
+        raise ProfileError(f"{path}: not a usable YAML document ({type(e).__name__})") from e
 
 
 # ---- requirements --------------------------------------------------------------------------------------------------
@@ -104,8 +162,8 @@ def load_profile(name_or_path: str) -> dict[str, Any]:
 def _get(plan: Plan, dotted: str) -> Any:
     """The value at a dotted path of the result (`document.legal_bases`); None where the path leads nowhere."""
     value: Any = plan
-    for part in dotted.split("."):
-        value = getattr(value, part, None) if isinstance(value, BaseModel) else None
+    for part in dotted.split("."):  # a record's own fields only: never a method or attribute of the class
+        value = getattr(value, part) if isinstance(value, BaseModel) and part in type(value).model_fields else None
     return value
 
 
@@ -366,7 +424,7 @@ def _body_findings(plan: Plan) -> list[Finding]:
 def audit(plan: Plan, profiles: list[dict[str, Any]], file: str = "") -> PlanAudit:
     doc = plan.document
     summary = {k: getattr(doc, k) for k in ("number", "date", "province", "plan_year", "title", "issuer")}
-    out = PlanAudit(file=file, document=summary, profiles=[p["id"] for p in profiles])
+    out = PlanAudit(file=file, document=summary, profiles=[p["id"] for p in profiles], doc_id=doc_id(plan))
     for profile in profiles:
         for req in profile["requirements"]:
             finding = check_requirement(plan, req)

@@ -10,21 +10,35 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from typer._click.exceptions import ClickException  # typer vendors click: its usage errors derive from this
 
-from pipeline.errors import ExitCode, InternalError, NotAResult, UsageError, VnplanError
+from pipeline.errors import (
+    ExitCode,
+    InputError,
+    InternalError,
+    NotAResult,
+    NotFound,
+    UsageError,
+    VnplanError,
+    WriteFailed,
+)
 from pipeline.stages.ingest.kinds import SUPPORTED
+from pipeline.tools.console import PageProgress, Tally, plural, shown, utf8
 from pipeline.version import __version__
 
 if TYPE_CHECKING:
     from pipeline.options import Options
+    from pipeline.plan import Plan
+    from pipeline.tools.inputs import Input
 
 app = typer.Typer(
     help="vnplan: Vietnamese plan documents (Kế hoạch) to structured, schema-validated JSON.",
@@ -36,7 +50,7 @@ _debug = False
 
 
 def err(message: str) -> None:
-    typer.echo(message, err=True)
+    typer.echo("\n".join(shown(line) for line in message.split("\n")), err=True)
 
 
 def failed(e: BaseException, path: str | os.PathLike[str] | None = None) -> ExitCode:
@@ -100,133 +114,203 @@ def make_options(
         raise typer.BadParameter(str(e)) from e
 
 
-def expand_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders walked (recursively) for .pdf, .txt and .md files, in name order."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED))
-        else:
-            out.append(path)
-    return out
+# Options shared by extract and batch; each can also be set by an environment variable (VNPLAN_…).
+Output = Annotated[Path, typer.Option("--output", "-o", envvar="VNPLAN_OUTPUT", help="Folder for the results.")]
+Ocr = Annotated[
+    str, typer.Option(envvar="VNPLAN_OCR", help="auto: OCR pages without a usable text layer; always; never.")
+]
+OcrLang = Annotated[str, typer.Option(envvar="VNPLAN_OCR_LANG", help="Tesseract language model(s): vie, vie+eng.")]
+OcrDpi = Annotated[
+    int,
+    typer.Option(
+        envvar="VNPLAN_OCR_DPI",
+        help="Resolution for OCR of pages drawn in vectors; scans: their own, raised toward it.",
+    ),
+]
+NoCorrect = Annotated[
+    bool, typer.Option("--no-correct", help="Only lossless Unicode clean-up: no tone or OCR-error correction.")
+]
+MaxPages = Annotated[int, typer.Option(envvar="VNPLAN_MAX_PAGES", help="Refuse documents with more pages than this.")]
+MaxBytes = Annotated[int, typer.Option(envvar="VNPLAN_MAX_BYTES", help="Refuse files larger than this many bytes.")]
+MaxPixels = Annotated[
+    int, typer.Option(envvar="VNPLAN_MAX_PIXELS", help="Largest page or image decoded for OCR, in pixels.")
+]
+TimeLimit = Annotated[float, typer.Option(envvar="VNPLAN_TIMEOUT", help="Seconds one document may take (0: none).")]
+Verbose = Annotated[
+    int, typer.Option("--verbose", "-v", count=True, help="More: each page as it is read, and each stage's time.")
+]
+Quiet = Annotated[int, typer.Option("--quiet", "-q", count=True, help="Less: errors only.")]
+Debug = Annotated[bool, typer.Option(envvar="VNPLAN_DEBUG", help="Show tracebacks of errors.")]
 
 
-def output_names(inputs: list[Path]) -> dict[Path, str]:
-    """Each input's output stem; inputs that share a stem are told apart by their full file name."""
-    stems: dict[str, int] = {}
-    for p in inputs:
-        stems[p.stem] = stems.get(p.stem, 0) + 1
-    return {p: (p.name if stems[p.stem] > 1 else p.stem) for p in inputs}
-
-
-MaxPages = Annotated[int, typer.Option(help="Refuse documents with more pages than this.")]
-MaxBytes = Annotated[int, typer.Option(help="Refuse files larger than this many bytes.")]
-MaxPixels = Annotated[int, typer.Option(help="Largest page image rendered for OCR, in pixels.")]
-TimeLimit = Annotated[float, typer.Option(help="Seconds one document may take (0: no limit).")]
-Debug = Annotated[bool, typer.Option(help="Show tracebacks of errors.")]
+def level(verbose: int, quiet: int) -> int:
+    """0: errors only; 1: a line per document and a summary (the default); 2: pages and stage times too."""
+    return max(0, min(2, 1 + verbose - quiet))
 
 
 @command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Plan files (.pdf, .txt, .md) or folders of them.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the JSON results.")] = Path("output"),
-    ocr: Annotated[str, typer.Option(help="auto: OCR pages without a usable text layer; always; never.")] = "auto",
-    ocr_lang: Annotated[str, typer.Option(help="Tesseract language model(s), e.g. vie or vie+eng.")] = "vie",
-    ocr_dpi: Annotated[
-        int, typer.Option(help="Resolution for OCR of pages drawn in vectors; scans: their own, raised toward this.")
-    ] = 300,
-    no_correct: Annotated[
-        bool, typer.Option("--no-correct", help="Only lossless Unicode clean-up: no tone or OCR-error correction.")
-    ] = False,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Plan files (.pdf, .docx, .doc, .txt, .md), folders of them, or - (stdin).")
+    ],
+    output: Output = Path("output"),
+    ocr: Ocr = "auto",
+    ocr_lang: OcrLang = "vie",
+    ocr_dpi: OcrDpi = 300,
+    no_correct: NoCorrect = False,
     max_pages: MaxPages = 1000,
     max_bytes: MaxBytes = 200 * 1024 * 1024,
     max_pixels: MaxPixels = 40_000_000,
     timeout: TimeLimit = 600.0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    verbose: Verbose = 0,
+    quiet: Quiet = 0,
     debug: Debug = False,
 ) -> None:
-    """Extract each plan into OUTPUT/NAME.json (validated, written atomically).
+    """Extract each plan into OUTPUT/NAME.json (validated, written atomically); with `-o -`, to standard output as
+    JSON Lines (one result a line).
 
-    A bad input gets a one-line error and no output; the other inputs are still written. The exit code is 0 when
-    every input succeeded, else the highest error code (see the README's table of codes).
+    A bad input gets a one-line error and no output (an earlier result of it is removed); the other inputs are still
+    written. The exit code is 0 when every input succeeded, else the highest error code (see the README's table).
     """
-    from pipeline.runner import run
-    from pipeline.stages.write import write_result
-
     _set_debug(debug)
     options = make_options(ocr, ocr_lang, ocr_dpi, not no_correct, timeout, max_pages=max_pages,
                            max_bytes=max_bytes, max_pixels=max_pixels)  # fmt: skip
+    from pipeline.tools.inputs import expand_inputs
+
     inputs = expand_inputs(paths)
     if not inputs:
-        stop(UsageError("no .pdf, .txt or .md files found in the given paths"))
-    names = output_names(inputs)
-    worst = ExitCode.OK
-    for path in inputs:
-        started = time.perf_counter()
-        try:
-            plan = run(path, options)
-            out = write_result(plan, output, names[path])
-        except Exception as e:  # each input's error is its own: report it, go on with the others
-            worst = max(worst, failed(e, path))
-            continue
-        if not quiet:
-            src = plan.source
-            ocr_note = f", OCR on {len(src.ocr_pages)}" if src.ocr_pages else ""
-            err(f"ok {path} -> {out} ({src.pages} pages{ocr_note}, {time.perf_counter() - started:.1f} s)")
-    raise typer.Exit(worst)
+        stop(UsageError(f"no .pdf, .txt or .md files found in {', '.join(map(str, paths))}"))
+    verbosity, tally = level(verbose, quiet), Tally()
+    for item in inputs:
+        _extract_one(item, options, output, verbosity, tally)
+    if verbosity >= 1:
+        err(tally.line())
+    raise typer.Exit(tally.worst)
+
+
+def _extract_one(item: Input, options: Options, output: Path, verbosity: int, tally: Tally) -> None:
+    """Convert one input and write its result; its error is its own (printed, counted), never the run's."""
+    started = time.perf_counter()
+    progress = PageProgress(str(item.path), verbosity)
+    timings: dict[str, float] = {}
+    try:
+        plan = _run_input(item, replace(options, ingest=replace(options.ingest, progress=progress)), timings)
+        out = _write_plan(plan, item, output)
+    except Exception as e:  # each input's error is its own: report it, go on with the others
+        progress.clear()
+        tally.failed += 1
+        tally.worst = max(tally.worst, failed(e, None if isinstance(e, WriteFailed) else item.path))  # the output's
+        stale = _remove_stale(item, output)
+        if stale is not None:
+            err(f"  removed {stale}, the result of an earlier run: it no longer stands for {item.path}")
+        return
+    progress.clear()
+    src = plan.source
+    tally.done, tally.warned = tally.done + 1, tally.warned + bool(plan.warnings)
+    tally.pages, tally.ocr_pages = tally.pages + src.pages, tally.ocr_pages + len(src.ocr_pages)
+    if verbosity >= 1:
+        ocr_note = f", OCR on {len(src.ocr_pages)}" if src.ocr_pages else ""
+        codes = ", ".join(sorted({w.code for w in plan.warnings}))
+        warned = f", {plural(len(plan.warnings), 'warning')}: {codes}" if plan.warnings else ""
+        seconds = time.perf_counter() - started
+        err(f"ok {item.path} -> {out} ({plural(src.pages, 'page')}{ocr_note}{warned}, {seconds:.1f} s)")
+    if verbosity >= 2:
+        err("  " + ", ".join(f"{stage} {t:.2f} s" for stage, t in timings.items()))
+
+
+def _run_input(item: Input, options: Options, timings: dict[str, float]) -> Plan:
+    from pipeline.runner import deadline, run, run_raw
+
+    if not item.is_stdin:
+        if not utf8(str(item.path)):  # its name goes into the result, which is UTF-8 JSON
+            raise InputError("has a name that is not valid UTF-8; rename it (results and logs are UTF-8)")
+        return run(item.path, options, timings)
+    from pipeline.stages.ingest import ingest_bytes
+    from pipeline.tools.inputs import read_stdin
+
+    data, name = read_stdin(options.ingest.max_bytes)
+    with deadline(options) as limited:
+        return run_raw(ingest_bytes(data, name, limited.ingest), limited, timings)
+
+
+def _write_plan(plan: Plan, item: Input, output: Path) -> str:
+    """Write the result (or print it, with `-o -`); what it went to."""
+    from pipeline.stages.write import dumps, write_result
+
+    if str(output) == "-":
+        typer.echo(json.dumps(json.loads(dumps(plan)), ensure_ascii=False))
+        return "standard output"
+    return str(write_result(plan, output, item.name))
+
+
+def _remove_stale(item: Input, output: Path) -> Path | None:
+    """An earlier result of an input that now fails would pass for current: it is removed (only a regular file
+    that is a vnplan result of a file of the same name)."""
+    from pipeline.stages.write import remove_file
+    from pipeline.tools.results import load_plan
+
+    if item.is_stdin or str(output) == "-":
+        return None
+    path = output / f"{item.name}.json"
+    try:
+        same = load_plan(path).source.file == item.path.name
+    except VnplanError:
+        return None
+    return path if same and remove_file(path) else None
 
 
 @command()
 def batch(
     input_dir: Annotated[Path, typer.Argument(help="Folder of plans (.pdf, .txt, .md), walked recursively.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for results, manifest and errors.")] = Path(
-        "output"
-    ),
-    workers: Annotated[int, typer.Option(help="Worker processes (default: the number of cores).")] = 0,
+    output: Output = Path("output"),
+    workers: Annotated[
+        int, typer.Option(envvar="VNPLAN_WORKERS", help="Worker processes (default: the number of cores).")
+    ] = 0,
     executor: Annotated[
         str, typer.Option(help="local: worker processes here; dask: the workers of --scheduler's cluster.")
     ] = "local",
     scheduler: Annotated[
-        str | None, typer.Option(help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
+        str | None,
+        typer.Option(
+            envvar="VNPLAN_SCHEDULER", help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (--executor dask)."
+        ),
     ] = None,
     timeout: TimeLimit = 600.0,
     max_pages: MaxPages = 1000,
     max_bytes: MaxBytes = 200 * 1024 * 1024,
     max_pixels: MaxPixels = 40_000_000,
     max_memory: Annotated[
-        int, typer.Option(help="Address space of each local worker, in MiB (0: no limit); a worker peaks near 630.")
+        int,
+        typer.Option(
+            envvar="VNPLAN_MAX_MEMORY",
+            help="Address space of each local worker, in MiB (0: no limit); a worker peaks near 630.",
+        ),
     ] = 2048,
     force: Annotated[bool, typer.Option("--force", help="Redo documents the manifest says are done.")] = False,
-    ocr: Annotated[str, typer.Option(help="auto, always or never (see extract).")] = "auto",
-    no_correct: Annotated[bool, typer.Option("--no-correct", help="No tone or OCR-error correction.")] = False,
+    ocr: Ocr = "auto",
+    ocr_lang: OcrLang = "vie",
+    ocr_dpi: OcrDpi = 300,
+    no_correct: NoCorrect = False,
     review: Annotated[
-        bool, typer.Option("--review", help="Also write OUTPUT/review/NAME.html for each document.")
+        bool, typer.Option("--review", help="Also write OUTPUT/review/NAME.html for each document lacking one.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    verbose: Verbose = 0,
+    quiet: Quiet = 0,
     debug: Debug = False,
 ) -> None:
     """Convert a folder of plans in parallel, resumably: unchanged documents are skipped, failures are recorded in
     OUTPUT/errors.jsonl and the batch goes on. Exits like extract: 0 when nothing failed, else the highest code
     among the failures."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-    from rich.table import Table
-
-    from pipeline.tools.batch import DaskExecutor, Executor, LocalExecutor, Outcome, run_batch
+    from pipeline.tools.batch import DaskExecutor, Executor, LocalExecutor, find_inputs
 
     _set_debug(debug)
     if not input_dir.is_dir():
-        stop(UsageError(f"{input_dir} is not a folder"))
-    options = make_options(ocr, correct=not no_correct, timeout=timeout, max_pages=max_pages, max_bytes=max_bytes,
-                           max_pixels=max_pixels)  # fmt: skip
+        what = "is a file" if input_dir.is_file() else "does not exist"
+        stop(UsageError(f"{input_dir} {what}: batch converts a folder (vnplan extract converts single files)"))
+    if not find_inputs(input_dir):
+        stop(UsageError(f"{input_dir} holds no .pdf, .txt or .md files (sub-folders included): nothing to do"))
+    options = make_options(ocr, ocr_lang, ocr_dpi, not no_correct, timeout, max_pages=max_pages,
+                           max_bytes=max_bytes, max_pixels=max_pixels)  # fmt: skip
     if executor not in ("local", "dask"):
         raise typer.BadParameter(f"--executor must be local or dask, not {executor!r}")
     if (executor == "dask") != (scheduler is not None):
@@ -234,36 +318,10 @@ def batch(
     runner: Executor = (
         DaskExecutor(scheduler) if scheduler else LocalExecutor(workers or os.cpu_count() or 1, memory_mb=max_memory)
     )
-    console = Console(stderr=True)
-    progress = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[pages]} pages"),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TimeRemainingColumn(), console=console, disable=quiet,
-    )  # fmt: skip
-    pages = 0
-    started = time.perf_counter()
+    from pipeline.tools.batch_view import BatchView
 
-    def report(outcome: Outcome, total: int) -> None:
-        nonlocal pages
-        pages += outcome.pages
-        rate = f"{pages / max(time.perf_counter() - started, 1e-6):.1f} pages/s"
-        progress.update(task, total=total, advance=1, pages=pages, rate=rate)
-        if outcome.status == "failed" and outcome.error:
-            line = f"error [{outcome.error['type']}] {outcome.file}: {outcome.error['message']}"
-            console.print(escape(line), soft_wrap=True)
-            if debug and "traceback" in outcome.error:
-                console.print(escape(outcome.error["traceback"]), soft_wrap=True)
-
-    with progress:
-        task = progress.add_task("documents", total=None, pages=0, rate="")
-        summary = run_batch(input_dir, output, options, force=force, on_outcome=report, executor=runner,
-                            review=review)  # fmt: skip
-    table = Table(title=f"vnplan batch: {input_dir} -> {output}")
-    for column in ("done", "skipped", "failed", "pages", "OCR pages", "seconds", "worker peak MB"):
-        table.add_column(column, justify="right")
-    table.add_row(*(str(v) for v in (summary.count("done"), summary.count("skipped"), summary.count("failed"),
-                                     summary.pages, summary.ocr_pages, summary.seconds,
-                                     summary.worker_peak_mb)))  # fmt: skip
-    console.print(table)
+    view = BatchView(level(verbose, quiet), debug)
+    summary = view.run(input_dir, output, options, runner, force=force, review=review)
     raise typer.Exit(summary.exit_code())
 
 
@@ -281,9 +339,9 @@ def export_cmd(
         ),
     ] = None,
 ) -> None:
-    """Flat tables of every result in a folder: documents, targets, events, bodies, tasks, quota_rows, corrections;
-    or, with `--format spacy`, a spaCy DocBin of the paragraphs with a span group per kind of fact."""
-    from pipeline.tools.export import FORMATS, export, load_results
+    """Flat tables of every result in a folder: documents, targets, events, bodies, tasks, quota_rows, corrections,
+    warnings; or, with `--format spacy`, a spaCy DocBin of the paragraphs with a span group per kind of fact."""
+    from pipeline.tools.export import FORMATS, collect, export
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
@@ -295,35 +353,44 @@ def export_cmd(
         target = output or results / "vnplan.spacy"
         typer.echo(str(export_spacy(results, target)))
         return
-    frames = load_results(results)
-    if frames["documents"].empty:
+    tables = collect(results)
+    for note in tables.notes:
+        err(f"note: {note}")
+    if tables.frames["documents"].empty:
         stop(UsageError(f"no vnplan results in {results}"))
     if to is not None:
         from pipeline.tools.export_postgres import export_postgres, redact
 
-        report = export_postgres(frames, to)
+        report = export_postgres(tables.frames, to)
         for name in report.written:
             typer.echo(f"{name}: {report.written[name]} rows written, {report.deleted[name]} deleted")
         err(f"ok {report.documents} documents -> {redact(to)}")
         return
     target = output or (results / "export" if fmt != "sqlite" else results / "vnplan.sqlite")
-    for path in export(frames, fmt, target):
+    for path in export(tables.frames, fmt, target):
         typer.echo(str(path))
 
 
 @command("validate")
 def validate_cmd(
-    files: Annotated[list[Path], typer.Argument(help="JSON files to check against schemas/plan.schema.json.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="JSON files, or folders of them, to check against the plan schema.")
+    ],
 ) -> None:
-    """Check JSON files against the plan schema; print the failing JSON paths of each invalid one."""
+    """Check JSON files against the plan schema; print the failing JSON paths of each invalid one. A folder's JSON
+    files are checked (not the batch's manifest)."""
     from pipeline.stages.validate import schema_errors
+    from pipeline.tools.results import result_files
 
+    paths = [f for path in files for f in (result_files(path) if path.is_dir() else [path])]
+    if not paths:
+        stop(UsageError(f"no JSON files in {', '.join(map(str, files))}"))
     worst = ExitCode.OK
-    for path in files:
+    for path in paths:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
-            worst = max(worst, failed(NotAResult(f"not readable JSON ({e})"), path))
+            data = _read_json(path)
+        except VnplanError as e:
+            worst = max(worst, failed(e, path))
             continue
         errors = schema_errors(data)
         if errors:
@@ -336,9 +403,21 @@ def validate_cmd(
     raise typer.Exit(worst)
 
 
+def _read_json(path: Path) -> Any:
+    if not path.is_file():
+        raise NotFound("no such file" if not path.exists() else "is not a file")
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as e:
+        hint = "; run `vnplan extract` on it first" if path.suffix.lower() in SUPPORTED else ""
+        raise NotAResult(f"not readable JSON ({type(e).__name__}){hint}") from e
+
+
 @command("audit")
 def audit_cmd(
-    results: Annotated[list[Path], typer.Argument(help="vnplan result files (JSON) or folders of them.")],
+    results: Annotated[
+        list[Path], typer.Argument(help="vnplan results (JSON), folders of them, or - (JSON Lines on stdin).")
+    ],
     profile: Annotated[
         list[str],
         typer.Option(
@@ -347,29 +426,33 @@ def audit_cmd(
     ] = ["plan-basics"],  # noqa: B006  # typer reads the default, it is never mutated
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, md, html or csv.")] = "md",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output (-: stdout).")
     ] = None,
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="missing: exit 5 when a mandatory requirement is missing.")
     ] = None,
 ) -> None:
-    """Audit plans against requirement profiles and for internal consistency; reads results, never PDFs."""
+    """Audit plans against requirement profiles and for internal consistency; reads results, never PDFs. A folder
+    is audited for its results (other files are skipped, with one line); a document found twice is audited once."""
     from pipeline.stages.write import write_atomic
     from pipeline.tools.audit import audit, load_profile
     from pipeline.tools.report import RENDERERS
-    from pipeline.tools.results import load_plan
+    from pipeline.tools.results import gather_results
 
     if fmt not in RENDERERS:
         raise typer.BadParameter(f"--format must be one of {', '.join(RENDERERS)}, not {fmt!r}")
     if fail_on not in (None, "missing"):
         raise typer.BadParameter("--fail-on takes 'missing'")
     profiles = [load_profile(p) for p in profile]
-    files = [f for path in results for f in (sorted(path.glob("*.json")) if path.is_dir() else [path])]
-    if not files:
-        stop(UsageError("no result files given"))
-    audits = [audit(load_plan(f), profiles, file=f.name) for f in files]
+    found, errors = gather_results(results, sys.stdin.buffer.read)
+    worst = max((failed(e) for e in errors), default=ExitCode.OK)
+    for note in found.notes():
+        err(f"note: {note}")
+    if not found.plans:
+        stop(UsageError("no vnplan results among the files given"))
+    audits = [audit(plan, profiles, file=path.name) for path, plan in found.plans]
     text = RENDERERS[fmt](audits)
-    if output:
+    if output and str(output) != "-":
         write_atomic(output, text)
     else:
         typer.echo(text, nl=False)
@@ -377,7 +460,8 @@ def audit_cmd(
         for a in audits:
             for f in a.missing_mandatory():
                 err(f"missing [{f.requirement}] {a.file}: {f.title}")
-        raise typer.Exit(ExitCode.REQUIREMENTS_MISSING)
+        worst = max(worst, ExitCode.REQUIREMENTS_MISSING)
+    raise typer.Exit(worst)
 
 
 @command("review")

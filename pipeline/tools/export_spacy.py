@@ -12,11 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import MissingExtra, VnplanError
+from pipeline.errors import MissingExtra
 from pipeline.plan import Evidence, Plan
 from pipeline.stages.write import write_bytes_atomic
-from pipeline.tools.export import result_files
-from pipeline.tools.results import load_plan
+from pipeline.tools.results import doc_id, read_results
 
 SPAN_GROUPS = ("target", "event", "body")
 
@@ -71,6 +70,7 @@ def plan_doc(nlp: Any, plan: Plan) -> Any:
         doc.spans[group] = spans
     doc.user_data["vnplan"] = plan.document.model_dump(mode="json", include={"doc_type", "number", "date", "issuer"})
     doc.user_data["vnplan"]["file"] = plan.source.file
+    doc.user_data["vnplan"]["doc_id"] = doc_id(plan)
     return doc
 
 
@@ -79,10 +79,6 @@ def export_spacy(folder: Path, target: Path) -> Path:
     spacy, doc_bin = _spacy()
     nlp = spacy.blank("xx")
     docs = doc_bin(store_user_data=True)
-    for path in result_files(folder):
-        try:
-            plan = load_plan(path)
-        except VnplanError:
-            continue
+    for _, plan in read_results(folder).plans:
         docs.add(plan_doc(nlp, plan))
     return write_bytes_atomic(target, docs.to_bytes())

@@ -1,4 +1,7 @@
-"""Audit reports: JSON for systems, Markdown and HTML for people, CSV (plans × requirements) for spreadsheets."""
+"""Audit reports: JSON for systems, Markdown and HTML for people, CSV (plans × requirements) for spreadsheets.
+
+Every report names each plan by its result file and its `doc_id`, the key of the export's tables, so an audit joins
+the exported tables on it."""
 
 from __future__ import annotations
 
@@ -6,8 +9,10 @@ import csv
 import html
 import io
 import json
+from typing import Any
 
 from pipeline.tools.audit import Finding, PlanAudit
+from pipeline.tools.cells import safe_cell
 
 MARK = {
     "stated": "✔ stated",
@@ -24,10 +29,6 @@ def to_json(audits: list[PlanAudit]) -> str:
     return json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _cell(f: Finding) -> str:
-    return f"{f.status}" + (f" ({f.value})" if f.value not in (None, "") and f.status == "stated" else "")
-
-
 def requirement_ids(audits: list[PlanAudit]) -> list[str]:
     seen: dict[str, None] = {}
     for a in audits:
@@ -37,27 +38,22 @@ def requirement_ids(audits: list[PlanAudit]) -> list[str]:
 
 
 def to_csv(audits: list[PlanAudit]) -> str:
-    """One row a plan, one column a requirement (its status and value), then a row of totals."""
+    """One row a plan, keyed by `doc_id` (the export's key), then two columns a requirement: its status and its
+    value. Text cells that a spreadsheet would run as a formula are neutralised (cells.py)."""
     ids = requirement_ids(audits)
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["file", "number", "province", "plan_year", *ids, "inconsistencies"])
+    w.writerow(["doc_id", "file", "number", "province", "plan_year",
+                *[f"{i}.{part}" for i in ids for part in ("status", "value")], "inconsistencies"])  # fmt: skip
     for a in audits:
         by_id = {f.requirement: f for f in a.requirements}
-        w.writerow(
-            [
-                a.file,
-                a.document.get("number"),
-                a.document.get("province"),
-                a.document.get("plan_year"),
-                *[_cell(by_id[i]) if i in by_id else "" for i in ids],
-                sum(f.status == "inconsistent" for f in a.consistency),
-            ]
-        )
-    totals = [
-        sum(1 for a in audits for f in a.requirements if f.requirement == i and f.status == "stated") for i in ids
-    ]
-    w.writerow(["TOTAL stated", "", "", "", *[f"{n}/{len(audits)}" for n in totals], ""])
+        cells: list[Any] = [a.doc_id, a.file, a.document.get("number"), a.document.get("province"),
+                            a.document.get("plan_year")]  # fmt: skip
+        for i in ids:
+            f = by_id.get(i)
+            cells += [f.status, f.value] if f else ["", ""]
+        cells.append(sum(f.status == "inconsistent" for f in a.consistency))
+        w.writerow([safe_cell(c) for c in cells])
     return buf.getvalue()
 
 

@@ -68,6 +68,8 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
         if suffix in TEXT_SUFFIXES:
             text, warning = decode_text(data)
             text_lines, text_tables = read_text(text)
+            if not any(ln.text.strip() for ln in text_lines) and not text_tables:
+                raise NoText("has no text: the file is empty or only blank")
             return RawDocument(
                 path=name,
                 sha256=digest,

@@ -225,3 +225,17 @@ def check_images(doc: pymupdf.Document, max_pixels: int) -> None:
     for width, height in image_sizes(doc):
         if width * height > max_pixels:
             raise TooLarge(f"holds an image of {width:,} x {height:,} pixels, more than --max-pixels {max_pixels:,}")
+
+
+def page_inline_sizes(page: pymupdf.Page) -> Iterator[tuple[int, int]]:
+    """Width and height of every inline image in the streams one page draws: its contents, the forms it draws, its
+    tiling patterns and its Type3 glyphs. MuPDF decodes an inline image whenever it runs the stream, to read the
+    page's text too, so ingest checks these before it reads a page (image XObjects wait until it renders one)."""
+    doc = page.parent
+    forms = [x[0] for x in page.get_xobjects()]
+    patterns = [ref for xref in (page.xref, *forms) for ref in _streams(doc, xref, "Resources/Pattern")]
+    type3 = [f[0] for f in page.get_fonts(full=True) if f[2] == "Type3" and f[0]]
+    glyphs = [ref for xref in type3 for ref in _streams(doc, xref, "CharProcs")]
+    for xref in dict.fromkeys([*page.get_contents(), *forms, *patterns, *glyphs]):
+        if doc.xref_is_stream(xref):
+            yield from inline_image_sizes(_decoded(doc, xref))

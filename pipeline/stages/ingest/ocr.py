@@ -51,8 +51,10 @@ def check_language(lang: str) -> None:
     have = set(out.stdout.split()[1:]) | set(out.stderr.split())
     missing = [code for code in lang.split("+") if code not in have]
     if missing:
+        packages = " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}" for code in missing)
+        how = " (make setup installs the Vietnamese one)" if missing == ["vie"] else ""
         raise OcrUnavailable(
-            f"Tesseract has no model for {', '.join(missing)}; install tesseract-ocr-{missing[0]} (make setup does)."
+            f"Tesseract has no model for {', '.join(missing)}; install it with 'apt-get install {packages}'{how}"
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,6 +34,9 @@ class IngestOptions:
     # time.monotonic() by which the document must be done (set by `vnplan batch --timeout`); checked between pages
     # and stages, and it caps every Tesseract call, so it holds in threads where no signal can be used.
     deadline: float | None = None
+    # Called with (page number, page count) as each page of a PDF starts to be read; set by the tool that runs the
+    # stages (the command line's and the batch's progress), so a stage reports progress without knowing to whom.
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.ocr not in ("auto", "always", "never"):

@@ -145,6 +145,7 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
     jobs: dict[int, _OcrJob] = {}
     with doc, ThreadPoolExecutor(max_workers=options.ocr_jobs) as pool:
         for pno, page in iter_pages(doc):
+            _before_page(page, pno, doc.page_count, options)
             check_deadline(options)
             reading.sizes.append((round(page.rect.width, 1), round(page.rect.height, 1)))
             try:
@@ -169,7 +170,7 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
             page_lines, table, leftover = job.future.result()
             pages[pno] = _Page(page_lines, [table] if table else [], leftover)
         reading.warnings += active_content(doc)
-    _gather(reading, [pages[pno] for pno in sorted(pages)])
+    _gather(reading, [pages[pno] for pno in sorted(pages)], options)
     return reading
 
 
@@ -183,7 +184,7 @@ def _layer_page(page: pymupdf.Page, layer: LayerText, verdict: Verdict) -> _Page
     return _Page([d.line for d in kept], read_tables(layer.pno, grids, kept), [d.line for d in boxes])
 
 
-def _gather(reading: PdfReading, pages: list[_Page]) -> None:
+def _gather(reading: PdfReading, pages: list[_Page], options: IngestOptions) -> None:
     """The pages' lines, tables (a table's text is not also lines; a table that runs on is one) and overlays."""
     lines = [line for page in pages for line in page.lines]
     tables = sorted((t for page in pages for t in page.tables), key=lambda t: t.page)
@@ -191,7 +192,7 @@ def _gather(reading: PdfReading, pages: list[_Page]) -> None:
         lines = [ln for ln in lines if not inside_any(ln, tables)]
         tables = merge_continued(tables)  # a table that runs on to the next page is one table, scanned or not
     if not any(ln.text.strip() for ln in lines) and not tables:
-        raise NoText("has no readable text: no text layer, and OCR found none")
+        raise NoText(_no_text(options))
     reading.lines, reading.tables = lines, tables
     reading.overlays = [o for page in pages for o in page.overlays]
 
@@ -219,16 +220,46 @@ def _ocr_warning(pno: int, verdict: Verdict) -> list[WarningRecord]:
     return []
 
 
+def _no_text(options: IngestOptions) -> str:
+    if options.ocr == "never":
+        return "has no readable text layer, and --ocr never turned OCR off (try --ocr auto)"
+    return "has no readable text: no text layer, and OCR found none"
+
+
+def _before_page(page: pymupdf.Page, pno: int, pages: int, options: IngestOptions) -> None:
+    """Before a page is read: report it to whoever follows progress, and refuse an inline-image bomb."""
+    if options.progress is not None:
+        options.progress(pno, pages)
+    try:
+        check_inline_images(page, pno, options)
+    except MUPDF_ERRORS as e:
+        raise CorruptPdf(f"page {pno} cannot be read ({_reason(e)})") from e
+
+
 def check_images(page: pymupdf.Page, pno: int, options: IngestOptions) -> None:
     """Refuse a page holding an image larger than --max-pixels before anything decodes it: a few kilobytes of
-    compressed stream can unpack to gigabytes (a decompression bomb). The sizes come from the image dictionaries."""
+    compressed stream can unpack to gigabytes (a decompression bomb). The sizes come from the image dictionaries;
+    inline images (`BI … ID … EI`) were checked before the page was read (check_inline_images)."""
     for image in page.get_images(full=True):
-        width, height = int(image[2]), int(image[3])
-        if width * height > options.max_pixels:
-            raise TooLarge(
-                f"page {pno} holds an image of {width:,} x {height:,} pixels, more than --max-pixels "
-                f"{options.max_pixels:,}"
-            )
+        _check_size(int(image[2]), int(image[3]), pno, options)
+
+
+def check_inline_images(page: pymupdf.Page, pno: int, options: IngestOptions) -> None:
+    """Refuse a page whose drawn streams (contents, forms, tiling patterns, Type3 glyphs) hold an inline image
+    (`BI … ID … EI`) larger than --max-pixels. MuPDF decodes an inline image whenever it runs its stream, even to
+    read the text, so this runs before anything reads a page; images of the page's resources are decoded only
+    when the page is rendered (check_images)."""
+    from pipeline.stages.ingest.images import page_inline_sizes  # here: keeps this module's imports as they were
+
+    for width, height in page_inline_sizes(page):
+        _check_size(width, height, pno, options)
+
+
+def _check_size(width: int, height: int, pno: int, options: IngestOptions) -> None:
+    if width * height > options.max_pixels:
+        raise TooLarge(
+            f"page {pno} holds an image of {width:,} x {height:,} pixels, more than --max-pixels {options.max_pixels:,}"
+        )
 
 
 MAX_XREFS_SCANNED = 200_000
