@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2
+# antiword (0.6 MB) reads old .doc Word files with their tables (catdoc loses them; LibreOffice is far heavier)
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 antiword
 # Only the tests need these: a PostgreSQL server for the export round trip (the tests start their own on loopback),
 # and Chromium for the review page's browser test.
 TEST_APT_PACKAGES := postgresql chromium
@@ -30,6 +31,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 system-deps:
 	@if ! command -v tesseract >/dev/null 2>&1 \
 	   || ! tesseract --list-langs 2>/dev/null | grep -qx vie \
+	   || ! command -v antiword >/dev/null 2>&1 \
 	   || [ ! -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]; then \
 	  echo "Installing $(APT_PACKAGES) with apt-get"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

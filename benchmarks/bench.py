@@ -8,7 +8,16 @@ the samples (pages reordered so no two documents are the same):
   two processes); and the ratios;
 - the peak memory of one worker, and its resident memory after 50 and after 500 documents.
 
-Run: `make bench` (not part of the tests: it takes a few minutes and its figures depend on the machine).
+When ../shared/realdocs exists, it also prints, on those real documents:
+- scanned documents (every page an image): vnplan's CPU time (its Tesseract processes included) against Tesseract
+  alone (`-l vie`, OMP_THREAD_LIMIT=1, one page at a time) on the same pages rendered at their own resolution, and
+  vnplan's wall time with all cores against that single Tesseract's; the goals are 1.15 and 1.0;
+- text-layer documents (no page OCR'd): pages per second of `vnplan extract` in a fresh process, start-up
+  included; the goal is 25.
+The OCR cache (VNPLAN_OCR_CACHE) is switched off for every run: the figures are real work.
+
+Run: `make bench` (not part of the tests: it takes a few minutes and its figures depend on the machine; measure on a
+machine doing nothing else, and say under what load it ran: the load average is printed).
 """
 
 from __future__ import annotations
@@ -29,8 +38,10 @@ import pymupdf
 from pipeline import __version__
 from pipeline.runner import STAGES, Options, run
 from pipeline.stages.ingest import IngestOptions
-from pipeline.stages.ingest.ocr import ocr_page
-from pipeline.stages.ingest.pdf import render_page
+from pipeline.stages.ingest.layer import layer_drafts
+from pipeline.stages.ingest.ocr import CACHE_ENV, ocr_page
+from pipeline.stages.ingest.pdf import native_dpi, render_page
+from pipeline.stages.ingest.triage import triage
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -158,10 +169,87 @@ def report(kind: str, paths: list[Path], out: Path) -> None:
         print(f"ratio vnplan / PyMuPDF: {cli_s / fitz_s:.0f}x; goal >= 25 pages/s: {pages / cli_s:.1f}")
 
 
+REALDOCS = ROOT.parent / "shared" / "realdocs"
+
+
+def _quiet_env() -> dict[str, str]:
+    """The environment for a measured run: no OCR cache, one thread per Tesseract."""
+    env = {k: v for k, v in os.environ.items() if k != CACHE_ENV}
+    return {**env, "OMP_THREAD_LIMIT": "1"}
+
+
+def classify_realdocs(folder: Path) -> tuple[list[Path], list[Path], dict[Path, list[tuple[int, int]]]]:
+    """Scanned documents (every page an image covering it), text-layer documents (no page to OCR), and each scanned
+    page's own resolution, by the pipeline's own triage."""
+    scans: list[Path] = []
+    layers: list[Path] = []
+    resolutions: dict[Path, list[tuple[int, int]]] = {}
+    for path in sorted(folder.glob("*.pdf")):
+        with pymupdf.open(path) as doc:
+            dpis = [native_dpi(page) for page in doc]
+            verdicts = [
+                triage(page, layer_drafts(page, page.number + 1), IngestOptions().min_text_chars) for page in doc
+            ]
+            if all(dpis):
+                scans.append(path)
+                resolutions[path] = [(n, dpi) for n, dpi in enumerate(dpis) if dpi]
+            elif all(v.reason is None for v in verdicts):
+                layers.append(path)
+    return scans, layers, resolutions
+
+
+def cpu_and_wall(cmd: list[str]) -> tuple[float, float]:
+    """CPU seconds (the command and every process it waited for) and wall seconds of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, env=_quiet_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), wall
+
+
+def tesseract_alone(resolutions: dict[Path, list[tuple[int, int]]]) -> tuple[float, float, int]:
+    """CPU and wall seconds of Tesseract alone on every scanned page rendered at its own resolution, one page at a
+    time (rendering not counted), and the number of pages."""
+    cpu = wall = 0.0
+    pages = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for path, dpis in resolutions.items():
+            with pymupdf.open(path) as doc:
+                for n, dpi in dpis:
+                    image = Path(tmp) / "page.pgm"
+                    image.write_bytes(
+                        doc[n].get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, annots=False).tobytes("pnm")
+                    )
+                    c, w = cpu_and_wall(["tesseract", str(image), "stdout", "-l", "vie", "--dpi", str(dpi)])
+                    cpu, wall, pages = cpu + c, wall + w, pages + 1
+    return cpu, wall, pages
+
+
+def report_realdocs(folder: Path, out: Path) -> None:
+    scans, layers, resolutions = classify_realdocs(folder)
+    tess_cpu, tess_wall, pages = tesseract_alone(resolutions)
+    cmd = [sys.executable, "-m", "pipeline", "extract", "-o", str(out / "scan"), "-q"]
+    vn_cpu, vn_wall = cpu_and_wall([*cmd, *map(str, scans)])
+    print(f"\n== real scans: {len(scans)} documents, {pages} pages (load average before: {os.getloadavg()[0]:.1f}) ==")
+    print(f"Tesseract alone, own resolution: {tess_cpu:.1f} s CPU, {tess_wall:.1f} s wall")
+    print(f"vnplan extract: {vn_cpu:.1f} s CPU, {vn_wall:.1f} s wall on {os.cpu_count()} cores")
+    print(f"ratio CPU vnplan / Tesseract alone: {vn_cpu / tess_cpu:.2f} (goal <= 1.15)")
+    print(f"ratio wall vnplan / Tesseract alone: {vn_wall / tess_wall:.2f} (goal < 1.0)")
+    layer_pages = page_count(layers)
+    cmd = [sys.executable, "-m", "pipeline", "extract", "-o", str(out / "layer"), "-q"]
+    _, wall = cpu_and_wall([*cmd, *map(str, layers)])
+    print(f"\n== real text-layer PDFs: {len(layers)} documents, {layer_pages} pages ==")
+    print(f"vnplan extract, fresh process: {wall:.2f} s, {layer_pages / wall:.1f} pages/s (goal >= 25)")
+
+
 def main() -> None:
+    os.environ.pop(CACHE_ENV, None)  # every figure is real work, never a cached answer
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         print(f"vnplan {__version__} benchmark on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+        if REALDOCS.is_dir():
+            report_realdocs(REALDOCS, base / "real")
         report("layer", build_corpus("layer", base / "layer", 100), base / "out-layer")
         report("scan", build_corpus("scan", base / "scan", 60), base / "out-scan")
         after_50, after_500 = memory_over_documents(500)

@@ -75,7 +75,13 @@ class EncryptedPdf(InputError):
     code = "encrypted"
 
 
-class CorruptPdf(InputError):
+class CorruptFile(InputError):
+    """A file of a kind vnplan reads (PDF, Word), damaged beyond reading."""
+
+    code = "corrupt"
+
+
+class CorruptPdf(CorruptFile):
     code = "corrupt"
 
 

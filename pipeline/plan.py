@@ -68,7 +68,9 @@ class Source(Model):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the input's bytes.")
     pages: int = Field(ge=1, description="Page count (1 for text input).")
     ocr_pages: list[Page] = Field(description="Pages read by OCR.")
-    input_kind: Literal["pdf", "text"] = Field(description="pdf, or text (.txt/.md).")
+    input_kind: Literal["pdf", "text", "docx", "doc"] = Field(
+        description="pdf, text (.txt/.md), docx (Word 2007 and later) or doc (older Word, read through antiword)."
+    )
     page_sizes: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
         default_factory=list, description="Width and height of each page in points."
     )

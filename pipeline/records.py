@@ -8,7 +8,7 @@ from typing import Literal
 BBox = tuple[float, float, float, float]
 """x0, y0, x1, y1 in PDF points, origin top-left (as PyMuPDF reports them)."""
 
-InputKind = Literal["pdf", "text"]
+InputKind = Literal["pdf", "text", "docx", "doc"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Line:
     ocr: bool = False
     confidence: float | None = None  # mean Tesseract word confidence in [0, 1]
     block: int = 0  # layout block id on its page; lines of one paragraph share it
+    # OCR only: each whitespace-separated word's confidence in [0, 1], in order (a header reader can refuse a number
+    # whose digits were read with low confidence); empty for a text layer, whose words are what the PDF says
+    word_confidences: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,17 @@ class RawDocument:
     ocr_pages: tuple[int, ...] = ()
     page_sizes: tuple[tuple[float, float], ...] = ()
     warnings: tuple[WarningRecord, ...] = ()
+    # why each OCR'd page was OCR'd: (page, reason), reason one of OCR_REASONS
+    ocr_reasons: tuple[tuple[int, str], ...] = ()
+    # text drawn over the document, not part of it: e-signature boxes ("Ký bởi: … Thời gian ký: …"), "SAO Y" copy
+    # lines, the Official Gazette's stamp. Metadata of the copy; never among `lines`, so never read as the header.
+    overlays: tuple[Line, ...] = ()
+
+
+OCR_REASONS = ("no_text_layer", "overlay_only", "text_layer_unusable", "ocr_always")
+"""Why a page was OCR'd: no text at all; text only in a small box over a scanned image (an e-signature); a text
+layer that is not the page's text (an invisible OCR layer of mangled letters, fonts without a Unicode map, glyphs
+drawn as outlines); or `--ocr always`."""
 
 
 @dataclass(frozen=True)

@@ -177,7 +177,7 @@ def build(folder: Path) -> dict[str, Case]:
     with zipfile.ZipFile(src / "letter.pdf", "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<w:document><w:body><w:p>Kế hoạch</w:p></w:body></w:document>")
-    cases["letter.pdf"] = Case("not_pdf")
+    cases["letter.pdf"] = Case("corrupt")  # a Word document by its bytes (whatever its name), and a broken one
 
     doc = pymupdf.open(LAYER_PDF)
     doc.save(src / "locked.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="secret", owner_pw="owner")

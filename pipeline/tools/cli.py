@@ -120,7 +120,13 @@ Ocr = Annotated[
     str, typer.Option(envvar="VNPLAN_OCR", help="auto: OCR pages without a usable text layer; always; never.")
 ]
 OcrLang = Annotated[str, typer.Option(envvar="VNPLAN_OCR_LANG", help="Tesseract language model(s): vie, vie+eng.")]
-OcrDpi = Annotated[int, typer.Option(envvar="VNPLAN_OCR_DPI", help="Resolution pages are rendered at for OCR.")]
+OcrDpi = Annotated[
+    int,
+    typer.Option(
+        envvar="VNPLAN_OCR_DPI",
+        help="Resolution for OCR of pages drawn in vectors; scans: their own, raised toward it.",
+    ),
+]
 NoCorrect = Annotated[
     bool, typer.Option("--no-correct", help="Only lossless Unicode clean-up: no tone or OCR-error correction.")
 ]
@@ -144,7 +150,9 @@ def level(verbose: int, quiet: int) -> int:
 
 @command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Plan files (.pdf, .txt, .md), folders of them, or - (stdin).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Plan files (.pdf, .docx, .doc, .txt, .md), folders of them, or - (stdin).")
+    ],
     output: Output = Path("output"),
     ocr: Ocr = "auto",
     ocr_lang: OcrLang = "vie",

@@ -6,13 +6,17 @@ Input is triaged before parsing: by its first bytes, not its name, so a renamed 
 from __future__ import annotations
 
 import hashlib
+import io
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from pipeline.errors import NoText, NotFound, NotPdf, TooLarge, UnsupportedInput
-from pipeline.records import RawDocument, WarningRecord
-from pipeline.stages.ingest.kinds import PDF_SUFFIXES, SUPPORTED, TEXT_SUFFIXES
-from pipeline.stages.ingest.options import IngestOptions
+from pipeline.records import InputKind, RawDocument, WarningRecord
+from pipeline.stages.ingest.kinds import PDF_SUFFIXES, SUPPORTED, TEXT_SUFFIXES, WORD_SUFFIXES
+from pipeline.stages.ingest.options import IngestOptions, seconds_left
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of old Office files (.doc, .xls, .ppt)
 
 __all__ = ["SUPPORTED", "IngestOptions", "ingest", "ingest_bytes"]
 
@@ -28,7 +32,7 @@ def ingest(path: str | Path, options: IngestOptions | None = None) -> RawDocumen
         raise TooLarge(f"is {size:,} bytes, more than --max-bytes {options.max_bytes:,}", path=str(path))
     try:
         return ingest_bytes(path.read_bytes(), str(path), options)
-    except (NotPdf, UnsupportedInput, TooLarge) as e:
+    except (NotPdf, UnsupportedInput, TooLarge, NoText) as e:
         e.path = e.path or str(path)
         raise
 
@@ -42,18 +46,23 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
 
     try:
         if _looks_like_pdf(data):
-            lines, tables, ocr_pages, sizes, warnings, pages = read_pdf(data, options)
+            pdf = read_pdf(data, options)
             return RawDocument(
                 path=name,
                 sha256=digest,
                 input_kind="pdf",
-                pages=pages,
-                lines=tuple(lines),
-                tables=tuple(tables),
-                ocr_pages=tuple(ocr_pages),
-                page_sizes=tuple(sizes),
-                warnings=tuple(warnings),
+                pages=len(pdf.sizes),
+                lines=tuple(pdf.lines),
+                tables=tuple(pdf.tables),
+                ocr_pages=tuple(pdf.ocr_pages),
+                page_sizes=tuple(pdf.sizes),
+                warnings=tuple(pdf.warnings),
+                ocr_reasons=tuple(pdf.ocr_reasons),
+                overlays=tuple(pdf.overlays),
             )
+        kind = _word_kind(data)
+        if kind is not None:
+            return _word_document(data, name, digest, kind, options)
         if suffix in PDF_SUFFIXES:
             raise NotPdf(f"is named .pdf but is not a PDF (it starts with {_describe(data)})")
         if suffix in TEXT_SUFFIXES:
@@ -70,11 +79,38 @@ def ingest_bytes(data: bytes, name: str, options: IngestOptions | None = None) -
                 tables=tuple(text_tables),
                 warnings=(warning,) if warning else (),
             )
-        raise UnsupportedInput(f"has an unsupported type {suffix or '(no suffix)'}; vnplan reads .pdf, .txt and .md")
+        if suffix in WORD_SUFFIXES:
+            raise UnsupportedInput(f"is named {suffix} but is not a Word document (it starts with {_describe(data)})")
+        raise UnsupportedInput(
+            f"has an unsupported type {suffix or '(no suffix)'}; vnplan reads .pdf, .docx, .doc, .txt and .md"
+        )
     except Exception as e:
         if hasattr(e, "path") and getattr(e, "path", None) is None:
             e.path = name
         raise
+
+
+def _word_kind(data: bytes) -> InputKind | None:
+    """docx for a ZIP holding word/document.xml, doc for an old Office file; None otherwise."""
+    if data.startswith(OLE2):
+        return "doc"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                return "docx" if "word/document.xml" in z.namelist() else None
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+def _word_document(data: bytes, name: str, digest: str, kind: InputKind, options: IngestOptions) -> RawDocument:
+    from pipeline.stages.ingest.word import read_doc, read_docx, to_records  # only Word input pays for it
+
+    blocks = read_docx(data) if kind == "docx" else read_doc(data, seconds_left(options, options.ocr_timeout))
+    lines, tables = to_records(blocks)
+    if not lines and not tables:
+        raise NoText("has no text: the Word document is empty")
+    return RawDocument(path=name, sha256=digest, input_kind=kind, pages=1, lines=tuple(lines), tables=tuple(tables))
 
 
 def _looks_like_pdf(data: bytes) -> bool:

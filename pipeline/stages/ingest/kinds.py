@@ -6,4 +6,5 @@ from __future__ import annotations
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text"})
 PDF_SUFFIXES = frozenset({".pdf"})
-SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES
+WORD_SUFFIXES = frozenset({".docx", ".doc"})
+SUPPORTED = TEXT_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES

@@ -22,6 +22,7 @@ from PIL import Image
 
 from pipeline.errors import OcrFailed, OcrUnavailable, Timeout
 from pipeline.records import Line
+from pipeline.stages.ingest.layer import Draft
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,32 @@ def read_digit_cells(cells: list[Image.Image], timeout: float) -> list[str]:
     """Many cells of digits read in one Tesseract call: the cells are stacked on one white image, each on its own
     line, and each word goes back to the cell its centre falls in. One call instead of one per cell saves the
     ~0.09 s that each Tesseract start costs (31 cells on a quota table: 2.8 s -> 0.3 s)."""
+    return [" ".join(w.text for w in words).strip(" .,") for words in _stacked_digits(cells, timeout)]
+
+
+def read_digits(crop: Image.Image, timeout: float, psm: int = 8) -> tuple[str, float]:
+    """One small image read as digits (Tesseract's English model, digits only; `psm` 8 a word, 7 a line), with
+    the lowest confidence of what it read, in [0, 1] (0 when it read nothing). Stacking several such crops into one
+    call, as read_digit_cells does, lost digits that a crop of its own keeps (measured on the samples' dates)."""
+    buf = io.BytesIO()
+    crop.convert("L").save(buf, format="PPM")
+    image = buf.getvalue()
+    cmd = [tesseract_binary(), "stdin", "stdout", "-l", "eng", "--psm", str(psm),
+           "-c", "tessedit_char_whitelist=0123456789", "tsv"]  # fmt: skip
+    tsv = _cache_get(cmd, image)
+    if tsv is None:
+        try:
+            done = subprocess.run(cmd, input=image, capture_output=True, timeout=timeout, env=_env(), check=False)
+        except subprocess.TimeoutExpired as e:
+            raise Timeout(f"OCR of a header blank took longer than {timeout:.0f} s") from e
+        if done.returncode != 0:
+            return "", 0.0
+        tsv = _cache_put(cmd, image, done.stdout.decode("utf-8", "replace"))
+    words = parse_tsv(tsv)
+    return "".join(w.text for w in words), min((w.conf for w in words), default=0.0) / 100.0
+
+
+def _stacked_digits(cells: list[Image.Image], timeout: float) -> list[list[Word]]:
     if not cells:
         return []
     pad = CELL_GAP
@@ -137,20 +164,20 @@ def read_digit_cells(cells: list[Image.Image], timeout: float) -> list[str]:
         except subprocess.TimeoutExpired as e:
             raise Timeout(f"OCR of table cells took longer than {timeout:.0f} s") from e
         if done.returncode != 0:
-            return [""] * len(cells)
+            return [[] for _ in cells]
         tsv = _cache_put(cmd, sheet_bytes, done.stdout.decode("utf-8", "replace"))
     words = parse_tsv(tsv)
     if words:  # a rule's remains at a cell's edge reads as a flat `4` or `,` a few pixels high: no digit is that flat
         median = sorted(w.height for w in words)[len(words) // 2]
         words = [w for w in drop_specks(words) if w.height >= 0.4 * median]
-    texts: list[list[str]] = [[] for _ in cells]
+    slots: list[list[Word]] = [[] for _ in cells]
     for word in sorted(words, key=lambda w: w.left):
         middle = word.top + word.height / 2
         slot = next((i for i, (top, cell) in enumerate(zip(tops, cells, strict=True))
                      if top - pad / 2 <= middle < top + cell.height + pad / 2), None)  # fmt: skip
         if slot is not None:
-            texts[slot].append(word.text)
-    return [" ".join(t).strip(" .,") for t in texts]
+            slots[slot].append(word)
+    return slots
 
 
 def parse_tsv(tsv: str) -> list[Word]:
@@ -196,32 +223,51 @@ def split_columns(words: list[Word]) -> list[list[Word]]:
 
 def words_to_lines(words: list[Word], page: int, scale: float) -> list[Line]:
     """Group words by Tesseract's (block, paragraph, line); boxes scaled from pixels to PDF points."""
+    return [draft.line for draft in words_to_drafts(words, page, scale)]
+
+
+def words_to_drafts(words: list[Word], page: int, scale: float) -> list[Draft]:
+    """Lines as drafts (see layer.py): each word and the space after it a piece with its x-extent, in points."""
     groups: dict[tuple[int, int, int], list[Word]] = {}
     for word in words:
         groups.setdefault(word.key, []).append(word)
-    lines: list[Line] = []
+    drafts: list[Draft] = []
     for (block, par, _), group in groups.items():
         for column, ws in enumerate(split_columns(group)):
-            x0 = min(w.left for w in ws) * scale
-            y0 = min(w.top for w in ws) * scale
-            x1 = max(w.left + w.width for w in ws) * scale
-            y1 = max(w.top + w.height for w in ws) * scale
-            conf = sum(w.conf for w in ws) / len(ws) / 100.0
-            lines.append(
-                Line(
-                    page=page,
-                    text=" ".join(w.text for w in ws),
-                    bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
-                    size=round((y1 - y0), 1),
-                    ocr=True,
-                    confidence=round(conf, 3),
-                    # a column cut off a line starts a block of its own, keyed by where it starts
-                    block=block * 1000 + par if column == 0 else -(block * 1000 + par) * 100 - column,
-                )
-            )
-    return lines
+            # a column cut off a line starts a block of its own, keyed by where it starts
+            key = block * 1000 + par if column == 0 else -(block * 1000 + par) * 100 - column
+            drafts.append(_draft(ws, page, scale, key))
+    return drafts
+
+
+def _draft(ws: list[Word], page: int, scale: float, block: int) -> Draft:
+    x0 = min(w.left for w in ws) * scale
+    y0 = min(w.top for w in ws) * scale
+    x1 = max(w.left + w.width for w in ws) * scale
+    y1 = max(w.top + w.height for w in ws) * scale
+    line = Line(
+        page=page,
+        text=" ".join(w.text for w in ws),
+        bbox=(round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
+        size=round((y1 - y0), 1),
+        ocr=True,
+        confidence=round(sum(w.conf for w in ws) / len(ws) / 100.0, 3),
+        block=block,
+        word_confidences=tuple(round(w.conf / 100.0, 3) for w in ws for _ in w.text.split()),
+    )
+    pieces: list[tuple[str, float, float]] = []
+    for i, w in enumerate(ws):
+        pieces.append((w.text, w.left * scale, (w.left + w.width) * scale))
+        if i + 1 < len(ws):
+            pieces.append((" ", (w.left + w.width) * scale, ws[i + 1].left * scale))
+    bottoms = sorted((w.top + w.height) * scale for w in ws)
+    return Draft(line, pieces, bottoms[len(bottoms) // 2])
 
 
 def ocr_page(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Line]:
+    return [draft.line for draft in ocr_drafts(image, page, dpi, lang, timeout)]
+
+
+def ocr_drafts(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Draft]:
     words = drop_specks(parse_tsv(run_tesseract(image, lang, timeout, dpi)))
-    return words_to_lines(words, page, 72.0 / dpi)
+    return words_to_drafts(words, page, 72.0 / dpi)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.errors import Timeout
+from pipeline.stages.ingest.ink import COLOUR_MODES
 
 OcrMode = Literal["auto", "always", "never"]
 
@@ -19,7 +20,11 @@ class IngestOptions:
 
     ocr: OcrMode = "auto"  # auto: OCR only pages without a usable text layer
     ocr_lang: str = "vie"
+    # pages drawn in vectors are rendered at ocr_dpi for OCR; a scan at its own resolution, raised toward ocr_dpi by
+    # at most ocr_upscale, never above ocr_dpi (see pdf.ocr_resolution)
     ocr_dpi: int = 300
+    ocr_upscale: float = 1.5
+    ocr_colour: str = "red"  # how a colour page turns grey for OCR: grey, red or max (see ink.py)
     min_text_chars: int = 40  # fewer letters than this on a page means "no usable text layer"
     max_pages: int = 1000
     max_bytes: int = 200 * 1024 * 1024
@@ -36,11 +41,15 @@ class IngestOptions:
     def __post_init__(self) -> None:
         if self.ocr not in ("auto", "always", "never"):
             raise ValueError(f"ocr must be auto, always or never, not {self.ocr!r}")
-        for name in ("ocr_dpi", "max_pages", "max_bytes", "max_pixels", "ocr_jobs"):
+        for name in ("ocr_dpi", "ocr_upscale", "max_pages", "max_bytes", "max_pixels", "ocr_jobs"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"ingest option {name!r} must be positive")
         if not 72 <= self.ocr_dpi <= 600:
             raise ValueError(f"ocr_dpi must be between 72 and 600, not {self.ocr_dpi}")
+        if self.ocr_colour not in COLOUR_MODES:
+            raise ValueError(f"ocr_colour must be one of {', '.join(COLOUR_MODES)}, not {self.ocr_colour!r}")
+        if not 1 <= self.ocr_upscale <= 4:
+            raise ValueError(f"ocr_upscale must be between 1 and 4, not {self.ocr_upscale}")
 
 
 def seconds_left(options: IngestOptions, cap: float) -> float:

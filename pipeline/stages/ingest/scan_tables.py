@@ -20,7 +20,7 @@ from pipeline.stages.ingest.ocr import drop_specks, parse_tsv, read_digit_cells,
 
 INK = 150  # grey level below which a pixel is ink
 RULE_MARGIN = 4  # pixels painted out on each side of a rule
-UPSCALE = 1
+TABLE_DPI = 300  # a table is read at this resolution at least: small figures in narrow cells need the pixels
 _CLEAN_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:\s+\D.*)?$")  # `800`, `1.150`, `12.500 liều`
 
 
@@ -130,14 +130,16 @@ def read_scan_table(image: bytes, page: int, dpi: int, lang: str, timeout: float
     arr[grown] = 255  # paint the rules out: Tesseract reads `|` and `1` in them otherwise
     x0, x1, y0, y1 = grid.cols[0], grid.cols[-1], grid.rows[0], grid.rows[-1]
     crop = Image.fromarray(arr[y0:y1, x0:x1])
-    crop = crop.resize((crop.width * UPSCALE, crop.height * UPSCALE), Image.Resampling.LANCZOS)
+    upscale = max(1.0, TABLE_DPI / dpi)
+    if upscale > 1:
+        crop = crop.resize((round(crop.width * upscale), round(crop.height * upscale)), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     crop.save(buf, format="PPM")  # greyscale: PGM, which Tesseract reads without decompressing
-    words = drop_specks(parse_tsv(run_tesseract(buf.getvalue(), lang, timeout, dpi * UPSCALE, psm=6)))
+    words = drop_specks(parse_tsv(run_tesseract(buf.getvalue(), lang, timeout, round(dpi * upscale), psm=6)))
     cells: dict[tuple[int, int], list[str]] = {}  # words in Tesseract's reading order
     for word in words:
-        cx = x0 + (word.left + word.width / 2) / UPSCALE
-        cy = y0 + (word.top + word.height / 2) / UPSCALE
+        cx = x0 + (word.left + word.width / 2) / upscale
+        cy = y0 + (word.top + word.height / 2) / upscale
         r = next((i for i in range(len(grid.rows) - 1) if grid.rows[i] <= cy < grid.rows[i + 1]), None)
         c = next((j for j in range(len(grid.cols) - 1) if grid.cols[j] <= cx < grid.cols[j + 1]), None)
         if r is not None and c is not None:
@@ -198,7 +200,13 @@ def _reread_numeric_cells(
             if not _needs_reread(text, list_column) or bottom <= top or right <= left:
                 continue
             todo.append((r, c))
-            crops.append(Image.fromarray(arr[top:bottom, left:right]))
+            crop = Image.fromarray(arr[top:bottom, left:right])
+            upscale = max(1.0, TABLE_DPI / dpi)
+            if upscale > 1:
+                crop = crop.resize(
+                    (round(crop.width * upscale), round(crop.height * upscale)), Image.Resampling.LANCZOS
+                )
+            crops.append(crop)
     for rc, again in zip(todo, read_digit_cells(crops, timeout), strict=True):
         if again:
             texts[rc] = again
