@@ -55,3 +55,36 @@ def test_events_of_a_period_and_bodies_of_numbered_sections() -> None:
     bodies = {b.name: [t.text for t in b.tasks] for b in extract_bodies(doc, lay)}
     assert bodies["Công an tỉnh"] == ["bảo đảm an ninh trật tự tại các điểm hiến máu"]
     assert bodies["Sở Tài chính"] == ["bố trí kinh phí thực hiện Kế hoạch"]
+
+
+def test_a_role_word_on_the_line_after_a_body_heading_is_its_role_not_its_name() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế\nChủ trì, phối hợp với các đơn vị liên quan triển khai Kế hoạch.\n"
+        "2. Sở Tài chính\nPhối hợp với Sở Y tế bố trí kinh phí.\n"
+    )
+    bodies = {b.name: (b.role, [t.text for t in b.tasks]) for b in extract_bodies(doc, lay)}
+    assert bodies == {
+        "Sở Y tế": ("lead", ["Chủ trì, phối hợp với các đơn vị liên quan triển khai Kế hoạch"]),
+        "Sở Tài chính": ("support", ["Phối hợp với Sở Y tế bố trí kinh phí"]),
+    }
+
+
+def test_an_activity_held_on_one_day_is_one_event_with_its_place() -> None:
+    doc, lay = read("II. NHIỆM VỤ\n1. Tổ chức Lễ phát động Tháng Nhân đạo vào ngày 08/5/2024 tại thành phố Vinh.\n")
+    events = [(e.name, e.kind, e.date_start, e.date_end, e.location) for e in extract_events(doc, lay, 2024)]
+    assert events == [
+        ("Tổ chức Lễ phát động Tháng Nhân đạo", "event", "2024-05-08", "2024-05-08", "thành phố Vinh"),
+    ]
+
+
+def test_a_named_month_keeps_its_name_without_the_date_words() -> None:
+    doc, lay = read("II. NHIỆM VỤ\n1. Các cơ sở y tế hưởng ứng Tháng Nhân đạo vào ngày 08/5 hằng năm.\n")
+    names = [e.name for e in extract_events(doc, lay, 2024)]
+    assert names == ["Tháng Nhân đạo"]
+
+
+def test_a_share_of_units_is_a_target() -> None:
+    doc, lay = read("I. MỤC TIÊU\nCó 03/124 đơn vị hoàn thành trước ngày 30/6/2024.\n")
+    targets = extract_targets(doc, lay, 2024, 2024)
+    assert [(t.value, t.unit, t.comparator) for t in targets] == [(3, "đơn vị", "=")]
+    assert (targets[0].metric or "").startswith("3/124 đơn vị")

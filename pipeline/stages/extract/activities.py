@@ -26,7 +26,13 @@ from pipeline.vi.text import key
 _TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+[a-z]+){0,3}\s*:")
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
 _MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–*])\s*", re.IGNORECASE)
-_PLACE = re.compile(r"\btại\s+((?:[A-ZĐÂ-Ỹ][^\s,;.]*|\d+|số|hội trường|trụ sở|phòng họp)(?:\s+[^\s,;.()]+){0,8})")
+# A place after `tại`: a proper name, a street number, a hall, or an administrative unit written in lower case
+# (`tại thành phố Vinh`, `tại xã …`, `tại trường …`), which a proper name follows.
+_PLACE = re.compile(
+    r"\btại\s+((?:[A-ZĐÂ-Ỹ][^\s,;.]*|\d+|số|hội trường|trụ sở|phòng họp|nhà văn hóa|nhà văn hoá|sân vận động|"
+    r"(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường|đặc khu|trường|bệnh viện|trung tâm)(?=\s+[A-ZĐÂ-Ỹ\d]))"
+    r"(?:\s+[^\s,;.()]+){0,8})"
+)
 # A labelled line under a task (`Đơn vị chủ trì: …`, `+ Nội dung: …`): it does not start a new task.
 _LABEL = re.compile(
     r"^\s*[-+•]?\s*(?:đơn vị|cơ quan|nội dung|sản phẩm|kết quả|kinh phí|hình thức|địa điểm|thành phần|phương thức|"
@@ -50,6 +56,8 @@ def activity_kind(name: str, period: Period) -> EventKind:
     for word, kind in ACTIVITY_KINDS:
         if k.startswith(word) or (word.strip() in ("hoi nghi", "hoi thao", "buoi lam viec") and word in k):
             return kind
+    if period.kind == "day":
+        return "event"  # held on one day (`Tổ chức Lễ phát động … vào ngày 08/5/2024`): not a period
     return "deadline" if period.kind == "deadline" else "period"
 
 

@@ -45,7 +45,8 @@ _QUOTED = re.compile(rf"(?P<noun>{_EVENT_NOUN}\s+(?:[^“”\"]{{0,40}}?\s)?)?[�
 # A capitalised name after Ngày / Tháng / Lễ hội / Tết, up to punctuation or a linking word.
 _NAMED = re.compile(
     r"(?P<name>(?:[Nn]gày|[Tt]háng|[Tt]uần lễ|[Ll]ễ hội|Tết)\s+(?!hội\b)[^\W\d_][^\s,;.()“”\"]*"
-    r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\s+(?:dịp|ngày|kỷ)\b|dịp\b|từ\b|đến\b|[-–])"
+    r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\s+(?:dịp|ngày|kỷ)\b|dịp\b|từ\b|đến\b|"
+    r"vào\b|lúc\b|ngày\s+\d|[-–\d])"
     r"[^\s,;.()“”\"]+){0,9})"
 )
 _DAY_MONTH = re.compile(r"^\s*(?:\(\s*|-\s*|–\s*)(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
@@ -263,7 +264,19 @@ def extract_events(doc: Document, lay: Layout, year: int | None, issued: str | N
             elif re.match(r"^\s*[-•–]\s", text):
                 period = (None, None, None)  # a new item at the marker's level ends its period (`+` items stay)
         found.extend(events_in(s, doc, year, period))
+    found = [e for e in found if not _occasion_only(e, activities)]
     return merge(found, {id(e) for e in activities})
+
+
+def _occasion_only(e: Event, activities: list[Event]) -> bool:
+    """An undated named day or month that a dated activity of the same sentence is held for (`Tổ chức Lễ phát động
+    Tháng Nhân đạo vào ngày 08/5/2024`): the activity is the event, the month only its occasion."""
+    if e.date_start or e.date_end or e.kind not in ("day", "week", "month", "holiday"):
+        return False
+    name, text = key(e.name), key(e.text)
+    return any(
+        name in key(a.name) and key(a.name) != name and text in key(a.text) for a in activities if a.date_start
+    )
 
 
 _QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")

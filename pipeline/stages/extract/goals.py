@@ -89,7 +89,8 @@ def goal_certainty(ctx: Context, q: Quantity) -> float:
         return 0.0  # `thuộc 02 Chương trình: (1) …`: the number counts the items that follow
     if "phan dau" in clause:
         return 0.9
-    listed = q.unit != "%" and _LIST_COUNT.search(before[-12:])
+    # `gồm 03 nội dung` counts a list; `có 03/124 đơn vị` is a share of units, not a count of items
+    listed = q.unit != "%" and q.of is None and _LIST_COUNT.search(before[-12:])
     if _LAW.search(before[-35:] + " " + after[:30]) or listed or "lap thanh" in before[-20:]:
         return 0.0
     past = bool(_PAST.search(before[-90:])) or bool(_PAST_AFTER.match(after)) or _earlier_year(clause, ctx.year)
