@@ -88,3 +88,26 @@ def test_a_share_of_units_is_a_target() -> None:
     targets = extract_targets(doc, lay, 2024, 2024)
     assert [(t.value, t.unit, t.comparator) for t in targets] == [(3, "đơn vị", "=")]
     assert (targets[0].metric or "").startswith("3/124 đơn vị")
+
+
+def test_a_plan_for_one_gathering_dates_it_by_its_time_item() -> None:
+    doc = normalize(
+        ingest_bytes(
+            (
+                "BỘ CÔNG AN\nSố: 45/KH-BCA\nHà Nội, ngày 10 tháng 01 năm 2025\nKẾ HOẠCH\n"
+                "Tổ chức Hội nghị triển khai Chương trình phòng, chống ma túy\n\nI. NỘI DUNG\n"
+                "1. Thời gian: Tổ chức trong 1/2 ngày, khai mạc lúc 8h30 (dự kiến ngày 9/10/2025).\n\n"
+                "2. Địa điểm: Hội trường Bộ Công an, số 44 Yết Kiêu, Hà Nội.\n\n3. Thành phần: đại biểu các tỉnh.\n"
+            ).encode(),
+            "plan.txt",
+        )
+    )
+    events = [(e.name, e.kind, e.date_start, e.location) for e in extract_events(doc, layout(doc), 2025)]
+    assert events == [
+        (
+            "Hội nghị triển khai Chương trình phòng, chống ma túy",
+            "conference",
+            "2025-10-09",
+            "Hội trường Bộ Công an, số 44 Yết Kiêu, Hà Nội",
+        )
+    ]

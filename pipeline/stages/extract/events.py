@@ -20,10 +20,11 @@ from typing import Any
 
 from pipeline.plan import Event, EventKind, EventTarget
 from pipeline.records import Document
-from pipeline.stages.extract.activities import extract_activities
+from pipeline.stages.extract.activities import activity_kind, extract_activities
 from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
-from pipeline.stages.extract.spans import Sentence, body_sentences, fact_sections
+from pipeline.stages.extract.periods import find_periods
+from pipeline.stages.extract.spans import Sentence, body_sentences, fact_sections, running_paragraphs
 from pipeline.stages.extract.targets import subject_of
 from pipeline.stages.structure import Layout, Section
 from pipeline.vi.names import names_in, subject_names
@@ -244,10 +245,60 @@ def _heading_bodies(doc: Document, lay: Layout) -> dict[int, list[str]]:
     return out
 
 
+# A title that names one gathering or check the document organises (`Tổ chức Hội nghị triển khai …`, `V/v kế
+# hoạch kiểm tra công tác nghiệm thu …`): its `Thời gian …:` item dates it.
+_TITLE_LEAD = re.compile(r"^(?:v/v|ve viec)?\s*(?:ke hoach\s+)?(?:to chuc\s+)?", re.IGNORECASE)
+_TITLE_EVENT = re.compile(
+    r"^(?:hoi nghi|hoi thao|hoi thi|cuoc thi|dai hoi|le |ngay hoi|kiem tra|thanh tra|giam sat|tap huan|lam viec|"
+    r"doan kiem tra|khao sat|dien tap)"
+)
+_WHEN_ITEM = re.compile(
+    r"^\s*(?:(?:\d{1,2}|[IVX]{1,4})\s*[.)]\s*|[a-zđ]\)\s*|[-+•]\s*)?thời gian(?:\s+(?:tổ chức|kiểm tra|làm việc|"
+    r"khảo sát|giám sát|diễn ra|dự kiến))?\s*:",
+    re.IGNORECASE,
+)
+_WHERE_ITEM = re.compile(r"^\s*(?:(?:\d{1,2}|[IVX]{1,4})\s*[.)]\s*|[-+•]\s*)?địa điểm[^:]{0,20}:\s*(?P<at>[^.;]+)",
+                         re.IGNORECASE)  # fmt: skip
+
+
+def title_event(doc: Document, lay: Layout, year: int | None) -> tuple[Event, int] | None:
+    """The gathering or check a document's title names, dated by the first `Thời gian:` item of its body, with the
+    place its `Địa điểm:` item gives; and the paragraph of that item (its activity is this event)."""
+    title = " ".join(doc.paragraphs[i].text for i in lay.title).strip()
+    if not title:  # a letter's subject line (`V/v kế hoạch kiểm tra …`) is its title
+        title = next((p.text for p in doc.paragraphs[:20] if re.match(r"^\s*(?:v/v|về việc)\b", p.text, re.I)), "")
+    named = title[len(_TITLE_LEAD.match(key(title)).group()) :] if _TITLE_LEAD.match(key(title)) else title
+    if not _TITLE_EVENT.match(key(named)):
+        return None
+    body = running_paragraphs(doc, lay)
+    when = next((i for i in body if _WHEN_ITEM.match(doc.paragraphs[i].text)), None)
+    if when is None:
+        return None
+    text = doc.paragraphs[when].text
+    periods = [p for p in find_periods(text, year) if not p.recurring]
+    if not periods:
+        return None
+    period = periods[0]
+    place = next((m.group("at").strip() for i in body if (m := _WHERE_ITEM.match(doc.paragraphs[i].text))), None)
+    place = re.sub(r"^tại\s+", "", place, flags=re.IGNORECASE) if place else None
+    s = Sentence(when, 0, len(text), text, None, ())
+    name = named[:1].upper() + named[1:]
+    event = _event(name, s, doc, 0, len(text), 0.8, date_start=period.start, date_end=period.end,
+                   period_text=period.words(text), location=place)  # fmt: skip
+    head = next((kind for word, kind in KINDS if key(name).startswith(word)), None)  # what the title opens with
+    event.kind = head or activity_kind(name, period)
+    return event, when
+
+
 def extract_events(doc: Document, lay: Layout, year: int | None, issued: str | None = None) -> list[Event]:
     """Every event; `issued` is the document's date (`từ ngày ban hành Kế hoạch` starts on it)."""
     found = section_events(doc, lay, year)
     activities = extract_activities(doc, lay, year, _heading_bodies(doc, lay), issued)
+    titled = title_event(doc, lay, year)
+    if titled:  # the time item dates the document's own event, not an activity of its own
+        when_text = doc.paragraphs[titled[1]].text
+        activities = [a for a in activities if not a.text.startswith(when_text) and not a.text.endswith(when_text)]
+        found.append(titled[0])
     found += activities
     current: Section | None = None
     paragraph = -1

@@ -32,11 +32,11 @@ _STRONG = re.compile(
     r"trong (?:giai doan|nam) \d{4}|hang nam|moi nam|can dat|phai dat)\b"
 )
 _WEAK = re.compile(r"\b(dat|tang|giam|tro len|tren|xay dung|to chuc|trien khai|phat trien|thu hut|lap dat|dau tu)\b")
-_AHEAD = re.compile(r"\b(thoi gian toi|nhiem vu trong tam|phuong huong|nam toi|sap toi)\b")
+_AHEAD = re.compile(r"\b(thoi gian toi|nhiem vu trong tam|phuong huong|nam toi|sap toi|nhiem vu,? giai phap|giai phap)\b")
 _YEAR = re.compile(r"\b(?:nam|đen nam|den het nam)\s+((?:19|20)\d{2})\b")
 _DOING = re.compile(
     r"\b(to chuc|xay dung|thanh lap|dao tao|tap huan|mo|lap dat|dau tu|trien khai|phat hanh|hoan thien|cai tao|"
-    r"nang cap|sua chua|bo sung|ho tro|cap|xay moi|lap|trong|tiep nhan|van dong)\s*$"
+    r"nang cap|sua chua|bo sung|ho tro|cap|xay moi|xay dung moi|lap|trong|tiep nhan|van dong)\s*$"
 )
 _PAST = re.compile(
     r"\b(uoc|da|luy ke|den nay|hien nay|hien co|hien tai|tinh den|tinh tu|dat duoc|thuc hien duoc|ket qua|"
@@ -45,6 +45,15 @@ _PAST = re.compile(
 _PAST_AFTER = re.compile(r"^\s*(?:so (?:voi )?(?:cung ky|nam|ke hoach|du toan)|ke hoach(?! nam)|du toan|tong so)")
 _LAW = re.compile(r"\b(quy dinh tai|theo quy dinh|muc thue|thue suat|muc phat|muc ho tro|dinh muc|khoan \d|dieu \d)\b")
 _MONEY = ("tỷ đồng", "triệu đồng", "nghìn đồng", "đồng")
+# Words that set a number as an aim even inside a report (`chỉ tiêu đề ra là tối thiểu 80%`).
+_EXPLICIT = re.compile(r"\b(phan dau|chi tieu|muc tieu|toi thieu|it nhat|khong duoi|khong it hon|can dat|phai dat)\b")
+# A task given in a report (`Giao Trung tâm … tổ chức 01 cuộc đối thoại`) looks ahead.
+_ASSIGNED = re.compile(r"\b(giao|de nghi|yeu cau)\b")
+# The aim stated right before its number (`chỉ tiêu đề ra là tối thiểu 20%`, `chỉ tiêu giao: 98%`).
+_SET_AIM = re.compile(
+    r"\b(?:chi tieu|muc tieu)(?:\s+(?:de ra|duoc giao|giao|dat ra|cua (?:tinh|chinh phu|bo|nganh)))?\s*(?:la|:)?\s*"
+    r"(?:toi thieu|it nhat|khong duoi|tren|dat)?\s*$"
+)
 _LIST_COUNT = re.compile(r"\b(gom|bao gom|thanh|co)\s*$")
 
 
@@ -57,6 +66,7 @@ class Context:
     clause_end: int
     headings: tuple[str, ...]
     year: int | None = None  # the document's year: a clause about an earlier year reports the past
+    report: bool = False  # the sentence stands in a `Báo cáo`: its numbers are results unless set as aims
 
 
 def _headings_match(headings: tuple[str, ...], regex: re.Pattern[str]) -> bool:
@@ -69,6 +79,13 @@ def _earlier_year(clause: str, year: int | None) -> bool:
         return False
     years = [int(y) for y in _YEAR.findall(clause)]
     return bool(years) and max(years) < year
+
+
+def _later_year(clause: str, year: int | None) -> bool:
+    """A clause that looks to a year after the document's own (`theo lộ trình đến năm 2030, đạt 100% …` in a 2025
+    report): an aim, even in a section of results."""
+    found = re.findall(r"\b(?:den|toi)\s+(?:het\s+)?nam\s+((?:19|20)\d{2})\b", clause)
+    return year is not None and any(int(y) > year for y in found)
 
 
 def goal_certainty(ctx: Context, q: Quantity) -> float:
@@ -90,12 +107,18 @@ def goal_certainty(ctx: Context, q: Quantity) -> float:
     if "phan dau" in clause:
         return 0.9
     # `gồm 03 nội dung` counts a list; `có 03/124 đơn vị` is a share of units, not a count of items
+    if _SET_AIM.search(near):
+        return 0.85  # `(chỉ tiêu đề ra là tối thiểu 80%)` beside a result: the aim, whatever the result's words
     listed = q.unit != "%" and q.of is None and _LIST_COUNT.search(before[-12:])
     if _LAW.search(before[-35:] + " " + after[:30]) or listed or "lap thanh" in before[-20:]:
         return 0.0
     past = bool(_PAST.search(before[-90:])) or bool(_PAST_AFTER.match(after)) or _earlier_year(clause, ctx.year)
-    if past or (reports and not _AHEAD.search(clause)):
+    future = _later_year(clause, ctx.year)
+    if past or (reports and not (_AHEAD.search(clause) or future)):
         return 0.0
+    ahead = _AHEAD.search(key(text)) or _headings_match(ctx.headings, _AHEAD) or _ASSIGNED.search(before) or future
+    if ctx.report and not (_EXPLICIT.search(near) or ahead):
+        return 0.0  # a report's figures are results; only a number it sets as an aim is a target
     if q.unit in _MONEY and not aims:
         return 0.0  # a budget statement, not an aim
     if aims:
@@ -131,12 +154,14 @@ def time_limits(text: str) -> list[Limit]:
     """Time limits set as the goal: `hoàn thành trong 48 giờ`, `trong thời hạn 10 ngày kể từ ngày nhận …`."""
     low = toneless(text).lower()
     out: list[Limit] = []
-    if re.match(r"^\W*\d*\s*can cu\s+(?:\S+\s+){0,4}(?:luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi)", low):
+    if re.match(r"^\W*\d*\s*can cu\s+(?:\S+\s+){0,8}(?:luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi)", low):
         return []  # a legal basis (or its footnote) cites time limits of a law
     for m in _LIMIT.finditer(low):
         window = low[max(0, m.start() - 60) : m.end() + 40]
         if not _LIMIT_VERBS.search(window) or _LAW.search(window) or "nghi dinh" in window:
             continue
+        if low.count("“", 0, m.start()) > low.count("”", 0, m.start()):
+            continue  # inside a quotation: the provision of a law or a decision, cited (`theo đó quy định: “Trong …`)
         value = parse_number(m.group("num"))
         if value is None:
             continue

@@ -99,6 +99,21 @@ def fact_sections(doc: Document, lay: Layout) -> list[Section]:
     return out
 
 
+def report_paragraphs(doc: Document, lay: Layout) -> set[int]:
+    """The paragraphs of every document of a bundle whose type heading is `BÁO CÁO`: a report tells what was done,
+    so its numbers are results unless it sets them as aims (the goals module decides)."""
+    ks = keys(doc)
+    current = ks[lay.type_para] if lay.type_para is not None else ""
+    out: set[int] = set()
+    for i, k in enumerate(ks):
+        typed = any(k.startswith(t) for t in DOC_TYPES) and doc.paragraphs[i].text[:8].isupper() and len(k) < 40
+        if typed and (lay.type_para is None or i >= lay.type_para):
+            current = k
+        if current.startswith("bao cao"):
+            out.add(i)
+    return out
+
+
 _LEGAL_BASIS = re.compile(r"^(?:can cu|xet de nghi|theo de nghi)\b")
 _DATE_LINE = re.compile(r"^[^,]{2,40},\s*ngay\b.{0,12}\bthang\b")  # `Lâm Đồng, ngày … tháng 3 năm 2026`
 _ADDRESS = re.compile(r"^(?:noi nhan|kinh gui)\b")

@@ -17,7 +17,7 @@ from pipeline.stages.extract.confidence import evidence_confidence
 from pipeline.stages.extract.evidence import source
 from pipeline.stages.extract.goals import Context, Limit, goal_certainty, time_limits
 from pipeline.stages.extract.quantities import Quantity, find_quantities
-from pipeline.stages.extract.spans import Sentence, body_sentences, preamble_sentences
+from pipeline.stages.extract.spans import Sentence, body_sentences, preamble_sentences, report_paragraphs
 from pipeline.stages.structure import Layout
 from pipeline.vi.names import names_in
 from pipeline.vi.text import key
@@ -163,10 +163,12 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None, year: int
     document's, against which a clause about an earlier year reports the past."""
     out: list[Target] = []
     preamble = [s for s in preamble_sentences(doc, lay) if not key(s.text).startswith(("can cu", "xet de nghi"))]
+    reports = report_paragraphs(doc, lay)
     for s in [*preamble, *body_sentences(doc, lay)]:
         for q in find_quantities(s.text):
             start, end = _clause(s.text, q.number_start)
-            certainty = goal_certainty(Context(s.text, start, end, s.headings, year), q)
+            ctx = Context(s.text, start, end, s.headings, year, s.paragraph in reports)
+            certainty = goal_certainty(ctx, q)
             if certainty <= 0:
                 continue
             kind: TargetKind | None = "share_of_plan" if q.unit == "%" and _PLAN_SHARE.match(s.text[q.end :]) else None
