@@ -111,3 +111,11 @@ def test_a_plan_for_one_gathering_dates_it_by_its_time_item() -> None:
             "Hội trường Bộ Công an, số 44 Yết Kiêu, Hà Nội",
         )
     ]
+
+
+def test_units_named_by_their_codes_in_numbered_task_headings() -> None:
+    doc, lay = read(
+        "IV. PHÂN CÔNG NHIỆM VỤ\n1. C04: Chủ trì, phối hợp với V01 chuẩn bị nội dung Hội nghị.\n"
+        "2. V01: Chủ trì chuẩn bị kịch bản điều hành Hội nghị.\n3. Mục A1: nội dung khác.\n"
+    )
+    assert [(b.name, b.role) for b in extract_bodies(doc, lay)] == [("C04", "lead"), ("V01", "lead")]

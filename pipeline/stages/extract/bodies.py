@@ -113,6 +113,19 @@ def _marker_end(text: str) -> int:
     return m.end() if m else 0
 
 
+# A unit named by its code in a ministry's plan (`1. C04: Chủ trì, phối hợp với V01 …`, `2. PC06: …`): a code of
+# letters and digits, then a colon and its role or task.
+_UNIT_CODE = re.compile(
+    r"^(?P<code>[A-ZĐ]{1,3}\d{2,3})\s*:\s*(?=(?:\W{0,3}\s*)?(?:[Cc]hủ trì|[Pp]hối hợp|[Tt]ham mưu|[Cc]hỉ đạo|[Hh]ướng dẫn|"
+    r"[Bb]ố trí|[Tt]riển khai|[Tt]ổ chức|[Tt]hực hiện|[Xx]ây dựng|[Cc]huẩn bị)\b)"
+)
+
+
+def _unit_code(text: str) -> tuple[list[str], int]:
+    m = _UNIT_CODE.match(text)
+    return ([m.group("code")], m.end()) if m else ([], 0)
+
+
 def section_bodies(doc: Document, section: Section) -> list[Mention]:
     """Bodies named by a section's heading, with the section's paragraphs as their tasks; and bodies that open a
     paragraph of the section."""
@@ -120,6 +133,8 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     first = doc.paragraphs[first_i]
     at = _marker_end(first.text)
     names, task_at = subject_names(first.text[at:])
+    if not names and at:
+        names, task_at = _unit_code(first.text[at:])
     if _boilerplate(first.text):
         names = []
     out: list[Mention] = []
