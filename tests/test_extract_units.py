@@ -119,3 +119,38 @@ def test_units_named_by_their_codes_in_numbered_task_headings() -> None:
         "2. V01: Chủ trì chuẩn bị kịch bản điều hành Hội nghị.\n3. Mục A1: nội dung khác.\n"
     )
     assert [(b.name, b.role) for b in extract_bodies(doc, lay)] == [("C04", "lead"), ("V01", "lead")]
+
+
+def test_a_body_heading_under_a_marker_misread_by_ocr_takes_the_tasks_below_it() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Công an tỉnh\nChủ trì triển khai Kế hoạch.\n\n"
+        "6e) Sở Giáo dục và Đào tạo\n\n- Tổ chức tuyên truyền trong trường học.\n\n"
+        "Š. Ngân hàng Nhà nước chi nhánh tỉnh: Chỉ đạo các ngân hàng thương mại kết nối thanh toán.\n"
+    )
+    bodies = {b.name: [t.text for t in b.tasks] for b in extract_bodies(doc, lay)}
+    assert bodies["Sở Giáo dục và Đào tạo"] == ["Tổ chức tuyên truyền trong trường học"]
+    assert bodies["Ngân hàng Nhà nước chi nhánh tỉnh"] == ["Chỉ đạo các ngân hàng thương mại kết nối thanh toán"]
+
+
+def test_committees_of_several_places_under_one_level_are_one_body_each() -> None:
+    doc, lay = read(
+        "II. NHIỆM VỤ\n1. Chương trình tổ chức thực hiện điểm trong năm 2026. Đề nghị UBND tỉnh Điện Biên, Nghệ An và "
+        "Tây Ninh phối hợp chặt chẽ với Chủ Chương trình triển khai.\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == ["UBND tỉnh Điện Biên", "UBND tỉnh Nghệ An", "UBND tỉnh Tây Ninh"]
+
+
+def test_two_reporting_periods_of_one_clause_are_named_each_with_their_dates() -> None:
+    doc, lay = read(
+        "II. NHIỆM VỤ\n4. Các đơn vị báo cáo kết quả công tác phối hợp kỳ 6 tháng (từ ngày 15/12/2025 đến ngày "
+        "14/6/2026, gửi trước ngày 20/6/2026) và kỳ 12 tháng (từ ngày 15/12/2025 đến ngày 14/12/2026, gửi trước ngày "
+        "20/12/2026) gửi về Bộ Công an.\n"
+    )
+    events = {(e.name, e.date_start, e.date_end) for e in extract_events(doc, lay, 2026)}
+    assert events == {
+        ("Các đơn vị báo cáo kết quả công tác phối hợp kỳ 6 tháng", "2025-12-15", "2026-06-14"),
+        ("Các đơn vị báo cáo kết quả công tác phối hợp kỳ 6 tháng", None, "2026-06-20"),
+        ("Các đơn vị báo cáo kết quả công tác phối hợp kỳ 12 tháng", "2025-12-15", "2026-12-14"),
+        ("Các đơn vị báo cáo kết quả công tác phối hợp kỳ 12 tháng", None, "2026-12-20"),
+    }

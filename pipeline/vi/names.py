@@ -21,7 +21,7 @@ from pipeline.vi.text import key
 LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với|riêng)\s*:?\s+", re.IGNORECASE)
 _ROLE_TAIL = re.compile(r"\s+[-–]\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
 PAREN = re.compile(r"\s*\([^)]*\)")
-BULLET = re.compile(r"^\s*[-+•–—~*]\s*")  # `—` and `~`: OCR's readings of a dash
+BULLET = re.compile(r"^\s*[-+•–—~*|]\s*")  # `—` and `~`: OCR's readings of a dash; `|`: a table rule
 NOT_BODIES = (
     "bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien",
     "ban do", "hoi vien",
@@ -189,6 +189,25 @@ def _departments(head: str, rest: str) -> list[str]:
     return out
 
 
+# `UBND tỉnh Điện Biên, Nghệ An và Tây Ninh`: one level, several places, so one committee each.
+_PLACE_LIST = re.compile(
+    r"^(?P<head>(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)\s+(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường)\s+)"
+    r"(?P<rest>[A-ZĐÂ-Ỹ].+)$"
+)
+_PLACE = re.compile(r"^[A-ZĐÂ-Ỹ][^\s,]*(?:\s+[A-ZĐÂ-Ỹ][^\s,]*){0,3}$")
+
+
+def _places(text: str) -> list[str] | None:
+    """Each committee of a list of places under one level, or None when the text is no such list."""
+    m = _PLACE_LIST.match(text)
+    if not m:
+        return None
+    places = [p.strip() for p in re.split(r",\s*|\s+và\s+", m.group("rest")) if p.strip()]
+    if len(places) < 2 or not all(_PLACE.match(p) and not is_body_name(p) for p in places):
+        return None
+    return [f"{m.group('head')}{p}" for p in places]
+
+
 def names_in(text: str) -> list[str]:
     """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
     Khương`) belongs to the name before it."""
@@ -199,6 +218,9 @@ def names_in(text: str) -> list[str]:
     if local:
         places = [p.strip() for p in re.split(r",\s*|\s+và\s+", local.group("rest")) if p.strip()]
         return [f"{local.group('head')}{local.group('level')} {p}" for p in places]
+    places = _places(clean_name(text))
+    if places:
+        return places
     names: list[str] = []
     for sep, raw in split_parts(clean_name(text)):
         part = clean_name(raw)

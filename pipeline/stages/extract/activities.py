@@ -80,6 +80,17 @@ def _name(text: str, period: Period, since: int = 0) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _coordinated(name: str, first: str) -> str:
+    """A part joined by `và`/`hoặc` to an activity named before it in the clause (`… báo cáo kết quả … kỳ 6 tháng
+    (…) và kỳ 12 tháng (…)`) leaves out the words they share: it is named with them (`… báo cáo kết quả … kỳ 12
+    tháng`)."""
+    m = re.match(r"^(?:và|hoặc)\s+(\S+)", name, re.IGNORECASE)
+    if not m or not first:
+        return name
+    at = first.lower().rfind(f" {m.group(1).lower()} ")
+    return f"{first[: at + 1]}{name[m.start(1) :]}" if at > 0 else name
+
+
 def _event(
     name: str, text: str, period: Period, period_words: str, doc: Document, i: int, organizers: list[str]
 ) -> Event:
@@ -124,6 +135,7 @@ def paragraph_activities(
     clauses = _CLAUSE.split(text)
     for n, clause in enumerate(clauses):
         since = 0
+        first, last = "", ""
         for period in find_periods(clause, year, issued):
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
@@ -133,11 +145,14 @@ def paragraph_activities(
                     continue
                 named = clauses[n - 1]
                 name = _name(named, Period(None, None, "", 0, 0))
+            elif since and last and period.begin - since < 12:
+                name = last  # `kỳ 6 tháng (từ … đến …, gửi trước ngày 20/6/2026)`: one activity, two dates
             else:
-                name = _name(clause, period, since)
+                name = _coordinated(_name(clause, period, since), first)
             since = period.finish
             if len(name) < 6:
                 continue
+            first, last = first or name, name
             out.append(_event(name, text, period, period.words(clause), doc, i, _organizers(named, heading_bodies)))
     return out
 

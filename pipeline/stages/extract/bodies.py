@@ -121,6 +121,16 @@ _UNIT_CODE = re.compile(
 )
 
 
+# A list marker as OCR misreads it (`6e)` for `e)`, `Cc)`, `œ)`, `Š.` for `5.`, `._8.`): a short token ending in
+# `)` or `.`, read as a marker only when a body's name follows it.
+_LOOSE_MARKER = re.compile(r"^\s*\S{1,3}[.)]\s+(?=\S)")
+
+
+def _loose_marker(text: str) -> int:
+    m = _LOOSE_MARKER.match(text)
+    return m.end() if m else 0
+
+
 def _unit_code(text: str) -> tuple[list[str], int]:
     m = _UNIT_CODE.match(text)
     return ([m.group("code")], m.end()) if m else ([], 0)
@@ -141,12 +151,23 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     tasks: list[Task] = []
     if names and first.text[at + task_at :].strip(" :.;,-"):
         tasks.append(_task(doc, first_i, at + task_at))
+    sub: list[Mention] = []  # bodies of a heading the structure missed (`6e) Sở Giáo dục và Đào tạo`)
     for i in section.paragraphs[1:]:
         p = doc.paragraphs[i]
         own, own_at = subject_names(p.text)
-        if own and (own_at < len(p.text) or BULLET.match(p.text)) and not _boilerplate(p.text):
+        loose = _loose_marker(p.text) if not own else 0
+        if loose:
+            own, own_at = subject_names(p.text[loose:])
+            own_at += loose
+        if own and loose and not p.text[own_at:].strip(" :.;,-"):
+            sub = [_item(n, [], p, 0, len(p.text), 0.75, _at(i)) for n in own]
+            out += sub
+        elif own and (own_at < len(p.text) or BULLET.match(p.text)) and not _boilerplate(p.text):
             task = [_task(doc, i, own_at)] if p.text[own_at:].strip() else []
             out += [_item(n, task, p, 0, len(p.text), 0.75, _at(i)) for n in own]
+        elif sub:
+            for m in sub:
+                m.body.tasks.append(_task(doc, i))
         elif names:
             tasks.append(_task(doc, i))
     end = min(len(first.text), max(section.heading_end, at + task_at))
