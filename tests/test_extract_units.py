@@ -154,3 +154,50 @@ def test_two_reporting_periods_of_one_clause_are_named_each_with_their_dates() -
         ("Các đơn vị báo cáo kết quả công tác phối hợp kỳ 12 tháng", "2025-12-15", "2026-12-14"),
         ("Các đơn vị báo cáo kết quả công tác phối hợp kỳ 12 tháng", None, "2026-12-20"),
     }
+
+
+def test_bodies_named_by_heads_relative_clauses_articles_and_team_labels() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Giao Chánh Thanh tra tỉnh chủ trì theo dõi việc thực hiện.\n\n"
+        "2. Bưu điện tỉnh, các đơn vị cung cấp dịch vụ viễn thông trên địa bàn: Đảm bảo thông tin liên lạc.\n\n"
+        "3. Đề nghị Tòa án nhân dân tối cao Phối hợp chặt chẽ với các cơ quan chức năng.\n\n"
+        "Điều 2. UBND huyện Nghĩa Hành chịu trách nhiệm thực hiện các nội dung sau.\n\n"
+        "- Chủ trì: Sở Công Thương tỉnh Lào Cai\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == [
+        "Chánh Thanh tra tỉnh",
+        "Bưu điện tỉnh",
+        "Các đơn vị cung cấp dịch vụ viễn thông trên địa bàn",
+        "Tòa án nhân dân tối cao",
+        "UBND huyện Nghĩa Hành",
+        "Sở Công Thương tỉnh Lào Cai",
+    ]
+
+
+def test_a_reports_results_are_not_targets_but_its_stated_aims_are() -> None:
+    doc = normalize(
+        ingest_bytes(
+            (
+                "UBND TỈNH LÂM ĐỒNG\nSố: 12/BC-UBND\nLâm Đồng, ngày 10 tháng 12 năm 2025\nBÁO CÁO\n"
+                "Tình hình thực hiện các chỉ số năm 2025\n\n1. CÔNG TÁC CẢI CÁCH\n"
+                "Tỷ lệ số hóa hồ sơ đạt 82% (chỉ tiêu đề ra là tối thiểu 80%).\n\n"
+                "100% UBND cấp xã triển khai chứng thực điện tử.\n\n"
+                "Toàn tỉnh phát sinh 210.048 giao dịch trực tuyến, đạt tỷ lệ 96,52% vượt chỉ tiêu Chính phủ giao.\n\n"
+                "2. NHIỆM VỤ TRỌNG TÂM THỜI GIAN TỚI\nDuy trì thu nhận hồ sơ cho 100% công dân từ đủ 14 tuổi trở lên.\n"
+            ).encode(),
+            "report.txt",
+        )
+    )
+    found = [(t.value, t.comparator) for t in extract_targets(doc, layout(doc), 2025, 2025)]
+    assert found == [(80, ">="), (100, "=")]
+
+
+def test_a_time_limit_quoted_from_a_provision_is_no_target() -> None:
+    doc, lay = read(
+        "I. NỘI DUNG\nCăn cứ Quyết định số 19/QĐ-UBND, theo đó quy định: “Sau Đại hội. Trong thời hạn 07 ngày làm "
+        "việc, kể từ ngày nhận được báo cáo, Ủy ban nhân dân tỉnh xem xét, phê chuẩn”.\n\n"
+        "II. NHIỆM VỤ\nCác đơn vị hoàn thành trả lời trong 05 ngày làm việc kể từ ngày nhận được văn bản.\n"
+    )
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2024, 2024)]
+    assert found == [(5, "ngày làm việc", "<=")]

@@ -32,11 +32,12 @@ ORG_HEADS = (
     "ban", "báo", "đài", "cổng", "sở", "trường", "bệnh viện", "trung tâm", "hội", "hiệp hội", "công an", "liên đoàn",
     "liên minh", "tỉnh đoàn", "thành đoàn", "huyện đoàn", "đoàn", "viện", "viện kiểm sát", "tòa án", "toà án",
     "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "phân hiệu", "bộ", "bộ chỉ huy", "bộ tư lệnh", "văn phòng", "cục",
-    "chi cục", "tổng cục", "phòng", "khoa", "mặt trận", "quỹ", "công ty", "tổng công ty", "ngân hàng", "kho bạc",
+    "chi cục", "chỉ cục", "tổng cục", "phòng", "khoa", "mặt trận", "quỹ", "công ty", "tổng công ty", "ngân hàng", "kho bạc",
     "cơ quan", "đại học", "học viện", "bảo hiểm", "bưu điện", "viễn thông", "thanh tra", "kiểm toán", "thuế",
     "thông tấn xã", "cảng vụ", "tổ công tác", "tổ giúp việc", "tổ kiểm tra", "tổ kiểm kê", "lãnh đạo", "thường trực",
     "câu lạc bộ", "clb", "bch", "bcđ", "ubmttq", "lđlđ", "chủ đầu tư", "chủ dự án", "người đứng đầu", "lực lượng",
 )  # fmt: skip
+# (`chỉ cục`: OCR's common reading of `chi cục`, which is no Vietnamese word.)
 # Titles of the people who head bodies: `Giám đốc Sở Y tế` is assigned a task as the head of that body.
 TITLES = (
     "giám đốc", "phó giám đốc", "chủ tịch", "thủ trưởng", "trưởng ban", "trưởng", "viện trưởng", "chánh án",
@@ -79,7 +80,7 @@ TASK_VERB = re.compile(
     r"với|về|trong|để|nhằm|khi|nâng cao|"
     # a role word opens the task even capitalised, on the line after a heading (`1. Sở Y tế` / `Chủ trì, …`):
     # no body's name holds it
-    r"Chủ trì|Phối hợp(?= với|,)|Có trách nhiệm|Chịu trách nhiệm)(?=[\s,.;:]|$)"
+    r"Chủ trì|Phối hợp(?! liên)|Có trách nhiệm|Chịu trách nhiệm|Chỉ đạo)(?=[\s,.;:]|$)"
 )
 _GENERIC = re.compile(r"^(?:cơ quan|đơn vị|lực lượng|tổ chức)\s+\S", re.IGNORECASE)
 _LIST_SPLIT = re.compile(r"(,\s+|;\s+|\s+và\s+(?=[A-ZĐÂ-Ỹ]|các\s|cơ quan|đơn vị))")
@@ -90,6 +91,9 @@ _LOCAL_LIST = re.compile(
     r"\s*:\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+
+
+_COLLECTIVE_END = re.compile(r"\b(?:các|những)\s+(?:đơn vị|cơ quan|tổ chức|doanh nghiệp|cơ sở|hộ)\s*$", re.IGNORECASE)
 
 
 def split_parts(subject: str) -> list[tuple[str, str]]:
@@ -149,6 +153,8 @@ def is_body_name(name: str) -> bool:
         rest = low[len(title) :].strip()
         if rest and (_starts(rest, ORG_HEADS) is not None or rest.startswith("các ")):
             return True
+        if title == "chánh thanh tra" and rest.split()[:1] in (["tỉnh"], ["huyện"], ["thành"], ["bộ"], ["sở"]):
+            return True  # `Chánh Thanh tra tỉnh`: the head of the inspectorate, named with its level
     if re.match(r"^ngành\s+[A-ZĐÂ-Ỹ]", name):
         return True  # `ngành Thuế`, `ngành Y tế`: a sector named by its capitalised field
     return name[:1].isupper() and _starts(low, ORG_HEADS) is not None
@@ -251,10 +257,14 @@ def subject_names(text: str) -> tuple[list[str], int]:
     candidates = [m.start() for m in TASK_VERB.finditer(masked)] + ([colon - 1] if colon > 0 else [])
     for at in sorted(candidates):
         head = stripped[:at]
-        if key(head).rstrip().endswith(("chi dao", " ban")) and colon - 1 != at:
+        if key(head).rstrip().endswith(("chi dao", " ban", " to", "hoi dong")) and colon - 1 != at:
             continue
+        if key(head).rstrip().endswith("chuong"):
+            continue  # `Chương trình`: a noun, not the verb `trình`
         if re.search(r"\b(?:các|những|mọi)\s*$", head):
             continue  # `các tổ chức chính trị - xã hội`: after a determiner the word is a noun, not the verb
+        if colon - 1 > at and colon - at < 90 and ";" not in masked[at:colon] and _COLLECTIVE_END.search(head):
+            continue  # `các đơn vị cung cấp dịch vụ viễn thông trên địa bàn: …`: a relative clause up to the colon
         if head.strip().lower() in ORG_HEADS:
             continue  # `Đoàn kiểm tra`, `Tổ công tác`: a bare body noun is named by the word after it
         stop = at

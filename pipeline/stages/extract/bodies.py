@@ -42,11 +42,13 @@ _EXECUTE = re.compile(
 )
 # A labelled line under a task that names its lead body: `Đơn vị chủ trì tham mưu thực hiện: Sở Khoa học và Công
 # nghệ`, `+ Cơ quan chủ trì: Bộ Công an`.
-_LEAD_LABEL = re.compile(r"^\s*[-+•]?\s*(?:đơn vị|cơ quan)\s+(?:chủ trì|thực hiện)[^:]{0,40}:\s*", re.IGNORECASE)
+_LEAD_LABEL = re.compile(
+    r"^\s*[-+•]?\s*(?:(?:đơn vị|cơ quan)\s+(?:chủ trì|thực hiện)[^:]{0,40}|chủ trì)\s*:\s*", re.IGNORECASE
+)  # also a team's `- Chủ trì: Sở Công Thương tỉnh …`
 # An opening phrase before the subject: `Căn cứ nội dung Kế hoạch …, các sở, ngành … có trách nhiệm …`.
 _INTRO = re.compile(
     r"(?:^|;\s*)(?:[-—–+•]\s*)?(?:(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Tt]rong quá trình|[Tt]heo chức năng|[Tt]heo đó)"
-    r"[^,;]{0,150},|[Bb]ước \d{1,2}\s*:|(?:[Đđ]ồng thời|[Nn]goài ra|[Bb]ên cạnh đó),)\s*"
+    r"[^,;]{0,150},|[Bb]ước \d{1,2}\s*:|[Đđ]iều \d{1,3}\s*[.:]|(?:[Đđ]ồng thời|[Nn]goài ra|[Bb]ên cạnh đó),)\s*"
 )
 _LEAD_COLUMN = re.compile(r"chu tri|don vi thuc hien|co quan thuc hien|trach nhiem|don vi thuc hien|chu tri thuc hien")
 

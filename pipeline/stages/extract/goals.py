@@ -42,13 +42,15 @@ _PAST = re.compile(
     r"\b(uoc|da|luy ke|den nay|hien nay|hien co|hien tai|tinh den|tinh tu|dat duoc|thuc hien duoc|ket qua|"
     r"vua qua|thoi gian qua|nam truoc|cung ky|so voi|so ke hoach|qua ra soat|thong ke)\b"
 )
-_PAST_AFTER = re.compile(r"^\s*(?:so (?:voi )?(?:cung ky|nam|ke hoach|du toan)|ke hoach(?! nam)|du toan|tong so)")
+_PAST_AFTER = re.compile(
+    r"^\s*(?:so (?:voi )?(?:cung ky|nam|ke hoach|du toan)|ke hoach(?! nam)|du toan|tong so|vuot (?:chi tieu|ke hoach))"
+)  # `đạt tỷ lệ 96,52% vượt chỉ tiêu …`: a result measured against its aim
 _LAW = re.compile(r"\b(quy dinh tai|theo quy dinh|muc thue|thue suat|muc phat|muc ho tro|dinh muc|khoan \d|dieu \d)\b")
 _MONEY = ("tỷ đồng", "triệu đồng", "nghìn đồng", "đồng")
 # Words that set a number as an aim even inside a report (`chỉ tiêu đề ra là tối thiểu 80%`).
 _EXPLICIT = re.compile(r"\b(phan dau|chi tieu|muc tieu|toi thieu|it nhat|khong duoi|khong it hon|can dat|phai dat)\b")
 # A task given in a report (`Giao Trung tâm … tổ chức 01 cuộc đối thoại`) looks ahead.
-_ASSIGNED = re.compile(r"\b(giao|de nghi|yeu cau)\b")
+_ASSIGNED = re.compile(r"(?:^|[:;,.]\s*)(?:giao|de nghi|yeu cau)\s")
 # The aim stated right before its number (`chỉ tiêu đề ra là tối thiểu 20%`, `chỉ tiêu giao: 98%`).
 _SET_AIM = re.compile(
     r"\b(?:chi tieu|muc tieu)(?:\s+(?:de ra|duoc giao|giao|dat ra|cua (?:tinh|chinh phu|bo|nganh)))?\s*(?:la|:)?\s*"
@@ -150,8 +152,9 @@ class Limit:
     end: int
 
 
-def time_limits(text: str) -> list[Limit]:
-    """Time limits set as the goal: `hoàn thành trong 48 giờ`, `trong thời hạn 10 ngày kể từ ngày nhận …`."""
+def time_limits(text: str, quoted: bool = False) -> list[Limit]:
+    """Time limits set as the goal: `hoàn thành trong 48 giờ`, `trong thời hạn 10 ngày kể từ ngày nhận …`; none
+    inside a quotation (`quoted`: the text starts inside one)."""
     low = toneless(text).lower()
     out: list[Limit] = []
     if re.match(r"^\W*\d*\s*can cu\s+(?:\S+\s+){0,8}(?:luat|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi)", low):
@@ -160,7 +163,7 @@ def time_limits(text: str) -> list[Limit]:
         window = low[max(0, m.start() - 60) : m.end() + 40]
         if not _LIMIT_VERBS.search(window) or _LAW.search(window) or "nghi dinh" in window:
             continue
-        if low.count("“", 0, m.start()) > low.count("”", 0, m.start()):
+        if quoted + low.count("“", 0, m.start()) > low.count("”", 0, m.start()):
             continue  # inside a quotation: the provision of a law or a decision, cited (`theo đó quy định: “Trong …`)
         value = parse_number(m.group("num"))
         if value is None:

@@ -173,6 +173,7 @@ def extract_targets(doc: Document, lay: Layout, plan_year: int | None, year: int
                 continue
             kind: TargetKind | None = "share_of_plan" if q.unit == "%" and _PLAN_SHARE.match(s.text[q.end :]) else None
             out.append(_target(doc, s, q, certainty, plan_year, kind))
-        for limit in time_limits(s.text):
+        opening = doc.paragraphs[s.paragraph].text[: s.start]
+        for limit in time_limits(s.text, opening.count("“") > opening.count("”")):
             out.append(_target(doc, s, _limit_quantity(limit), 0.7, plan_year, "goal"))
     return out
