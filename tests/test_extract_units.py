@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from pipeline.records import Document
+from pipeline.stages.extract import extract
 from pipeline.stages.extract.bodies import extract_bodies
 from pipeline.stages.extract.events import extract_events
 from pipeline.stages.extract.targets import EVIDENCE_MAX, extract_targets
@@ -201,3 +202,21 @@ def test_a_time_limit_quoted_from_a_provision_is_no_target() -> None:
     )
     found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2024, 2024)]
     assert found == [(5, "ngày làm việc", "<=")]
+
+
+def test_an_aim_for_a_later_year_in_a_results_section_is_a_target_even_when_the_day_is_blank() -> None:
+    doc = normalize(
+        ingest_bytes(
+            (
+                "CÔNG AN TỈNH LÂM ĐỒNG\nSố: /BC-CAT\nLâm Đồng, ngày    tháng 12 năm 2025\nBÁO CÁO\n"
+                "Kết quả công tác phòng, chống ma túy năm 2025\n\nII. KẾT QUẢ\n"
+                "Tiếp tục xây dựng xã không ma túy theo lộ trình đến năm 2030, đạt 100% xã, phường không ma túy.\n\n"
+                "Năm 2025 toàn tỉnh có 29 xã đạt tiêu chí không ma túy, đạt 100% kế hoạch.\n"
+            ).encode(),
+            "report.txt",
+        )
+    )
+    result = extract(doc, layout(doc), "test")
+    assert result.document.date is None
+    assert [(t.value, t.unit) for t in result.targets] == [(100, "%")]
+    assert "đến năm 2030" in result.targets[0].text

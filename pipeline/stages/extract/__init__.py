@@ -10,6 +10,7 @@ from pipeline.stages.extract.budget import extract_budget
 from pipeline.stages.extract.events import extract_events
 from pipeline.stages.extract.metadata import read_document
 from pipeline.stages.extract.quotas import extract_quota_tables
+from pipeline.stages.extract.spans import printed_year
 from pipeline.stages.extract.targets import extract_targets
 from pipeline.stages.structure import Layout
 
@@ -29,7 +30,10 @@ def extract(doc: Document, lay: Layout, version: str) -> plan.Plan:
         sections=assemble.sections(doc, lay),
         paragraphs=assemble.paragraphs(doc),
         targets=extract_targets(
-            doc, lay, document.plan_year, int(document.date[:4]) if document.date else document.plan_year
+            doc,
+            lay,
+            document.plan_year,
+            int(document.date[:4]) if document.date else (printed_year(doc) or document.plan_year),
         ),
         events=extract_events(doc, lay, document.plan_year, document.date),
         responsible_bodies=extract_bodies(doc, lay),

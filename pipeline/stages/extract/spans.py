@@ -116,6 +116,19 @@ def report_paragraphs(doc: Document, lay: Layout) -> set[int]:
 
 _LEGAL_BASIS = re.compile(r"^(?:can cu|xet de nghi|theo de nghi)\b")
 _DATE_LINE = re.compile(r"^[^,]{2,40},\s*ngay\b.{0,12}\bthang\b")  # `Lâm Đồng, ngày … tháng 3 năm 2026`
+_DATE_LINE_YEAR = re.compile(r"\bnam\s+((?:19|20)\d{2})\b")
+
+
+def printed_year(doc: Document) -> int | None:
+    """The year printed on the first date line (`Lâm Đồng, ngày … tháng … năm 2025`), which stays readable when
+    the day is a handwritten blank the header leaves `null`."""
+    for k in keys(doc)[:30]:
+        m = _DATE_LINE_YEAR.search(k) if _DATE_LINE.match(k) else None
+        if m:
+            return int(m.group(1))
+    return None
+
+
 _ADDRESS = re.compile(r"^(?:noi nhan|kinh gui)\b")
 
 
