@@ -32,7 +32,8 @@ ORG_HEADS = (
     "ban", "báo", "đài", "cổng", "sở", "trường", "bệnh viện", "trung tâm", "hội", "hiệp hội", "công an", "liên đoàn",
     "liên minh", "tỉnh đoàn", "thành đoàn", "huyện đoàn", "đoàn", "viện", "viện kiểm sát", "tòa án", "toà án",
     "ubnd", "ủy ban", "uỷ ban", "hđnd", "hội đồng", "phân hiệu", "bộ", "bộ chỉ huy", "bộ tư lệnh", "văn phòng", "cục",
-    "chi cục", "chỉ cục", "tổng cục", "phòng", "khoa", "mặt trận", "quỹ", "công ty", "tổng công ty", "ngân hàng", "kho bạc",
+    "chi cục", "chỉ cục", "tổng cục", "phòng", "khoa", "mặt trận", "quỹ", "công ty", "tổng công ty", "ngân hàng",
+    "kho bạc",
     "cơ quan", "đại học", "học viện", "bảo hiểm", "bưu điện", "viễn thông", "thanh tra", "kiểm toán", "thuế",
     "thông tấn xã", "cảng vụ", "tổ công tác", "tổ giúp việc", "tổ kiểm tra", "tổ kiểm kê", "lãnh đạo", "thường trực",
     "câu lạc bộ", "clb", "bch", "bcđ", "ubmttq", "lđlđ", "chủ đầu tư", "chủ dự án", "người đứng đầu", "lực lượng",
@@ -224,9 +225,9 @@ def names_in(text: str) -> list[str]:
     if local:
         places = [p.strip() for p in re.split(r",\s*|\s+và\s+", local.group("rest")) if p.strip()]
         return [f"{local.group('head')}{local.group('level')} {p}" for p in places]
-    places = _places(clean_name(text))
-    if places:
-        return places
+    committees = _places(clean_name(text))
+    if committees:
+        return committees
     names: list[str] = []
     for sep, raw in split_parts(clean_name(text)):
         part = clean_name(raw)

@@ -116,10 +116,10 @@ def _marker_end(text: str) -> int:
 
 
 # A unit named by its code in a ministry's plan (`1. C04: Chủ trì, phối hợp với V01 …`, `2. PC06: …`): a code of
-# letters and digits, then a colon and its role or task.
+# letters and digits, then a colon and its role or task (perhaps after a stray mark OCR read from a bullet).
 _UNIT_CODE = re.compile(
-    r"^(?P<code>[A-ZĐ]{1,3}\d{2,3})\s*:\s*(?=(?:\W{0,3}\s*)?(?:[Cc]hủ trì|[Pp]hối hợp|[Tt]ham mưu|[Cc]hỉ đạo|[Hh]ướng dẫn|"
-    r"[Bb]ố trí|[Tt]riển khai|[Tt]ổ chức|[Tt]hực hiện|[Xx]ây dựng|[Cc]huẩn bị)\b)"
+    r"^(?P<code>[A-ZĐ]{1,3}\d{2,3})\s*:\s*(?=(?:\S{1,2}\s+)?(?:[Cc]hủ trì|[Pp]hối hợp|[Tt]ham mưu|[Cc]hỉ đạo|"
+    r"[Hh]ướng dẫn|[Bb]ố trí|[Tt]riển khai|[Tt]ổ chức|[Tt]hực hiện|[Xx]ây dựng|[Cc]huẩn bị)\b)"
 )
 
 

@@ -247,7 +247,7 @@ def _heading_bodies(doc: Document, lay: Layout) -> dict[int, list[str]]:
 
 # A title that names one gathering or check the document organises (`Tổ chức Hội nghị triển khai …`, `V/v kế
 # hoạch kiểm tra công tác nghiệm thu …`): its `Thời gian …:` item dates it.
-_TITLE_LEAD = re.compile(r"^(?:v/v|ve viec)?\s*(?:ke hoach\s+)?(?:to chuc\s+)?", re.IGNORECASE)
+_TITLE_LEAD = re.compile(r"^\s*(?:v/v|về việc)?\s*(?:kế hoạch\s+)?(?:tổ chức\s+)?", re.IGNORECASE)
 _TITLE_EVENT = re.compile(
     r"^(?:hoi nghi|hoi thao|hoi thi|cuoc thi|dai hoi|le |ngay hoi|kiem tra|thanh tra|giam sat|tap huan|lam viec|"
     r"doan kiem tra|khao sat|dien tap)"
@@ -267,7 +267,8 @@ def title_event(doc: Document, lay: Layout, year: int | None) -> tuple[Event, in
     title = " ".join(doc.paragraphs[i].text for i in lay.title).strip()
     if not title:  # a letter's subject line (`V/v kế hoạch kiểm tra …`) is its title
         title = next((p.text for p in doc.paragraphs[:20] if re.match(r"^\s*(?:v/v|về việc)\b", p.text, re.I)), "")
-    named = title[len(_TITLE_LEAD.match(key(title)).group()) :] if _TITLE_LEAD.match(key(title)) else title
+    lead = _TITLE_LEAD.match(title)
+    named = title[lead.end() :] if lead else title
     if not _TITLE_EVENT.match(key(named)):
         return None
     body = running_paragraphs(doc, lay)
@@ -300,6 +301,9 @@ def extract_events(doc: Document, lay: Layout, year: int | None, issued: str | N
         activities = [a for a in activities if not a.text.startswith(when_text) and not a.text.endswith(when_text)]
         found.append(titled[0])
     found += activities
+    by_text: dict[str, list[Event]] = {}  # the activities of each paragraph, by its text
+    for a in activities:
+        by_text.setdefault(a.text, []).append(a)
     current: Section | None = None
     paragraph = -1
     period: tuple[str | None, str | None, str | None] = (None, None, None)
@@ -314,20 +318,18 @@ def extract_events(doc: Document, lay: Layout, year: int | None, issued: str | N
                 period = marker
             elif re.match(r"^\s*[-•–]\s", text):
                 period = (None, None, None)  # a new item at the marker's level ends its period (`+` items stay)
-        found.extend(events_in(s, doc, year, period))
-    found = [e for e in found if not _occasion_only(e, activities)]
+        own = [a for a in by_text.get(doc.paragraphs[s.paragraph].text, []) if a.date_start]
+        found.extend(e for e in events_in(s, doc, year, period) if not _occasion_only(e, own))
     return merge(found, {id(e) for e in activities})
 
 
 def _occasion_only(e: Event, activities: list[Event]) -> bool:
-    """An undated named day or month that a dated activity of the same sentence is held for (`Tổ chức Lễ phát động
+    """An undated named day or month that a dated activity of its paragraph is held for (`Tổ chức Lễ phát động
     Tháng Nhân đạo vào ngày 08/5/2024`): the activity is the event, the month only its occasion."""
     if e.date_start or e.date_end or e.kind not in ("day", "week", "month", "holiday"):
         return False
-    name, text = key(e.name), key(e.text)
-    return any(
-        name in key(a.name) and key(a.name) != name and text in key(a.text) for a in activities if a.date_start
-    )
+    name = key(e.name)
+    return any(name in key(a.name) and key(a.name) != name for a in activities)
 
 
 _QUOTED_NAME = re.compile(r"[“\"]([^”\"]{3,80})[”\"]")

@@ -32,7 +32,7 @@ _STRONG = re.compile(
     r"trong (?:giai doan|nam) \d{4}|hang nam|moi nam|can dat|phai dat)\b"
 )
 _WEAK = re.compile(r"\b(dat|tang|giam|tro len|tren|xay dung|to chuc|trien khai|phat trien|thu hut|lap dat|dau tu)\b")
-_AHEAD = re.compile(r"\b(thoi gian toi|nhiem vu trong tam|phuong huong|nam toi|sap toi|nhiem vu,? giai phap|giai phap)\b")
+_AHEAD = re.compile(r"\b(thoi gian toi|nhiem vu trong tam|phuong huong|nam toi|sap toi|giai phap)\b")
 _YEAR = re.compile(r"\b(?:nam|đen nam|den het nam)\s+((?:19|20)\d{2})\b")
 _DOING = re.compile(
     r"\b(to chuc|xay dung|thanh lap|dao tao|tap huan|mo|lap dat|dau tu|trien khai|phat hanh|hoan thien|cai tao|"
