@@ -220,3 +220,12 @@ def test_an_aim_for_a_later_year_in_a_results_section_is_a_target_even_when_the_
     assert result.document.date is None
     assert [(t.value, t.unit) for t in result.targets] == [(100, "%")]
     assert "đến năm 2030" in result.targets[0].text
+
+
+def test_a_body_addressed_in_lower_case_is_a_body_and_a_table_rule_is_no_name() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Đề nghị ngân hàng nhà nước chi nhánh Khu vực 10\n"
+        "Chỉ đạo các ngân hàng triển khai chính sách cho vay.\n\n2. Duy trì giao ban định kỳ hằng tháng.\n\n"
+        "| BAN CHỈ ĐẠO TRUNG ƯƠNG CÁC CHƯƠNG TRÌNH |\n"
+    )
+    assert [b.name for b in extract_bodies(doc, lay)] == ["Ngân hàng nhà nước chi nhánh Khu vực 10"]

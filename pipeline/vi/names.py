@@ -21,7 +21,8 @@ from pipeline.vi.text import key
 LEADING = re.compile(r"^(?:đề nghị|giao cho|giao|yêu cầu|lãnh đạo|đối với|riêng)\s*:?\s+", re.IGNORECASE)
 _ROLE_TAIL = re.compile(r"\s+[-–]\s+(?=[Cc]ơ quan|[Đđ]ơn vị|[Tt]hường trực)")
 PAREN = re.compile(r"\s*\([^)]*\)")
-BULLET = re.compile(r"^\s*[-+•–—~*|]\s*")  # `—` and `~`: OCR's readings of a dash; `|`: a table rule
+BULLET = re.compile(r"^\s*[-+•–—~*]\s*")  # `—` and `~`: OCR's readings of a dash
+_RULE = re.compile(r"^\s*\|\s*|\s*\|\s*$")  # a table's rule read by OCR as `|` at either end of a part
 NOT_BODIES = (
     "bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien",
     "ban do", "hoi vien",
@@ -94,6 +95,9 @@ _LOCAL_LIST = re.compile(
 )
 
 
+# Body nouns of two syllables or more (`ngân hàng`, `ủy ban`): one in lower case after `Đề nghị`/`Giao` is still the
+# body addressed; a one-syllable one is not (`giao ban` is a meeting).
+_COMPOUND_HEADS = tuple(h for h in ORG_HEADS if " " in h)
 _COLLECTIVE_END = re.compile(r"\b(?:các|những)\s+(?:đơn vị|cơ quan|tổ chức|doanh nghiệp|cơ sở|hộ)\s*$", re.IGNORECASE)
 
 
@@ -171,7 +175,7 @@ def is_post(text: str) -> bool:
 
 
 def clean_name(text: str) -> str:
-    text = BULLET.sub("", text).strip().rstrip(":.;,")
+    text = BULLET.sub("", _RULE.sub("", text)).strip().rstrip(":.;,")
     text = LEADING.sub("", text)
     text = PAREN.sub("", text)
     text = _ROLE_TAIL.split(text)[0]
@@ -247,6 +251,8 @@ def subject_names(text: str) -> tuple[list[str], int]:
     body = BULLET.sub("", text)
     offset = len(text) - len(body)
     stripped = LEADING.sub("", body)
+    if stripped != body and stripped[:1].islower() and _starts(stripped.lower(), _COMPOUND_HEADS):
+        stripped = stripped[:1].upper() + stripped[1:]  # `Đề nghị ngân hàng nhà nước …`: the one addressed
     offset += len(body) - len(stripped)
     if not is_body_name(stripped.split(":")[0].split("(")[0].strip() or stripped):
         return [], 0
