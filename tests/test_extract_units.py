@@ -229,3 +229,14 @@ def test_a_body_addressed_in_lower_case_is_a_body_and_a_table_rule_is_no_name() 
         "| BAN CHỈ ĐẠO TRUNG ƯƠNG CÁC CHƯƠNG TRÌNH |\n"
     )
     assert [b.name for b in extract_bodies(doc, lay)] == ["Ngân hàng nhà nước chi nhánh Khu vực 10"]
+
+
+def test_tet_needs_its_name_and_a_cut_off_date_is_no_activity() -> None:
+    doc, lay = read(
+        "II. NHIỆM VỤ\n1. Bảo đảm cho Nhân dân đón Tết Nguyên đán hoặc Tết Dương lịch đầm ấm; không tổ chức đi chúc "
+        "Tết cấp trên, đón Tết vui tươi; trong tháng Chạp tăng cường kiểm tra.\n\n"
+        "2. Tổng thu ngân sách địa phương thực hiện đến hết ngày 10/12/2025 đạt 12.000 tỷ đồng.\n"
+    )
+    names = sorted(e.name for e in extract_events(doc, lay, 2025))
+    assert len(names) == 2
+    assert names[0].startswith("Tết Dương lịch") and names[1] == "Tết Nguyên đán"

@@ -40,6 +40,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua:")
+# A single day that figures are counted up to (`đến hết ngày 10/12/2025`, `Đến thời điểm ngày …`): no activity.
+_CUT_OFF = re.compile(r"\b(?:den|toi)(?:\s+het)?(?:\s+thoi diem)?(?:\s+ngay)?\s*$")
 _MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
 _NOT_TASK_COLUMN = re.compile(r"^(stt|tt|so tt)$|chu tri|phoi hop|co quan|don vi|ghi chu|san pham|ket qua")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
@@ -139,6 +141,8 @@ def paragraph_activities(
         for period in find_periods(clause, year, issued):
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
+            if period.kind == "day" and _CUT_OFF.search(key(clause[: period.begin])[-30:]):
+                continue  # `Tổng thu ngân sách thực hiện đến hết ngày 10/12/2025`: the date figures are counted to
             named = clause
             if _TIME_LINE.match(key(clause)):  # `… gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.`
                 if n == 0:

@@ -47,9 +47,10 @@ _QUOTED = re.compile(rf"(?P<noun>{_EVENT_NOUN}\s+(?:[^“”\"]{{0,40}}?\s)?)?[�
 _NAMED = re.compile(
     r"(?P<name>(?:[Nn]gày|[Tt]háng|[Tt]uần lễ|[Ll]ễ hội|Tết)\s+(?!hội\b)[^\W\d_][^\s,;.()“”\"]*"
     r"(?:\s+(?!tại\b|của\b|và\b|với\b|cho\b|trong\b|năm\b|nhằm\b|để\b|theo\b|hưởng\b|nhân\s+(?:dịp|ngày|kỷ)\b|dịp\b|từ\b|đến\b|"
-    r"vào\b|lúc\b|ngày\s+\d|[-–\d])"
+    r"vào\b|lúc\b|hoặc\b|ngày\s+\d|[-–—\d])"
     r"[^\s,;.()“”\"]+){0,9})"
 )
+_LUNAR_MONTHS = ("thang gieng", "thang chap")
 _DAY_MONTH = re.compile(r"^\s*(?:\(\s*|-\s*|–\s*)(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
 _QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b(?:\s+năm\s+(\d{4}))?", re.IGNORECASE)
 _MONTH_RANGE = re.compile(
@@ -143,8 +144,10 @@ def events_in(
         words = m.group("name").split()
         head = 2 if key(" ".join(words[:2])) in ("le hoi", "tuan le") else 1
         capitalised_head = words[0][:1].isupper() and m.start() > 0  # `… và Tháng hành động vì môi trường`
-        if len(words) <= head or not (words[head][:1].isupper() or words[0] == "Tết" or capitalised_head):
-            continue  # `tháng đầu`: a name must follow, or the head word itself be capitalised mid-sentence
+        if len(words) <= head or not (words[head][:1].isupper() or capitalised_head and words[0] != "Tết"):
+            continue  # `tháng đầu`, `Tết đầm ấm`: a name must follow, or the head word be capitalised mid-sentence
+        if key(" ".join(words[:2])) in _LUNAR_MONTHS:
+            continue  # `tháng Giêng`, `tháng Chạp`: a month of the lunar calendar, not a named event
         when = _date_after(text, m.end(), year)
         start, end, words_ = (when, when, None) if when else own(m.start())
         certainty = 0.92 if when else 0.8
