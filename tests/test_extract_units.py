@@ -240,3 +240,14 @@ def test_tet_needs_its_name_and_a_cut_off_date_is_no_activity() -> None:
     names = sorted(e.name for e in extract_events(doc, lay, 2025))
     assert len(names) == 2
     assert names[0].startswith("Tết Dương lịch") and names[1] == "Tết Nguyên đán"
+
+
+def test_a_deadline_written_as_chậm_nhất_đến_ngày_is_an_activity() -> None:
+    doc, lay = read(
+        "II. NHIỆM VỤ\n1. Bảo đảm hoàn thành việc áp dụng các giải pháp kỹ thuật chậm nhất đến ngày 01 tháng 7 năm "
+        "2028 theo yêu cầu của Bộ Xây dựng.\n"
+    )
+    events = [(e.name, e.kind, e.date_start, e.date_end) for e in extract_events(doc, lay, 2026)]
+    assert events == [
+        ("Bảo đảm hoàn thành việc áp dụng các giải pháp kỹ thuật", "deadline", None, "2028-07-01"),
+    ]

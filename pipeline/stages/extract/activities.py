@@ -40,8 +40,9 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua:")
-# A single day that figures are counted up to (`đến hết ngày 10/12/2025`, `Đến thời điểm ngày …`): no activity.
-_CUT_OFF = re.compile(r"\b(?:den|toi)(?:\s+het)?(?:\s+thoi diem)?(?:\s+ngay)?\s*$")
+# A single day that figures are counted up to (`đến hết ngày 10/12/2025`, `Đến thời điểm ngày …`): no activity;
+# a deadline (`chậm nhất đến hết ngày …`) is one.
+_CUT_OFF = re.compile(r"\b(?<!cham nhat )(?:tinh den|(?:den|toi) het|den thoi diem)(?:\s+ngay)?\s*$")
 _MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
 _NOT_TASK_COLUMN = re.compile(r"^(stt|tt|so tt)$|chu tri|phoi hop|co quan|don vi|ghi chu|san pham|ket qua")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")

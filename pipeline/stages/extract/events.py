@@ -144,7 +144,7 @@ def events_in(
         words = m.group("name").split()
         head = 2 if key(" ".join(words[:2])) in ("le hoi", "tuan le") else 1
         capitalised_head = words[0][:1].isupper() and m.start() > 0  # `… và Tháng hành động vì môi trường`
-        if len(words) <= head or not (words[head][:1].isupper() or capitalised_head and words[0] != "Tết"):
+        if len(words) <= head or not (words[head][:1].isupper() or (capitalised_head and words[0] != "Tết")):
             continue  # `tháng đầu`, `Tết đầm ấm`: a name must follow, or the head word be capitalised mid-sentence
         if key(" ".join(words[:2])) in _LUNAR_MONTHS:
             continue  # `tháng Giêng`, `tháng Chạp`: a month of the lunar calendar, not a named event

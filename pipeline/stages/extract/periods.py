@@ -34,7 +34,8 @@ _OPEN_MONTH = re.compile(rf"\btu\s+{_MONTH}\s+(?:den|toi)\s+khi\b")
 _OPEN_DAY = re.compile(rf"\btu\s+{_DATE}\s+(?:den|toi)\s+khi\b")
 _FROM_ISSUE = re.compile(r"\b(?:ke\s+)?tu\s+ngay\s+(?:ban hanh|ky)(?:\s+(?:ke hoach|quyet dinh|van ban|chi thi))?\b")
 _DEADLINE = re.compile(
-    rf"\b(?:truoc|cham nhat(?:\s+la)?|khong muon hon|han cuoi|xong truoc|hoan thanh truoc)\s*(?:ngay\s*)?{_DATE}"
+    rf"\b(?:truoc|cham nhat(?:\s+la)?(?:\s+den(?:\s+het)?)?|khong muon hon|han cuoi|xong truoc|hoan thanh truoc)\s*"
+    rf"(?:ngay\s*)?{_DATE}"
 )
 _MONTH_DEADLINE = re.compile(rf"\b(?:truoc|cham nhat(?:\s+la)?|trong)\s+{_MONTH}")
 _QUARTER_RE = re.compile(rf"\b{_QUARTER}")
