@@ -76,6 +76,7 @@ class HLine:
     bold: bool = False
     kind: str = "text"
     words: tuple[float, ...] = ()  # OCR: each whitespace-separated word's confidence, when ingest gives them
+    raw: str = ""  # the source line as read, before normalize's repairs (a whole line of a PDF; else empty)
 
     @property
     def key(self) -> str:
@@ -109,7 +110,8 @@ def doc_lines(doc: Document) -> list[HLine]:
             words: tuple[float, ...] = tuple(getattr(line, "word_confidences", ()) or ())
             if len(words) != len(text.split()):
                 words = ()
-            hl = HLine(i, start, end, text, line.page, line.bbox, line.confidence, line.bold, words=words)
+            raw = line.text if line.bbox is not None else ""
+            hl = HLine(i, start, end, text, line.page, line.bbox, line.confidence, line.bold, words=words, raw=raw)
             out.extend(classify(part) for part in split_columns(hl))
     return out
 
@@ -195,8 +197,8 @@ def split_columns(hl: HLine) -> list[HLine]:
     n = len(left.split())
     words_l, words_r = (hl.words[:n], hl.words[n:]) if hl.words else ((), ())
     return [
-        replace(hl, end=hl.start + len(left.rstrip()), text=left.rstrip(), bbox=box_l, words=words_l),
-        replace(hl, start=hl.start + at, text=right, bbox=box_r, words=words_r),
+        replace(hl, end=hl.start + len(left.rstrip()), text=left.rstrip(), bbox=box_l, words=words_l, raw=""),
+        replace(hl, start=hl.start + at, text=right, bbox=box_r, words=words_r, raw=""),
     ]
 
 

@@ -179,6 +179,8 @@ def _title_rows(h: Header, found: list[list[HLine]], width: float) -> None:
     heights = [h.type_line.height]
     for row in found:
         central = [hl for hl in row if _overlaps_centre(hl, width)]
+        # pieces of a row far shorter than its print (a dotted rule, a seal's rim read as letters) are specks
+        central = [hl for hl in central if hl.height >= 0.6 * max(x.height for x in central)]
         if not central:
             continue
         line = row_line(central)
