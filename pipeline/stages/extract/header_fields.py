@@ -37,6 +37,7 @@ class Field:
     value: Any = None
     source: FieldEvidence | None = None
     warning: tuple[str, str] | None = None
+    page: int | None = None  # the page the warning concerns, when the field has no evidence there
 
 
 def span_source(doc: Document, lines: list[HLine], confidence: float) -> FieldEvidence:

@@ -51,7 +51,8 @@ NUMBER = re.compile(r"^\W{0,3}s[o0]\s*[:;.,]|^\W{0,3}so\s+(?=\S*/)")
 PLACE_DATE = re.compile(r"^\W*[^\W\d]\w*(?: \w+){0,5} ?[,.]\s*ngay.{0,16}?thang.{0,14}?nam\W{0,3}(?:19|20)\d\d")
 VV = re.compile(r"^\W{0,2}v\s*/\s*v\b")
 ESIGN = re.compile(
-    r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|\w@\w+\.|\+0?7\s*:?\s*00|\d\d:\d\d:\d\d|signature|ky so|chung thu|"
+    r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|\w@\w+\.|\+0?7\s*:?\s*00|\d\d:\d\d:\d\d|signature|"
+    r"ky so\s*(?:boi|luc|:)|chung thu\s*(?:so)?\s*:|"  # a box's labels, not `chữ ký số` in a sentence or a title
     r"trung tam cong bao|cong bao va|bao va tin hoc|\d{4}-\d\d-\d\dt\d"
 )
 COPY = re.compile(r"^\W*(?:sao y|sao luc|trich sao|ban sao)\b")

@@ -209,13 +209,15 @@ def _verdict(page: pymupdf.Page, drafts: list[Draft], options: IngestOptions) ->
 
 def _ocr_warning(pno: int, verdict: Verdict) -> list[WarningRecord]:
     if verdict.reason == "text_layer_unusable":
-        return [WarningRecord("text_layer_unusable", f"page {pno}: the text layer is {verdict.detail}; read by OCR")]
+        message = f"page {pno}: the text layer is {verdict.detail}; read by OCR"
+        return [WarningRecord("text_layer_unusable", message, pno)]
     if verdict.reason == "overlay_only":
         return [
             WarningRecord(
                 "text_layer_overlay_only",
                 f"page {pno}: its only text is a box drawn over the scanned page (an e-signature or copy line), "
                 "kept apart; the page was read by OCR",
+                pno,
             )
         ]
     return []
