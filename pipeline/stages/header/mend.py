@@ -4,8 +4,10 @@ A document repeats its title: the preamble (`… ban hành Kế hoạch phối h
 này`), the draft a Tờ trình submits, the appendix header. A word of the title that does not read (`công (ác thi
 hành án`, `Quảng Nøãi`, `năm 202§`), a lookalike that reads either way (`Móng Sến I` for `1`), a speck between two
 words (`Quyết ‹ định`) or a comma that a seal's rim drew (`Sở, Dân tộc`) is replaced by what the document prints
-between the same words elsewhere, when every such place prints the same and it resembles what OCR read. Anything
-else is left as read: the title field then says whether the whole reads (header_fields.title_field).
+between the same words elsewhere, when every such place prints the same and it resembles what OCR read. A digit
+lookalike kept as read that the document prints otherwise after the same words is a doubt, and the title field is
+then null (a repetition in the same type only repeats OCR's error). Anything else is left as read: the title field
+then says whether the whole reads (header_fields.title_field).
 """
 
 from __future__ import annotations
