@@ -11,6 +11,7 @@ import pytest
 from pipeline.runner import run_raw
 from pipeline.stages.header.lines import HLine, classify
 from pipeline.stages.header.mend import mend_words
+from pipeline.stages.header.zones import Header, _title_rows, rows
 from pipeline.tools.evaluate import header_key
 from pipeline.vi.persons import family_name, person_name
 
@@ -164,3 +165,27 @@ def test_warnings_about_a_page_name_it() -> None:
 def test_an_e_signature_box_is_told_from_words_about_digital_signatures(text: str, kind: str) -> None:
     line = HLine(0, 0, len(text), text, 1, (100.0, 100.0, 400.0, 112.0))
     assert classify(line).kind == kind
+
+
+def _hl(text: str, box: tuple[float, float, float, float]) -> HLine:
+    return HLine(0, 0, len(text), text, 1, box, 0.9)
+
+
+def test_specks_beside_a_title_line_are_no_part_of_it() -> None:
+    # s16's page 1 as OCR read it: a dotted rule under `BÁO CÁO` read as letters on the title's row
+    type_line = _hl("BÁO CÁO", (275, 134, 339, 147))
+    title = "Về việc điều chỉnh dự toán ngân sách của một số đơn vị dự toán năm 2024"
+    pieces = [
+        _hl("Ê", (233, 153, 236, 156)),
+        _hl("ˆ Lá", (265, 152, 293, 157)),
+        _hl("Â°", (319, 152, 324, 157)),
+        _hl(title, (87, 153, 529, 166)),
+        _hl("Kính gửi: Hội đồng nhân dân tỉnh", (213, 189, 402, 205)),
+    ]
+    h = Header(start=0, end=6, type_line=type_line, doc_type="Báo cáo")
+    _title_rows(h, rows(pieces), 591.4)
+    assert [hl.text for hl in h.title] == [title] and not h.title_blocked
+    # a short word in small letters beside a seal stays: it reads
+    h = Header(start=0, end=6, type_line=type_line, doc_type="Báo cáo")
+    _title_rows(h, rows([_hl("Về việc phối hợp", (150, 153, 300, 166)), _hl("ương", (310, 157, 340, 163))]), 591.4)
+    assert [hl.text for hl in h.title] == ["Về việc phối hợp", "ương"]
