@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pipeline.runner import run_raw
+from pipeline.stages.extract.header_fields import clean_title
 from pipeline.stages.header.lines import HLine, classify
 from pipeline.stages.header.mend import mend_words
 from pipeline.stages.header.zones import Header, _title_rows, rows
@@ -72,6 +73,11 @@ def test_a_digit_lookalike_the_document_prints_otherwise_leaves_the_title_null()
     assert result("s25")["document"]["title"] is None
     (found,) = warnings("s25", "title_unreadable")
     assert "'I'" in found["message"] and found["page"] == 1
+
+
+def test_a_title_keeps_no_space_before_a_colon() -> None:
+    assert clean_title("Về việc : Giao quyền sử dụng đất ở dân cư") == "Về việc: Giao quyền sử dụng đất ở dân cư"
+    assert clean_title("giai đoạn 2021 - 2025 , tỷ lệ 1:2") == "giai đoạn 2021 - 2025, tỷ lệ 1:2"
 
 
 def _mend(text: str, corpus: list[str], confidences: dict[int, float] | None = None) -> tuple[str, list[str]]:

@@ -226,8 +226,10 @@ _DEBRIS = re.compile(r"(?<!\S)(?:[`´^~ˆ¨¬|_•◦°„‚]|[^\w\s\-–—.,;
 
 
 def clean_title(text: str) -> str:
-    """A title without OCR specks (a lone backtick) and stops inside it (`Kế. hoạch`)."""
+    """A title without OCR specks (a lone backtick), stops inside it (`Kế. hoạch`) and spaces before a colon or a
+    comma (`Về việc : Giao`, typewriter style)."""
     text = _DEBRIS.sub(" ", text)
+    text = re.sub(r"(?<=\w)\s+(?=[:;,](?:\s|$))", "", text)
     text = re.sub(r"(?<=\w)\.(?= [a-zà-ỹđ])", "", text)
     return " ".join(text.split()).strip(" *_")
 
