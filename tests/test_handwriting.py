@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.stages.ingest import digits
+from pipeline.stages.ingest.blanks import MIN_DIGIT
 from pipeline.stages.ingest.handwriting import read_blank
 
 CROPS = Path(__file__).parent / "data" / "blanks"
@@ -82,19 +83,30 @@ def test_the_recogniser_says_no_digit_for_an_empty_image() -> None:
 REAL = sorted(json.loads((CROPS / "blanks.json").read_text("utf-8")))
 
 
-@pytest.mark.parametrize("name", REAL)
-def test_a_real_blank_is_read_right_or_not_at_all(name: str) -> None:
+def accepted(name: str) -> str | None:
+    """What the blank's reader keeps from a real crop where OCR read no number: every digit at MIN_DIGIT or more."""
     grey, box, height = crop(name)
     found = read_blank(grey, box, height)
-    sure = found is not None and None not in found.digits and found.confidence >= 0.9
-    assert not sure or found is None or int(found.text) == int(gold(name)), (found, gold(name))
+    if found is None or None in found.digits or found.confidence < MIN_DIGIT:
+        return None
+    return found.text
+
+
+@pytest.mark.parametrize("name", REAL)
+def test_a_real_blank_is_read_right_or_not_at_all(name: str) -> None:
+    got = accepted(name)
+    assert got is None or got == gold(name), (name, got, gold(name))
 
 
 def test_real_handwritten_numbers_and_days_are_read() -> None:
-    read = []
-    for name in REAL:
-        grey, box, height = crop(name)
-        found = read_blank(grey, box, height)
-        if found is not None and None not in found.digits and found.confidence >= 0.9:
-            read.append(name)
-    assert set(read) >= {n for n in REAL if json.loads((CROPS / "blanks.json").read_text())[n].get("readable")}
+    read = {name: accepted(name) for name in REAL}
+    assert read["s12_number.png"] == "660" and read["s16_number.png"] == "280" and read["s33_number.png"] == "23"
+    assert read["s05_number.png"] == "91" and read["s10_number.png"] == "16" and read["s13_number.png"] == "51"
+    assert read["s08_day.png"] == "15" and read["s16_day.png"] == "22"
+
+
+def test_a_digit_written_over_the_blanks_edge_leaves_the_blank_unread() -> None:
+    # "04" written small against "ngày": the 0 lies over the word's end; the 4 alone would be another day
+    grey, box, height = crop("s07_day.png")
+    found = read_blank(grey, box, height)
+    assert found is not None and found.digits[0] is None
