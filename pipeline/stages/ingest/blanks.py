@@ -31,7 +31,7 @@ from pipeline.vi.text import make_date, parse_date
 MIN_CONFIDENCE = 0.85  # of every word the page's reading found in the blank
 MIN_SECOND = 0.6  # of the second, digits-only reading (it must also give the same digits)
 # The recogniser's probability for each digit it reads in a blank (its least, over the digit drawn bolder and finer):
-# on held-out MNIST digits varied as for training, 0.21% of the digits read at 0.7 or more are wrong, 0.04% at 0.9.
+# on held-out MNIST digits varied as for training, 0.26% of the digits read at 0.7 or more are wrong, 0.03% at 0.9.
 MIN_DIGIT = 0.7  # sure enough, where OCR read no other number in the blank
 MIN_ALONE = 0.9  # sure enough to overrule the other number OCR read there (unless OCR was sure of it)
 HEADER_ZONE = 0.4  # of the page's height: a number or date line lower down is a body line citing a document

@@ -104,7 +104,7 @@ def _bolder(x: np.ndarray) -> np.ndarray:
 
 def _finer(x: np.ndarray) -> np.ndarray:
     """The images with each stroke's faint edge taken off and its core kept."""
-    return np.asarray(np.clip((x - 0.35) / 0.65, 0.0, 1.0), dtype=np.float32)
+    return np.asarray(np.clip((x - 0.2) / 0.8, 0.0, 1.0), dtype=np.float32)
 
 
 def _conv(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
