@@ -10,7 +10,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 antiword
 # and Chromium for the review page's browser test.
 TEST_APT_PACKAGES := postgresql chromium
 
-.PHONY: setup dev-setup system-deps test-deps run test lint samples bench bench-startup bench-normalize clean
+.PHONY: setup dev-setup system-deps test-deps run test lint samples bench bench-startup bench-normalize bench-linear clean
 
 # `setup` installs what running vnplan needs; `dev-setup` adds the extras and tools the tests and lint need.
 setup: system-deps $(VENV)/.installed
@@ -65,6 +65,9 @@ bench-startup: setup
 
 bench-normalize: dev-setup
 	$(BIN)/python benchmarks/normalize_bench.py
+
+bench-linear: setup
+	$(BIN)/python benchmarks/linear.py
 
 samples: dev-setup
 	$(BIN)/python samples/build.py

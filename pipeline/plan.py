@@ -192,7 +192,8 @@ Comparator = Literal[">=", ">", "<=", "<", "~", "="]
 
 
 class Target(Model):
-    """A number the plan sets as something to reach. `text` is the sentence it stands in."""
+    """A number the plan sets as something to reach. `text` is the sentence it stands in (over 400 characters: the
+    clause around the number)."""
 
     value: Number = Field(
         description="The number, Vietnamese notation read (`6.000` = 6000, `97,5` = 97.5, `02` = 2, `hai` = 2)."

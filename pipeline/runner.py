@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
+from pipeline.deadline import until
 from pipeline.errors import InternalError, Timeout, VnplanError
 from pipeline.options import NormalizeOptions, Options
 from pipeline.plan import Plan
@@ -39,22 +40,33 @@ Timings = dict[str, float]
 """Seconds spent in each stage, filled in by `run` when given one."""
 
 
-def run(path: str | Path, options: Options | None = None, timings: Timings | None = None) -> Plan:
+Clock = Callable[[], float]
+"""What `timings` are read from: time.perf_counter (wall seconds, the default) or time.process_time (CPU seconds)."""
+
+
+def run(
+    path: str | Path, options: Options | None = None, timings: Timings | None = None, clock: Clock = time.perf_counter
+) -> Plan:
     """Read one document and return its validated plan. Raises a VnplanError naming its stage."""
     options = options or Options()
-    with deadline(options) as limited:
-        raw = _stage("ingest", timings, limited, ingest, path, limited.ingest)
-        return _rest(raw, limited, timings, str(path))
+    with deadline(options) as limited, until(limited.ingest.deadline):
+        raw = _stage("ingest", (timings, clock), limited, ingest, path, limited.ingest)
+        return _rest(raw, limited, (timings, clock), str(path))
 
 
-def run_raw(raw: RawDocument, options: Options | None = None, timings: Timings | None = None) -> Plan:
+def run_raw(
+    raw: RawDocument, options: Options | None = None, timings: Timings | None = None, clock: Clock = time.perf_counter
+) -> Plan:
     """The stages after ingest, for a document already read (`ingest_bytes`)."""
     options = options or Options()
-    with deadline(options) as limited:
-        return _rest(raw, limited, timings, raw.path)
+    with deadline(options) as limited, until(limited.ingest.deadline):
+        return _rest(raw, limited, (timings, clock), raw.path)
 
 
-def _rest(raw: RawDocument, options: Options, timings: Timings | None, name: str) -> Plan:
+Timer = tuple["Timings | None", Clock]
+
+
+def _rest(raw: RawDocument, options: Options, timings: Timer, name: str) -> Plan:
     doc = _stage("normalize", timings, options, _normalize, raw, options.normalize)
     lay = _stage("structure", timings, options, layout, doc)
     plan = _stage("extract", timings, options, extract, doc, lay, __version__)
@@ -72,10 +84,11 @@ _OUTPUT: dict[Stage, type] = {
 }  # fmt: skip
 
 
-def _stage(name: Stage, timings: Timings | None, options: Options, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+def _stage(name: Stage, timer: Timer, options: Options, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
     """Run one stage: past the deadline it does not start; its errors leave tagged with its name; what it returns
     is checked against what the next stage expects."""
-    started = time.perf_counter()
+    timings, clock = timer
+    started = clock()
     try:
         if options.ingest.deadline is not None and time.monotonic() > options.ingest.deadline:
             raise Timeout(f"took longer than --timeout {options.timeout:g} s")
@@ -92,7 +105,7 @@ def _stage(name: Stage, timings: Timings | None, options: Options, fn: Callable[
     if not isinstance(out, _OUTPUT[name]):
         raise InternalError(f"stage {name} returned {type(out).__name__}, not {_OUTPUT[name].__name__}", stage=name)
     if timings is not None:
-        timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+        timings[name] = timings.get(name, 0.0) + clock() - started
     return out
 
 

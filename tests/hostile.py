@@ -4,8 +4,9 @@
 the cases: path under `in/` -> the error code expected, or None for a file that must convert (with the warnings
 expected). The other builders make what is hostile around the inputs: batch manifests of every bad shape
 (`BAD_MANIFESTS`), links planted in an output folder (`plant_links`), a JSON nested 200,000 deep (`DEEP_JSON`), a
-billion-laughs profile (`LAUGHS`), spreadsheet formulas in a result's cells (`plant_formulas`) and PostgreSQL URLs
-that carry a password (`SECRET_URLS`).
+billion-laughs profile (`LAUGHS`), spreadsheet formulas in a result's cells (`plant_formulas`), PostgreSQL URLs
+that carry a password (`SECRET_URLS`) and texts of any size in the shapes that once made a stage quadratic
+(`LONG_SHAPES`).
 """
 
 from __future__ import annotations
@@ -307,3 +308,32 @@ SECRET_URLS = [
     f"postgresql://u@127.0.0.1:9/x?sslmode=disable&sslpassword={SECRET}",
 ]
 """PostgreSQL URLs that carry a password: it must never be printed."""
+
+
+LONG_HEAD = "UBND TỈNH NGHỆ AN\nSố: 45/KH-UBND\nNghệ An, ngày 10 tháng 01 năm 2024\nKẾ HOẠCH\nTriển khai năm 2024\n\n"
+
+
+def word_run(n: int) -> str:
+    """A run of n word characters: an e-mail pattern free to start anywhere scanned it once per letter."""
+    return LONG_HEAD + "I. LIÊN HỆ\nĐịa chỉ thư: " + "a" * n + " @ xem tại trang " + "b" * (n // 10) + "\n"
+
+
+def many_numbers(n: int) -> str:
+    """One sentence of n characters full of targets: each target kept the sentence and re-read the text before it."""
+    parts, size, i = [], 0, 0
+    while size < n:
+        i += 1
+        part = f"đạt {i % 97 + 1}% số xã loại {i}"
+        parts.append(part)
+        size += len(part) + 2
+    return LONG_HEAD + "I. MỤC TIÊU\nPhấn đấu " + ", ".join(parts) + ".\n"
+
+
+def prose(n: int) -> str:
+    """n characters of ordinary plan prose in one paragraph."""
+    sentence = "Các sở, ban, ngành tổ chức tuyên truyền sâu rộng đến cán bộ, công chức và nhân dân trên địa bàn tỉnh. "
+    body = (sentence * (n // len(sentence) + 1))[:n]
+    return LONG_HEAD + "I. NHIỆM VỤ\n1. Sở Tư pháp chủ trì: " + body + "\n"
+
+
+LONG_SHAPES = {"word_run": word_run, "numbers": many_numbers, "prose": prose}

@@ -254,3 +254,26 @@ def test_names_with_control_characters_are_printed_escaped(tmp_path: Path) -> No
     res = runner.invoke(app, ["extract", str(evil), "-o", str(tmp_path / "out")])
     assert "\x1b" not in res.stderr and "\r" not in res.stderr
     assert "plan\\x1b[2J\\rok.pdf: is named .pdf but is not a PDF" in res.stderr
+
+
+HEAVY = ("numpy", "pymupdf", "fitz", "PIL", "jsonschema", "pandas", "pdfplumber")
+
+
+def _imported(args: list[str]) -> set[str]:
+    """Top-level modules a vnplan command imports, from `python -X importtime` (which lists every import)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = (line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:"))
+    return {name.split(".")[0] for name in names}
+
+
+def test_help_and_a_resume_import_no_heavy_library(tmp_path: Path) -> None:
+    """Start-up (issue 13): `--help` and a batch with nothing to redo load neither the stages' libraries nor the
+    validator; a slip (a constant imported from a module that imports numpy) once cost 0.3 s per call."""
+    assert not _imported(["--help"]) & set(HEAVY)
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SAMPLES / "000_475196faf128e58a.txt", src / "plan.txt")
+    first = subprocess.run([sys.executable, "-m", "pipeline", "batch", str(src), "-o", str(tmp_path / "out"), "-q"])
+    assert first.returncode == 0
+    assert not _imported(["batch", str(src), "-o", str(tmp_path / "out"), "-q"]) & set(HEAVY)

@@ -70,6 +70,14 @@ def test_english_and_numbers_untouched() -> None:
     assert normalize_text(text).text == text
 
 
+def test_a_correction_gives_its_neighbour_context_in_the_same_run() -> None:
+    """Found by the property below: `chỉ dAO` reads as `chỉ đạo` only once `cHI` is `chỉ`; a second run must not
+    change anything more."""
+    once = normalize_text("BAN cHI dAO").text
+    assert once == "BAN chỉ đạo"
+    assert normalize_text(once).text == once
+
+
 @settings(max_examples=300)
 @given(st.text())
 def test_normalize_properties(raw: str) -> None:

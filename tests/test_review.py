@@ -202,6 +202,15 @@ def test_review_refuses_a_changed_source(tmp_path: Path) -> None:
     assert other.exit_code == 2 and "is not a vnplan result" in other.output
 
 
+def test_review_takes_the_pixel_budget_of_extract(tmp_path: Path) -> None:
+    result = extracted(SCAN)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(result, ensure_ascii=False), "utf-8")
+    done = runner.invoke(app, ["review", str(path), "--source", str(SCAN), "--max-pixels", "10000"])
+    assert done.exit_code == 2 and "error [too_large]" in done.output, done.output
+    assert not (tmp_path / "plan.html").exists()
+
+
 def test_batch_review_writes_a_page_per_document(tmp_path: Path) -> None:
     src = tmp_path / "in"
     src.mkdir()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ from pipeline.errors import InternalError, NotPdf, Timeout
 from pipeline.options import Options
 from pipeline.plan import Plan
 from pipeline.runner import STAGES, run
+from pipeline.stages.ingest import ingest
+from pipeline.stages.normalize import normalize as real_normalize
 
 from .conftest import SAMPLES
 
@@ -68,27 +72,39 @@ def test_a_timeout_after_ingest_names_the_stage_it_stopped(monkeypatch: pytest.M
     assert time.monotonic() - started < 1.4
 
 
-def test_a_stage_does_not_start_past_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Off the main thread no alarm can fire: the deadline checked between stages stops the document."""
-    import threading
-
-    real = runner.normalize
-
-    def slow(*args: Any) -> Any:
-        time.sleep(0.6)
-        return real(*args)
-
-    monkeypatch.setattr(runner, "normalize", slow)
+def _in_a_thread(work: Callable[[], object]) -> BaseException:
+    """Run `work` on another thread, where no alarm can fire; return what it raised."""
     caught: list[BaseException] = []
 
-    def work() -> None:
+    def target() -> None:
         try:
-            run(TEXT, Options(timeout=0.3))
+            work()
         except BaseException as e:
             caught.append(e)
 
-    thread = threading.Thread(target=work)
+    thread = threading.Thread(target=target)
     thread.start()
-    thread.join(30)
+    thread.join(120)
+    assert not thread.is_alive()
     (error,) = caught
+    return error
+
+
+def test_a_stage_does_not_start_past_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Off the main thread no alarm can fire: the deadline checked between stages stops the document."""
+    done = real_normalize(ingest(TEXT))  # a stage that does not look at the deadline itself: it only sleeps
+    monkeypatch.setattr(runner, "normalize", lambda raw, options: time.sleep(0.6) or done)
+    error = _in_a_thread(lambda: run(TEXT, Options(timeout=0.3)))
     assert isinstance(error, Timeout) and error.stage == "structure"
+
+
+def test_pure_python_work_on_a_thread_stops_soon_after_the_deadline(tmp_path: Path) -> None:
+    """A long text whose extraction takes many seconds, on a thread (as on a dask worker): the stages' loops check
+    the deadline, so the document stops within a couple of seconds of it, not when the stage ends."""
+    numbers = ", ".join(f"đạt {i % 97 + 1}% số xã loại {i}" for i in range(20_000))
+    path = tmp_path / "long.txt"
+    path.write_text(f"KẾ HOẠCH\nTriển khai năm 2024\n\nI. MỤC TIÊU\nPhấn đấu {numbers}.\n", "utf-8")
+    started = time.monotonic()
+    error = _in_a_thread(lambda: run(path, Options(timeout=2.0)))
+    assert isinstance(error, Timeout) and error.stage in ("normalize", "structure", "extract")
+    assert time.monotonic() - started < 2.0 + 2.0

@@ -474,6 +474,7 @@ def review_cmd(
     audit_file: Annotated[
         Path | None, typer.Option("--audit", help="Findings from `vnplan audit -f json`, shown beside the facts.")
     ] = None,
+    max_pixels: MaxPixels = 40_000_000,
 ) -> None:
     """A self-contained HTML page showing every fact on the page it came from (no server, no network)."""
     from pipeline.tools.results import load_plan
@@ -481,7 +482,7 @@ def review_cmd(
 
     plan = load_plan(result_path)
     audit = read_audit(audit_file) if audit_file else None
-    out = write_review(plan, result_path, output or result_path.with_suffix(".html"), source, audit)
+    out = write_review(plan, result_path, output or result_path.with_suffix(".html"), source, audit, max_pixels)
     err(f"ok {result_path} -> {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -31,6 +31,10 @@ _UNIT_WORDS = (
     "giờ", "ngày", "ngày làm việc",
 )  # fmt: skip
 UNITS = sorted(_UNIT_WORDS, key=len, reverse=True)
+_LONGEST_UNIT = len(UNITS[0])
+# How far around a number its comparator and rate are looked for: every look is bounded, so a sentence of a
+# thousand numbers costs a thousand small looks, not a thousand scans of the sentence.
+_BEFORE, _AFTER = 40, 60
 # Time words after a number make it a duration or a date, not a quantity to reach (a time limit is read by targets).
 TIME_WORDS = ("tháng", "năm", "ngày", "giờ", "quý", "tuần", "phút", "giây")
 _TIME_UNITS = ("giờ", "ngày", "ngày làm việc")
@@ -45,6 +49,7 @@ _RANGE = re.compile(rf"(?<![\w/.,:-])(?P<a>{NUMBER})\s*%?\s*[-–]\s*(?P<b>{NUMB
 _SHARE = re.compile(r"(?<![\w/.,:-])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\w/.,]\d|/)\s+(?=[^\W\d])")
 _OCR_ONE = re.compile(r"(?:(?<=ít nhất )|(?<=tối thiểu ))[Il](?=\s)")
 _SIGN = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
+_SPACES = re.compile(r"\s*")
 _WORD_QTY = re.compile(r"(?<!\w)(?P<word>" + "|".join(NUMBER_WORDS) + r")\s+(?=\w)", re.IGNORECASE)
 
 _GE_BEFORE = ("ít nhất", "tối thiểu", "không dưới", "không ít hơn", "từ", "đạt và vượt", "vượt")
@@ -70,7 +75,7 @@ class Quantity:
 
 def _unit_after(text: str, at: int) -> tuple[str | None, int]:
     """The count noun a number is followed by, in the list's spelling (`triệu USD`), and where it ends."""
-    low = text[at:].lower()
+    low = text[at : at + _LONGEST_UNIT + 1].lower()
     for unit in UNITS:
         u = unit.lower()
         if low.startswith(u) and (len(low) == len(u) or not low[len(u)].isalnum()):
@@ -124,7 +129,7 @@ def _ranges(text: str) -> list[Quantity]:
         if a is None or b is None or a >= b:
             continue
         end = m.end() + 1
-        per = re.match(r"\s*/\s*(năm|tháng|quý)\b", text[end:])
+        per = re.match(r"\s*/\s*(năm|tháng|quý)\b", text[end : end + _AFTER])
         unit = f"%/{per.group(1)}" if per else "%"
         end += per.end() if per else 0
         start = m.start("a")
@@ -158,16 +163,14 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("pct"):
             unit: str | None = "%"
         else:
-            unit, end = _unit_after(
-                text, m.end("num") + (len(text[m.end("num") :]) - len(text[m.end("num") :].lstrip()))
-            )
+            unit, end = _unit_after(text, _SPACES.match(text, m.end("num")).end())  # type: ignore[union-attr]
             if unit is None:
                 end = m.end("num")
         if _excluded(text, m.start("num"), m.end("num"), unit):
             continue
         out.append(_build(text, value, unit, m.start("num"), m.end("num"), end))
     for m in _OCR_ONE.finditer(text):  # OCR reads `01` as `I` after `ít nhất`: `ít nhất I buổi`
-        unit, end = _unit_after(text, m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip()))
+        unit, end = _unit_after(text, _SPACES.match(text, m.end()).end())  # type: ignore[union-attr]
         if unit is not None and unit not in _TIME_UNITS:
             out.append(_build(text, 1.0, unit, m.start(), m.end(), end))
     for m in _WORD_QTY.finditer(text):
@@ -180,20 +183,23 @@ def find_quantities(text: str) -> list[Quantity]:
 
 
 def _build(text: str, value: float, unit: str | None, n_start: int, n_end: int, end: int) -> Quantity:
-    comparator = _comparator(text[:n_start], text[end:])
+    before, after = text[max(0, n_start - _BEFORE) : n_start], text[end : end + _AFTER]
+    comparator = _comparator(before, after)
     per = None
-    slash = re.match(r"\s*/\s*([^\s,.;:()]+(?:\s+hội)?)", text[end:])
-    each = re.match(r"\s*(?:mỗi|một|trên mỗi|cho mỗi)\s+([^\s,.;:()]+(?:\s+[A-ZĐÂ-Ỹ][^\s,.;:()]*)?)", text[end:])
+    slash = re.match(r"\s*/\s*([^\s,.;:()]+(?:\s+hội)?)", after)
+    each = re.match(r"\s*(?:mỗi|một|trên mỗi|cho mỗi)\s+([^\s,.;:()]+(?:\s+[A-ZĐÂ-Ỹ][^\s,.;:()]*)?)", after)
     if slash:
         per = slash.group(1)
         if unit == "%" and per in ("năm", "tháng", "quý"):
             unit, per = f"%/{per}", None  # a rate per year is its own unit
     elif each and unit not in (None, "%"):
         per = each.group(1)
-    tail = re.match(r"\s*trở\s+(lên|xuống)", text[end:])
+    tail = re.match(r"\s*trở\s+(lên|xuống)", after)
     start = n_start
+    before_key = key(before).rstrip()
+    stripped = n_start - (len(before) - len(before.rstrip()))  # where the words before the number end
     for words in (_APPROX_BEFORE, _GE_BEFORE, _LE_BEFORE, _GT_BEFORE, _LT_BEFORE):
         for w in words:
-            if key(text[:n_start]).rstrip().endswith(key(w)):
-                start = min(start, len(text[:n_start].rstrip()) - len(w))
+            if before_key.endswith(key(w)):
+                start = min(start, stripped - len(w))
     return Quantity(value, unit, comparator, max(start, 0), end + (tail.end() if tail else 0), n_start, n_end, per)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pipeline import deadline
 from pipeline.records import Document, Paragraph
 from pipeline.stages.structure import AUTHORITY, DOC_TYPES, Layout, Section, keys, section_tree
 from pipeline.vi.text import DOC_NUMBER_RE
@@ -30,17 +31,43 @@ class Sentence:
         return self.section.topic if self.section else "other"
 
 
+# The longest stretch read as one sentence. Plans' sentences run to a few hundred characters; a longer run (a
+# list with no full stop, or a crafted input) is cut at clause boundaries, so that the work and the evidence of
+# each fact stay bounded and a document costs time in proportion to its length.
+MAX_SENTENCE = 1500
+
+
 def sentences_of(p: Paragraph, index: int, section: Section | None, headings: tuple[str, ...]) -> Iterator[Sentence]:
     text = p.text
     start = 0
     marker = _MARKER.match(text)
     if marker:
         start = marker.end()
-    for part in _SENTENCE_END.split(text[start:]) if text[start:] else []:
-        at = text.find(part, start)
-        if part.strip():
-            yield Sentence(index, at, at + len(part), part, section, headings)
-        start = at + len(part)
+    for m in _SENTENCE_END.finditer(text, start):
+        yield from _pieces(text, start, m.start(), index, section, headings)
+        start = m.end()
+    yield from _pieces(text, start, len(text), index, section, headings)
+
+
+def _pieces(
+    text: str, start: int, end: int, index: int, section: Section | None, headings: tuple[str, ...]
+) -> Iterator[Sentence]:
+    """text[start:end] as one sentence, or as pieces of at most MAX_SENTENCE cut where a clause ends."""
+    while start < end:
+        deadline.check()  # every stage that reads sentences passes here
+        stop = end if end - start <= MAX_SENTENCE else _cut(text, start, start + MAX_SENTENCE)
+        if text[start:stop].strip():
+            yield Sentence(index, start, stop, text[start:stop], section, headings)
+        start = stop
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where a run too long for one sentence is cut: after its last `;`, else `,`, else space in its second half."""
+    for sep in ("; ", ", ", " "):
+        at = text.rfind(sep, start + MAX_SENTENCE // 2, limit)
+        if at >= 0:
+            return at + len(sep)
+    return limit
 
 
 # Where one document of a bundle ends and the next begins: its closing remarks, `Nơi nhận`, its signing authority,

@@ -1,9 +1,9 @@
 """Targets: every number a plan sets as something to reach, with its unit, comparator, subject, metric and period.
 
-A sentence with several targets gives several items; each keeps the whole sentence as its `text`, so the subject
-named at its start (`Công an tỉnh, … tổ chức …; vận động tiếp nhận tối thiểu 300 đơn vị máu`) stays with every
-target in it. Shares of the yearly plan set for a campaign (`Mục tiêu: Đạt 20% kế hoạch năm`) take the campaign's
-heading as their subject.
+A sentence with several targets gives several items; each keeps the whole sentence as its `text` (a sentence over
+EVIDENCE_MAX characters: the clause around its number), so the subject named at its start (`Công an tỉnh, … tổ
+chức …; vận động tiếp nhận tối thiểu 300 đơn vị máu`) stays with every target in it. Shares of the yearly plan set
+for a campaign (`Mục tiêu: Đạt 20% kế hoạch năm`) take the campaign's heading as their subject.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def metric_of(text: str, q: Quantity) -> str | None:
     if q.unit == "%":
         m = re.match(r"\s*([^;,.()]{3,80})", after)
         return m.group(1).strip() if m else None
-    clause = re.split(r"[,;:()]|\svà\s", before)[-1].split()
+    clause = re.split(r"[,;:()]|\svà\s|\bphấn đấu\s", before, flags=re.IGNORECASE)[-1].split()
     counted = re.match(r"\s*([^;,.()]{0,60})", after)  # `Xây dựng mới 35 địa bàn | cấp xã không ma túy`
     tail = " ".join(counted.group(1).split()[:8]) if counted else ""
     phrase = " ".join([*clause[-5:], q.unit or "", tail])
@@ -108,10 +108,29 @@ def _clause(text: str, at: int) -> tuple[int, int]:
     return start, len(text) if end < 0 else end
 
 
+EVIDENCE_MAX = 400  # characters of a long sentence kept as a target's text: its clause, around the number
+
+
+def evidence_span(text: str, q: Quantity) -> tuple[int, int]:
+    """The part of a sentence that is a target's evidence: the whole sentence when it is short; else the `;`-clause
+    the number stands in, cut to EVIDENCE_MAX characters around it (so that a sentence of a thousand numbers does not
+    write itself out a thousand times)."""
+    if len(text) <= EVIDENCE_MAX:
+        return 0, len(text)
+    start, end = _clause(text, q.number_start)
+    if end - start > EVIDENCE_MAX:
+        start = max(start, min(q.start - EVIDENCE_MAX // 2, end - EVIDENCE_MAX))
+        end = min(end, start + EVIDENCE_MAX)
+        start = text.find(" ", start) + 1 if start > 0 and text[start - 1] != " " else start  # whole words
+        end = text.rfind(" ", start, end) if end < len(text) and text[end] != " " else end
+    return start, max(end, q.end)
+
+
 def _target(
     doc: Document, s: Sentence, q: Quantity, certainty: float, plan_year: int | None, kind: TargetKind | None
 ) -> Target:
     heading = s.headings[-1] if s.headings else None
+    a, b = evidence_span(s.text, q)
     subject = heading if kind == "share_of_plan" else clause_subject(s.text, q)
     p = doc.paragraphs[s.paragraph]
     value = q.value
@@ -128,10 +147,10 @@ def _target(
         period=period_of(s.text, plan_year, None),
         per=q.per,
         kind=kind or kind_of(s.text, q, subject),
-        text=s.text,
+        text=s.text[a:b].strip(),
         section=" > ".join(h for h in s.headings if h),
-        source=source(p, s.start, s.end),
-        confidence=round(certainty * evidence_confidence(p, s.start, s.end), 3),
+        source=source(p, s.start + a, s.start + b),
+        confidence=round(certainty * evidence_confidence(p, s.start + a, s.start + b), 3),
     )
 
 

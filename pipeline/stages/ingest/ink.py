@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-COLOUR_MODES = ("grey", "red", "max")
-
 
 def grey_pgm(rgb: np.ndarray, mode: str) -> bytes:
     """An RGB image (height, width, 3) as a binary PGM, grey by `mode`: `grey` (luminance), `red` (the red

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.errors import Timeout
-from pipeline.stages.ingest.ink import COLOUR_MODES
+
+COLOUR_MODES = ("grey", "red", "max")
+"""How a colour page turns grey for OCR (ink.py): luminance, the red channel (drops red seals), the brightest one."""
 
 OcrMode = Literal["auto", "always", "never"]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline import deadline
 from pipeline.options import NormalizeOptions
 from pipeline.records import Document, Line, Paragraph, RawDocument, Table
-from pipeline.stages.normalize.edits import TrackedText
+from pipeline.stages.normalize.edits import Edit, TrackedText
 from pipeline.stages.normalize.legacy import document_encoding, legacy_edits
 from pipeline.stages.normalize.ocr_fix import DocCounts, correct, document_pairs, glued_edits
 from pipeline.stages.normalize.paragraphs import group_lines, join_points, line_join_edits
@@ -45,8 +46,32 @@ def _repair(
         tracked.apply(tone_placement(tracked.text))
         if read or decoded:
             tracked.apply(glued_edits(tracked.text))
-            tracked.apply(correct(tracked.text, pairs))
+            _correct_until_settled(tracked, pairs)
     return tracked
+
+
+MAX_PASSES = 3
+
+
+def _correct_until_settled(tracked: TrackedText, pairs: DocCounts) -> None:
+    """Correct, then look again beside what changed: a syllable corrected gives its neighbour the context it lacked
+    (`cHI dAO` → `chỉ dAO` → `chỉ đạo`), and the repair must give the same text when run on its own output."""
+    near: list[tuple[int, int]] | None = None
+    for _ in range(MAX_PASSES):
+        edits = [e for e in correct(tracked.text, pairs, near) if tracked.text[e.start : e.end] != e.replacement]
+        if not edits:
+            return
+        tracked.apply(edits)
+        near = _new_spans(edits)
+
+
+def _new_spans(edits: list[Edit]) -> list[tuple[int, int]]:
+    """Where the edits' replacements stand in the text they made."""
+    spans, shift = [], 0
+    for e in sorted(edits, key=lambda e: e.start):
+        spans.append((e.start + shift, e.start + shift + len(e.replacement)))
+        shift += len(e.replacement) - (e.end - e.start)
+    return spans
 
 
 def typed_input(raw: RawDocument) -> bool:
@@ -75,6 +100,7 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     encoding = document_encoding(texts + cells)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
+        deadline.check()
         tracked = _repair(text, options, pairs, join_points(group), encoding, was_read(raw, group))
         paragraphs.append(
             Paragraph(lines=group, raw=text, text=tracked.text, fixes=tracked.fixes, offsets=tracked.offsets)

@@ -29,6 +29,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline import deadline
+from pipeline.deadline import CHECK_EVERY
 from pipeline.stages.normalize.edits import Edit
 from pipeline.vi.lexicon import SYLLABLE as _SYLLABLE
 from pipeline.vi.lexicon import Lexicon, lexicon
@@ -232,12 +234,24 @@ def _both_sides(
     return register or repeated or (len(sides) == 2 and all(sides))
 
 
-def correct(text: str, doc: DocCounts) -> list[Edit]:
-    """Edits that fix wrongly-marked syllables of one paragraph, given the document's counts."""
+def _beside(toks: list[Token], spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens next to (not inside) the spans."""
+    inside = {i for i, t in enumerate(toks) for start, end in spans if t.start < end and start < t.end}
+    return {j for i in inside for j in (i - 1, i + 1) if 0 <= j < len(toks)} - inside
+
+
+def correct(text: str, doc: DocCounts, near: list[tuple[int, int]] | None = None) -> list[Edit]:
+    """Edits that fix wrongly-marked syllables of one paragraph, given the document's counts; with `near` (spans
+    of the text just corrected), only the syllables beside those spans, whose context has changed."""
     lex = lexicon()
     toks = tokens(text)
     edits: list[Edit] = []
+    chosen = None if near is None else _beside(toks, near)
     for i, tok in enumerate(toks):
+        if i % CHECK_EVERY == 0:
+            deadline.check()  # one paragraph may be a megabyte long
+        if chosen is not None and i not in chosen:
+            continue
         if tok.text in lex.expansions or (tok.text.isupper() and len(tok.text) > 1 and toneless(tok.text) == tok.text):
             continue  # abbreviations and unmarked capitals (acronyms) are not syllables to re-mark
         original = tok.lower

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline import deadline
+from pipeline.deadline import CHECK_EVERY
 from pipeline.stages.normalize.edits import Edit
 
 RULES = "unicode.v1"
@@ -61,7 +63,9 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def tone_placement(text: str) -> list[Edit]:
     """Move the tone of open `oa`/`oe`/`uy` syllables onto the first vowel; fix `qúy`-style marks."""
     edits: list[Edit] = []
-    for m in _WORD.finditer(text):
+    for i, m in enumerate(_WORD.finditer(text)):
+        if i % CHECK_EVERY == 0:
+            deadline.check()  # one paragraph may be a megabyte long
         word = m.group()
         fixed = place_tone(word)
         if fixed != word:
