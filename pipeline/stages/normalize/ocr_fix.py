@@ -236,7 +236,13 @@ def _both_sides(
 
 def _beside(toks: list[Token], spans: list[tuple[int, int]]) -> set[int]:
     """Indices of the tokens next to (not inside) the spans."""
-    inside = {i for i, t in enumerate(toks) for start, end in spans if t.start < end and start < t.end}
+    inside: set[int] = set()
+    ordered, k = sorted(spans), 0
+    for i, t in enumerate(toks):  # one sweep: tokens and spans both in text order
+        while k < len(ordered) and ordered[k][1] <= t.start:
+            k += 1
+        if k < len(ordered) and ordered[k][0] < t.end:
+            inside.add(i)
     return {j for i in inside for j in (i - 1, i + 1) if 0 <= j < len(toks)} - inside
 
 
