@@ -297,7 +297,8 @@ def ocr_scanned_page(
     table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = [d for d in drafts if not _under_any(d, overlays)]
-    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout))
+    signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
+    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout), signed)
     drafts = reread_signature(drafts, rest, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     merged = merge_stamps(drafts, overlays)
     leftover = [d.line for d in overlays if any(m is d for m in merged)]
