@@ -10,7 +10,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-liberation2 antiword
 # and Chromium for the review page's browser test.
 TEST_APT_PACKAGES := postgresql chromium
 
-.PHONY: setup dev-setup system-deps test-deps run test lint samples bench bench-startup bench-normalize bench-linear clean
+.PHONY: setup dev-setup system-deps test-deps run test lint samples bench bench-real bench-startup bench-normalize bench-linear clean
 
 # `setup` installs what running vnplan needs; `dev-setup` adds the extras and tools the tests and lint need.
 setup: system-deps $(VENV)/.installed
@@ -59,6 +59,9 @@ lint: dev-setup
 
 bench: dev-setup
 	$(BIN)/python benchmarks/bench.py
+
+bench-real: dev-setup
+	$(BIN)/python benchmarks/bench.py --real
 
 bench-startup: setup
 	$(BIN)/python benchmarks/startup.py

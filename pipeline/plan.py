@@ -61,6 +61,29 @@ class FieldEvidence(Evidence):
     confidence: Confidence
 
 
+OcrReason = Literal["no_text_layer", "overlay_only", "text_layer_unusable", "ocr_always"]
+
+
+class OcrPage(Model):
+    """A page read by OCR, and why."""
+
+    page: Page
+    reason: OcrReason = Field(
+        description="no_text_layer (the page has no text), overlay_only (its only text is a box drawn over the scan, "
+        "such as an e-signature), text_layer_unusable (its text layer is not its text: mangled letters, fonts without "
+        "a Unicode map, glyphs drawn as outlines), or ocr_always (`--ocr always`)."
+    )
+
+
+class Overlay(Model):
+    """Text drawn over a scanned page that is not the document's (an e-signature box `Ký bởi: … Thời gian ký: …`, a
+    `SAO Y` copy line, the Official Gazette's stamp): metadata of the copy, never read as its header."""
+
+    page: Page
+    bbox: BBox | None
+    text: str
+
+
 class Source(Model):
     """The input file."""
 
@@ -68,6 +91,10 @@ class Source(Model):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the input's bytes.")
     pages: int = Field(ge=1, description="Page count (1 for text input).")
     ocr_pages: list[Page] = Field(description="Pages read by OCR.")
+    ocr_reasons: list[OcrPage] = Field(default_factory=list, description="Why each page of `ocr_pages` was OCR'd.")
+    overlays: list[Overlay] = Field(
+        default_factory=list, description="Text drawn over the scanned pages, kept apart from the document's text."
+    )
     input_kind: Literal["pdf", "text", "docx", "doc"] = Field(
         description="pdf, text (.txt/.md), docx (Word 2007 and later) or doc (older Word, read through antiword)."
     )

@@ -79,6 +79,7 @@ class WarningRecord:
 
     code: str
     message: str
+    page: int | None = None  # the page it concerns, when it concerns one
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def test_validate_names_failing_paths(tmp_path: Path) -> None:
     assert res.exit_code == 4
     assert f"valid {good}" in res.stdout
     assert "[$.document.date]" in res.stderr
-    assert "[$.source] 'sha256' is a required property" in res.stderr
+    assert '[$.source] "sha256" is a required property' in res.stderr
 
 
 def test_help_explains_every_option() -> None:

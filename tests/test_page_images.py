@@ -106,6 +106,12 @@ def test_inline_image_dictionaries_are_read_as_a_pdf_lexer_reads_them() -> None:
     ]  # fmt: skip
 
 
+def test_bi_begins_an_inline_image_only_after_white_space_or_a_closing_delimiter() -> None:
+    content = b"xBI /W 9 /H 9 ID x EI\n(a)BI /W 4 /H 6 ID x EI\n]BI /W 2 /H 3 ID x EI\0BI /W 5 /H 1 ID x EI"
+    assert list(inline_image_sizes([content])) == [(4, 6), (2, 3), (5, 1)]
+    assert list(inline_image_sizes([b"BI /W 7 /H 7 ID x EI"])) == [(7, 7)]  # at the very start of the stream
+
+
 def test_a_content_stream_is_scanned_a_piece_at_a_time(tmp_path: Path) -> None:
     """A content stream can be a bomb too: 400 MB of drawing from 400 kB of Flate, then an inline image."""
     z = zlib.compressobj(9)

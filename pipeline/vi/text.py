@@ -37,6 +37,8 @@ _TONELESS = _ToneTable()
 
 def toneless(text: str) -> str:
     """Strip every diacritic, one character for one (so offsets in the result are offsets in `text`)."""
+    if text.isascii():
+        return text
     return text.translate(_TONELESS)  # one pass in C: toneless() is on every hot path
 
 

@@ -17,9 +17,15 @@ def input_source(raw: RawDocument) -> plan.Source:
         sha256=raw.sha256,
         pages=raw.pages,
         ocr_pages=list(raw.ocr_pages),
+        ocr_reasons=[plan.OcrPage(page=page, reason=reason) for page, reason in raw.ocr_reasons],
+        overlays=[plan.Overlay(page=o.page, bbox=_box(o.bbox), text=o.text) for o in raw.overlays],
         input_kind=raw.input_kind,
         page_sizes=[list(s) for s in raw.page_sizes],
     )
+
+
+def _box(bbox: tuple[float, float, float, float] | None) -> list[float] | None:
+    return [round(v, 1) for v in bbox] if bbox else None
 
 
 def section_model(doc: Document, s: Section) -> plan.Section:
@@ -89,4 +95,4 @@ def corrections(doc: Document) -> list[plan.Correction]:
 
 
 def ingest_warnings(raw: RawDocument) -> list[plan.PlanWarning]:
-    return [plan.PlanWarning(code=w.code, message=w.message) for w in raw.warnings]
+    return [plan.PlanWarning(code=w.code, message=w.message, page=w.page) for w in raw.warnings]

@@ -18,6 +18,7 @@ from pipeline.records import Document
 from pipeline.stages.extract.evidence import source, union_box
 from pipeline.stages.header import Header, HLine, type_from_symbol
 from pipeline.stages.header.lines import TYPE_SYMBOLS
+from pipeline.stages.header.mend import Mended, mend_words
 from pipeline.vi.gazetteer import province_names, restore_place_case
 from pipeline.vi.orgs import body_case, issuer_name, split_bodies
 from pipeline.vi.syllable import is_valid_syllable
@@ -36,6 +37,7 @@ class Field:
     value: Any = None
     source: FieldEvidence | None = None
     warning: tuple[str, str] | None = None
+    page: int | None = None  # the page the warning concerns, when the field has no evidence there
 
 
 def span_source(doc: Document, lines: list[HLine], confidence: float) -> FieldEvidence:
@@ -219,12 +221,15 @@ def _place_words() -> frozenset[str]:
     return frozenset(words | {w.upper() for w in words})
 
 
-_DEBRIS = re.compile(r"(?<!\S)[`´^~ˆ¨¬|_•◦°„‚]+(?!\S)")
+# A "word" of marks no title prints on their own (`‹`, `ˆ`, `°`): a speck of the paper or the seal
+_DEBRIS = re.compile(r"(?<!\S)(?:[`´^~ˆ¨¬|_•◦°„‚]|[^\w\s\-–—.,;:()\"“”'‘’/%&+…])+(?!\S)")
 
 
 def clean_title(text: str) -> str:
-    """A title without OCR specks (a lone backtick) and stops inside it (`Kế. hoạch`)."""
+    """A title without OCR specks (a lone backtick), stops inside it (`Kế. hoạch`) and spaces before a colon or a
+    comma (`Về việc : Giao`, typewriter style)."""
     text = _DEBRIS.sub(" ", text)
+    text = re.sub(r"(?<=\w)\s+(?=[:;,](?:\s|$))", "", text)
     text = re.sub(r"(?<=\w)\.(?= [a-zà-ỹđ])", "", text)
     return " ".join(text.split()).strip(" *_")
 
@@ -256,7 +261,11 @@ def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     lines = h.title or h.summary
     if not lines:
         return Field(warning=("no_title", "the document's title was not found"))
-    text = clean_title(" ".join(hl.text.strip() for hl in lines))
+    mended = mended_title(doc, lines)
+    text = clean_title(" ".join(mended.words))
+    if mended.doubts:
+        doubt = ", ".join(repr(w) for w in mended.doubts)
+        return Field(warning=("title_unreadable", f"the title's {doubt} is printed otherwise elsewhere: {text!r}"))
     if lines is h.summary:
         text = re.sub(r"^\W{0,2}[Vv]\s*/\s*[Vv]\s*[:.]?\s*", "", text)
         if doc_type and key(text).startswith(key(doc_type) + " "):
@@ -266,3 +275,30 @@ def title_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     if _caps(text):
         text = restore_place_case(sentence_case(text))
     return Field(text, span_source(doc, lines, line_confidence(lines)))
+
+
+def mended_title(doc: Document, lines: list[HLine]) -> Mended:
+    """The title's words, those OCR garbled replaced by the document's own repetition of them (header.mend)."""
+    words: list[str] = []
+    confidences: list[float | None] = []
+    for hl in lines:
+        split = hl.text.split()
+        words += split
+        confidences += list(hl.words) if len(hl.words) == len(split) else [hl.confidence] * len(split)
+    return mend_words(words, confidences, _corpus(doc, lines))
+
+
+def _corpus(doc: Document, lines: list[HLine]) -> list[list[str]]:
+    """The document's paragraphs as words, the title's own lines cut out (a place that repeats them is no
+    evidence for them), each cut ending a passage so that no context runs across it."""
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for hl in lines:
+        cuts.setdefault(hl.para, []).append((hl.start, hl.end))
+    out: list[list[str]] = []
+    for i, p in enumerate(doc.paragraphs):
+        at = 0
+        for start, end in sorted(cuts.get(i, [])):
+            out.append(p.text[at:start].split())
+            at = max(at, end)
+        out.append(p.text[at:].split())
+    return [words for words in out if words]

@@ -102,8 +102,20 @@ def read_document(doc: Document, lay: Layout) -> tuple[plan.Document, list[plan.
         sources={name: f.source for name, f in fields.items() if f.source and f.value is not None},
         **contacts(doc),
     )
-    warnings = [plan.PlanWarning(code=f.warning[0], message=f.warning[1]) for f in fields.values() if f.warning]
+    warnings = [
+        plan.PlanWarning(code=f.warning[0], message=f.warning[1], page=f.page or _zone_page(name, head))
+        for name, f in fields.items()
+        if f.warning
+    ]
     return document, warnings + bundle_warnings(lay) + draft_warnings(head)
+
+
+def _zone_page(name: str, head: Header | None) -> int | None:
+    """The page a header field's warning concerns when the field has none of its own: the header's, where it was
+    looked for (none for the signer, looked for at the end; none for text input, which has no pages)."""
+    if name == "signer" or head is None or not head.motto or head.motto[0].bbox is None:
+        return None
+    return head.motto[0].page
 
 
 def province_of(issuer: str | None, parent: str | None, place: str | None, title: str | None) -> str | None:
@@ -186,6 +198,7 @@ def signer_field(doc: Document, lay: Layout, head: Header) -> Field:
     if not evidence:
         return Field(value, warning=("no_signer", "the signature block was not found"))
     field = Field(value, span_source(doc, evidence, line_confidence(evidence)))
+    field.page = evidence[0].page if evidence[0].bbox is not None else None
     if sig.name is None:
         field.warning = ("signer_unreadable", "the signer's name could not be read in the signature block")
     return field

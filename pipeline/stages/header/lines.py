@@ -51,7 +51,8 @@ NUMBER = re.compile(r"^\W{0,3}s[o0]\s*[:;.,]|^\W{0,3}so\s+(?=\S*/)")
 PLACE_DATE = re.compile(r"^\W*[^\W\d]\w*(?: \w+){0,5} ?[,.]\s*ngay.{0,16}?thang.{0,14}?nam\W{0,3}(?:19|20)\d\d")
 VV = re.compile(r"^\W{0,2}v\s*/\s*v\b")
 ESIGN = re.compile(
-    r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|\w@\w+\.|\+0?7\s*:?\s*00|\d\d:\d\d:\d\d|signature|ky so|chung thu|"
+    r"ky boi|nguoi ky|thoi gian ky|co quan\s*:|email|\w@\w+\.|\+0?7\s*:?\s*00|\d\d:\d\d:\d\d|signature|"
+    r"ky so\s*(?:boi|luc|:)|chung thu\s*(?:so)?\s*:|"  # a box's labels, not `chữ ký số` in a sentence or a title
     r"trung tam cong bao|cong bao va|bao va tin hoc|\d{4}-\d\d-\d\dt\d"
 )
 COPY = re.compile(r"^\W*(?:sao y|sao luc|trich sao|ban sao)\b")
@@ -76,6 +77,7 @@ class HLine:
     bold: bool = False
     kind: str = "text"
     words: tuple[float, ...] = ()  # OCR: each whitespace-separated word's confidence, when ingest gives them
+    raw: str = ""  # the source line as read, before normalize's repairs (a whole line of a PDF; else empty)
 
     @property
     def key(self) -> str:
@@ -109,7 +111,8 @@ def doc_lines(doc: Document) -> list[HLine]:
             words: tuple[float, ...] = tuple(getattr(line, "word_confidences", ()) or ())
             if len(words) != len(text.split()):
                 words = ()
-            hl = HLine(i, start, end, text, line.page, line.bbox, line.confidence, line.bold, words=words)
+            raw = line.text if line.bbox is not None else ""
+            hl = HLine(i, start, end, text, line.page, line.bbox, line.confidence, line.bold, words=words, raw=raw)
             out.extend(classify(part) for part in split_columns(hl))
     return out
 
@@ -195,8 +198,8 @@ def split_columns(hl: HLine) -> list[HLine]:
     n = len(left.split())
     words_l, words_r = (hl.words[:n], hl.words[n:]) if hl.words else ((), ())
     return [
-        replace(hl, end=hl.start + len(left.rstrip()), text=left.rstrip(), bbox=box_l, words=words_l),
-        replace(hl, start=hl.start + at, text=right, bbox=box_r, words=words_r),
+        replace(hl, end=hl.start + len(left.rstrip()), text=left.rstrip(), bbox=box_l, words=words_l, raw=""),
+        replace(hl, start=hl.start + at, text=right, bbox=box_r, words=words_r, raw=""),
     ]
 
 

@@ -9,6 +9,7 @@ a post or a name are taken, and a name read by OCR must open with a known family
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.stages.header.lines import HLine
@@ -18,7 +19,9 @@ from pipeline.vi.text import sentence_case
 
 # `TM.`, `KT.`, `TL.`, `TUQ.`, `Q.` (and the older `T/M`, `K/T`) before a post or a body in capitals
 AUTHORITY = re.compile(r"^\W{0,3}(TM|KT|TL|TUQ|T/M|K/T|Q(?=\.))\s*[.:/]?\s*(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠỦỨỪ])")
-_RECIPIENTS = re.compile(r"^\W*\w?\W*noi nhan\b")  # OCR may put a speck before it: `Á Nơi nhận:`
+# OCR may put a speck before it (`Á Nơi nhận:`) or lose its first letter under a fold (`ơi nhận:`, `jơi nhận:`)
+_RECIPIENTS = re.compile(r"^\W*\w?\W*n?oi nhan\b")
+_FILE_COPY = re.compile(r"^\W*luu\s*[:;.]?\s*vt\b")  # `- Lưu: VT, …`: the last line of `Nơi nhận`
 
 
 @dataclass
@@ -43,11 +46,18 @@ def read_signature(lines: list[HLine], page_width: float) -> Signature:
         if sig.name_line is None and _caps(text) and (office_of(text) or body_kind(text)):
             sig.posts.append(hl)
             continue
-        name = person_name(text, strict=hl.confidence is not None)
+        name = _name_of(hl)
         if name and (sig.authority or sig.posts or hl is block[-1] or _below_posts(block, hl)):
             sig.name_line, sig.name = hl, name
             sig.rank = strip_rank(text.strip(" .,;:'`\"|_-—"))[1]
     return sig
+
+
+def _name_of(hl: HLine) -> str | None:
+    """The name a line reads as: its text, or as OCR read it when normalize's repairs took a garbled family name
+    apart (`Hơàăng` -> `Hơ à ăng`), which persons.family_name can still mend as one word."""
+    strict = hl.confidence is not None
+    return person_name(hl.text.strip(), strict=strict) or (person_name(hl.raw, strict=strict) if hl.raw else None)
 
 
 def _below_posts(block: list[HLine], hl: HLine) -> bool:
@@ -57,20 +67,28 @@ def _below_posts(block: list[HLine], hl: HLine) -> bool:
 
 def _block(lines: list[HLine], width: float) -> list[HLine]:
     """The lines of the signature block: beside and under `Nơi nhận` in the right column (PDF), or after the
-    recipients list (text); without `Nơi nhận`, from the last authority line on."""
-    anchor = next((i for i in range(len(lines) - 1, -1, -1) if _RECIPIENTS.match(lines[i].key)), None)
+    recipients list (text); without `Nơi nhận` (OCR lost it), from the last authority line on, or beside the list's
+    last line (`Lưu: VT`)."""
+    anchor = _last(lines, lambda hl: bool(_RECIPIENTS.match(hl.key)))
     if anchor is None:
-        anchor = next((i for i in range(len(lines) - 1, -1, -1) if AUTHORITY.match(lines[i].text.strip())), None)
+        anchor = _last(lines, lambda hl: bool(AUTHORITY.match(hl.text.strip())))
+    above = 0
+    if anchor is None and lines and lines[0].bbox is not None:
+        anchor, above = _last(lines, lambda hl: bool(_FILE_COPY.match(hl.key))), 14
     if anchor is None:
         return []
     nn = lines[anchor]
     if nn.bbox is None:
         return [hl for hl in lines[anchor:] if not hl.text.lstrip().startswith(("-", "+", "•"))][:12]
     lh = nn.height or 12.0
-    top = nn.bbox[1] - 4 * lh
+    top = nn.bbox[1] - max(4, above) * lh
     page = [hl for hl in lines if hl.page == nn.page and hl.bbox is not None]
     right = [hl for hl in page if hl.centre > 0.5 * width and hl.bbox and hl.bbox[1] >= top]
     return sorted(right, key=lambda hl: hl.bbox[1] if hl.bbox else 0.0)
+
+
+def _last(lines: list[HLine], test: Callable[[HLine], bool]) -> int | None:
+    return next((i for i in range(len(lines) - 1, -1, -1) if test(lines[i])), None)
 
 
 def _caps(text: str) -> bool:

