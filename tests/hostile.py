@@ -12,6 +12,7 @@ that carry a password (`SECRET_URLS`) and texts of any size in the shapes that o
 from __future__ import annotations
 
 import random
+import textwrap
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -336,4 +337,10 @@ def prose(n: int) -> str:
     return LONG_HEAD + "I. NHIỆM VỤ\n1. Sở Tư pháp chủ trì: " + body + "\n"
 
 
-LONG_SHAPES = {"word_run": word_run, "numbers": many_numbers, "prose": prose}
+def wrapped(n: int) -> str:
+    """The prose, wrapped every seventy-odd characters as a text file or a PDF's lines are: one paragraph of many
+    lines, each line end a join point (the test for a broken word once searched the whole text before each)."""
+    return textwrap.fill(prose(n), 72, break_long_words=False, replace_whitespace=False)
+
+
+LONG_SHAPES = {"word_run": word_run, "numbers": many_numbers, "prose": prose, "wrapped": wrapped}

@@ -147,8 +147,10 @@ def _is_name_like(text: str, tok: Token, i: int) -> bool:
     """A capitalised word inside a sentence, probably part of a name: general usage is no evidence against it."""
     if not tok.text[:1].isupper() or tok.text.isupper():
         return False
-    before = text[: tok.start].rstrip(" \t")
-    return bool(before) and before[-1] not in '.:;!?-–•+“"(' and i > 0
+    j = tok.start
+    while j > 0 and text[j - 1] in " \t":  # the character before the word's spaces (no copy of the text before it)
+        j -= 1
+    return j > 0 and text[j - 1] not in '.:;!?-–•+“"(' and i > 0
 
 
 # Shapes OCR confuses beyond marks, tried only on a token that cannot be a syllable at all.

@@ -106,7 +106,7 @@ def line_join_edits(text: str, points: list[int]) -> list[Edit]:
     (`103/QĐ-` + `BCĐQG`) loses the space. A spaced dash (`Phát thanh -`) is a dash, and stays."""
     edits = []
     for at in points:
-        before, after = text[:at], text[at + 1 : at + 2]
+        before, after = text[max(at - 2, 0) : at], text[at + 1 : at + 2]  # two characters: both patterns end at `at`
         if not after or not after.isalnum():
             continue
         if _SOFT_END.search(before):
