@@ -1,6 +1,6 @@
 """What the review page says about each fact: its row in the tables, a one-line summary, and labelled fields.
 
-Every value is shown as a reader of the plan would write it: numbers in Vietnamese notation (`24.500`, `97,5`),
+Every value is shown as a reader of the plan would write it: numbers in Vietnamese notation (`12.300`, `97,5`),
 comparators as signs, confidences as percentages, and empty fields left out rather than shown as empty slots.
 """
 

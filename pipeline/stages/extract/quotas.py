@@ -202,7 +202,7 @@ _TOTAL_LINE = re.compile(rf"^\W*(?:tong so|tong cong|cong)\b[^\d]{{0,20}}({NUMBE
 
 
 def total_after(doc: Document, page: int) -> float | None:
-    """The total row of a table that fell alone at the top of the next page, read there as text (`TỔNG SỐ 24.500`)."""
+    """The total row of a table that fell alone at the top of the next page, read there as text (`TỔNG SỐ 12.300`)."""
     following = [p for p in doc.paragraphs if p.page == page + 1][:3]
     for p in following:
         m = _TOTAL_LINE.match(key(p.text))
