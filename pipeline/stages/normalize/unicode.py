@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline import deadline
 from pipeline.deadline import CHECK_EVERY
@@ -73,6 +74,7 @@ def tone_placement(text: str) -> list[Edit]:
     return edits
 
 
+@lru_cache(maxsize=65_536)  # pure, and a document repeats its words: most calls are answered here (6 MB at most)
 def place_tone(word: str) -> str:
     lower = word.lower()
     if len(word) < 2:
