@@ -319,15 +319,15 @@ def word_run(n: int) -> str:
     return LONG_HEAD + "I. LIÊN HỆ\nĐịa chỉ thư: " + "a" * n + " @ xem tại trang " + "b" * (n // 10) + "\n"
 
 
+def numbers_list(count: int) -> str:
+    """`đạt 2% số xã loại 1, đạt 3% số xã loại 2, …`: `count` targets in one run of text."""
+    return ", ".join(f"đạt {i % 97 + 1}% số xã loại {i}" for i in range(1, count + 1))
+
+
 def many_numbers(n: int) -> str:
-    """One sentence of n characters full of targets: each target kept the sentence and re-read the text before it."""
-    parts, size, i = [], 0, 0
-    while size < n:
-        i += 1
-        part = f"đạt {i % 97 + 1}% số xã loại {i}"
-        parts.append(part)
-        size += len(part) + 2
-    return LONG_HEAD + "I. MỤC TIÊU\nPhấn đấu " + ", ".join(parts) + ".\n"
+    """One sentence of about n characters full of targets: each target kept the sentence and re-read the text
+    before it."""
+    return LONG_HEAD + "I. MỤC TIÊU\nPhấn đấu " + numbers_list(max(n // 30, 1)) + ".\n"
 
 
 def prose(n: int) -> str:

@@ -19,6 +19,7 @@ from pipeline.stages.ingest import ingest
 from pipeline.stages.normalize import normalize as real_normalize
 
 from .conftest import SAMPLES
+from .hostile import numbers_list
 
 TEXT = SAMPLES / "000_475196faf128e58a.txt"
 
@@ -101,7 +102,7 @@ def test_a_stage_does_not_start_past_the_deadline(monkeypatch: pytest.MonkeyPatc
 def test_pure_python_work_on_a_thread_stops_soon_after_the_deadline(tmp_path: Path) -> None:
     """A long text whose extraction takes many seconds, on a thread (as on a dask worker): the stages' loops check
     the deadline, so the document stops within a couple of seconds of it, not when the stage ends."""
-    numbers = ", ".join(f"đạt {i % 97 + 1}% số xã loại {i}" for i in range(20_000))
+    numbers = numbers_list(20_000)
     path = tmp_path / "long.txt"
     path.write_text(f"KẾ HOẠCH\nTriển khai năm 2024\n\nI. MỤC TIÊU\nPhấn đấu {numbers}.\n", "utf-8")
     started = time.monotonic()
