@@ -252,3 +252,62 @@ def test_a_deadline_written_as_chậm_nhất_đến_ngày_is_an_activity() -> No
     assert events == [
         ("Bảo đảm hoàn thành việc áp dụng các giải pháp kỹ thuật", "deadline", None, "2028-07-01"),
     ]
+
+
+def test_a_task_table_whose_time_heading_was_misread_is_dated_by_its_cells() -> None:
+    """A scan's two-line heading `Thời gian / thực hiện` read as `thực hiện` alone: the column that holds a date or
+    a period in most rows is the time column, and `29/6/2026 - 09/7/2026` (no `từ`) is a range."""
+    doc = normalize(
+        ingest_bytes(
+            (
+                HEAD + "6. Tiến độ thực hiện\n\n"
+                "| TT | Nội dung công việc | thực hiện | Đơn vị chủ trì |\n|---|---|---|---|\n"
+                "| 1 | Ban hành kế hoạch; rà soát danh sách học viên | Trước ngày 27/6/2026 | Phòng Đào tạo |\n"
+                "| 2 | Triển khai khảo sát trực tuyến | 29/6/2026 - 09/7/2026 | Trung tâm Khảo thí |\n"
+                "| 3 | Tổng hợp kết quả | Theo yêu cầu | Trung tâm Khảo thí |\n"
+            ).encode(),
+            "plan.md",
+        )
+    )
+    events = {(e.name, e.date_start, e.date_end) for e in extract_events(doc, layout(doc), 2026)}
+    assert events == {
+        ("Ban hành kế hoạch; rà soát danh sách học viên", None, "2026-06-27"),
+        ("Triển khai khảo sát trực tuyến", "2026-06-29", "2026-07-09"),
+    }
+
+
+def test_a_table_of_one_date_column_cell_is_not_a_schedule() -> None:
+    doc = normalize(
+        ingest_bytes(
+            (
+                HEAD + "| TT | Tên văn bản | Ghi chú |\n|---|---|---|\n"
+                "| 1 | Quyết định phê duyệt đề án | Ban hành trước ngày 27/6/2026 |\n"
+                "| 2 | Kế hoạch triển khai | |\n| 3 | Hướng dẫn thực hiện | |\n"
+            ).encode(),
+            "plan.md",
+        )
+    )
+    assert [e.name for e in extract_events(doc, layout(doc), 2026) if e.text.startswith("Quyết định")] == []
+
+
+def test_a_quarter_read_iw_is_the_fourth_and_a_numeral_ends_its_word() -> None:
+    """`IW` is `IV` with its V read as W (no numeral has a W); `quý IW` was read as `quý I` of the plan's year."""
+    doc, lay = read(
+        "II. NHIỆM VỤ\nd) Ban hành các hướng dẫn nghiệp vụ thực hiện dự án (hoàn thành trong quý IW/2025).\n"
+        "đ) Rà soát các mô hình điểm (hoàn thành trong quý Ix/2025).\n"
+    )
+    events = [(e.name, e.date_start, e.date_end) for e in extract_events(doc, lay, 2030)]
+    assert events == [("Ban hành các hướng dẫn nghiệp vụ thực hiện dự án", "2025-10", "2025-12")]
+
+
+def test_a_count_misread_after_at_least_keeps_its_unit_and_a_broken_at_least_its_comparator() -> None:
+    """OCR reads `01 buổi` as `I buồi` after `ít nhất`, and `ít nhất` as `í/ nhất`: the unit is matched without its
+    marks only next to such a misread number, and `nhất` with a one-letter `í` before it is `ít nhất`."""
+    doc, lay = read(
+        "I. MỤC TIÊU\nBảo đảm đạt í/ nhất 40% địa bàn cấp xã không ma túy trong năm 2026.\n"
+        "Bảo đảm mỗi học kỳ tổ chức ít nhất I buồi/cơ sở giáo dục.\n"
+        "Xếp hạng cao nhất 40% số xã.\n"
+    )
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
+    assert found[:2] == [(40, "%", ">="), (1, "buổi", ">=")]
+    assert (40, "%", ">=") not in found[2:]

@@ -77,6 +77,9 @@ def _name(text: str, period: Period, since: int = 0) -> str:
     name = _MARKER.sub("", name.strip(" ,;:.()-–"))
     name = re.sub(r"\s*\(\s*\)|\s{2,}", " ", name)
     name = re.sub(r"(?:,|\s)+(?:trước|chậm nhất|xong|hoàn thành|trong|vào|từ|đến)?\s*[.;,:]*\s*$", "", name.strip())
+    name = re.sub(
+        r"\s*\((?:hoàn thành|thực hiện|xong)?(?:\s+trong)?\s*$", "", name, flags=re.IGNORECASE
+    )  # `(hoàn thành trong quý IV/2025)`
     name = name.strip(" ,;:.-–")
     if len(name) > 160:
         name = name[:160].rsplit(" ", 1)[0]
@@ -162,10 +165,25 @@ def paragraph_activities(
     return out
 
 
+def _dated_column(table: Table, year: int | None) -> int | None:
+    """The time column of a task table whose heading was misread (a scan's two-line `Thời gian / thực hiện` read
+    as `thực hiện`): the column whose cells, in most rows and at least two, are a date or a period and little
+    else (`Trước ngày 27/6/2026`, `29/6/2026 - 09/7/2026`)."""
+    body = table.rows[1:]
+    for j in range(len(table.rows[0]) if table.rows else 0):
+        cells = [r[j].text for r in body if j < len(r) and r[j].text.strip()]
+        dated = [c for c in cells if len(c) <= 40 and find_periods(c, year)]
+        if len(dated) >= 2 and 2 * len(dated) > len(body):
+            return j
+    return None
+
+
 def table_activities(table: Table, year: int | None) -> list[Event]:
     """Rows of a task table whose time column gives a date, a period or a deadline."""
     head = [key(c.text) for c in table.rows[0]] if table.rows else []
     column = next((j for j, h in enumerate(head) if _TIME_COLUMN.search(h)), None)
+    if column is None:
+        column = _dated_column(table, year)
     if column is None:
         return []
     others = [j for j, h in enumerate(head) if j != column and not _NOT_TASK_COLUMN.search(h)]

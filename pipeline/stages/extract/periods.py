@@ -1,10 +1,11 @@
 """Time expressions of plans: deadlines, days, ranges, months and quarters, at the precision they are written.
 
 `trước ngày 31/12/2025` -> a deadline (end 2025-12-31); `Từ ngày 01/4/2024 đến ngày 30/4/2024` -> a range;
-`từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025` -> a range; `Tháng 11 - 12/2025` -> 2025-11 to
-2025-12; `trong tháng 12/2025` -> 2025-12; `Quý IV/2025`, `Quí IV-2025`, `quý IV năm 2025` -> 2025-10 to 2025-12;
-`ngày 09/10/2025` -> that day. A date with no year takes the plan's year, unless the expression recurs
-(`trước ngày 15/11 hằng năm`, `định kỳ hằng tháng`): a recurring expression has no date. Dates of cited documents
+`từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025` -> a range; so is `29/6/2026 - 09/7/2026` (a table's
+time cell); `Tháng 11 - 12/2025` -> 2025-11 to 2025-12; `trong tháng 12/2025` -> 2025-12; `Quý IV/2025`,
+`Quí IV-2025`, `quý IV năm 2025` -> 2025-10 to 2025-12; `ngày 09/10/2025` -> that day. A date with no year
+takes the plan's year, unless the expression recurs (`trước ngày 15/11 hằng năm`, `định kỳ hằng tháng`): a
+recurring expression has no date. Dates of cited documents
 (`Quyết định số 213/QĐ-TTg ngày 01/3/2024`) are not periods.
 """
 
@@ -19,12 +20,19 @@ _D = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d{2}))?"
 _DW = r"(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+((?:19|20)\d{2}))?"
 _DATE = rf"(?:ngay\s+)?(?:{_D}|{_DW})(?!\s*[/.]\s*\d)"
 _MONTH = r"thang\s+(\d{1,2})(?:\s*[/-]\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?"
-_QUARTER = r"qu[yi]\s+(iv|i{1,3}|[1-4])(?:\s*[/-]\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?"
-QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# A quarter's numeral ends the word (`quý IW` is no `quý I`); `IW` is `IV` as OCR reads a bold or italic V: after
+# `quý` only I to IV can stand, and no numeral is written with a W.
+_QUARTER = r"qu[yi]\s+(iv|iw|i{1,3}|[1-4])(?![a-z0-9])(?:\s*[/-]\s*((?:19|20)\d{2})|\s+nam\s+((?:19|20)\d{2}))?"
+QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "iw": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 _DAY_RANGE = re.compile(rf"\btu\s+{_DATE}\s*(?:den|toi|-|–)\s*(?:het\s+)?{_DATE}")
 _SHORT_RANGE = re.compile(
     r"(?<![\d/])(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d{2}))?(?![\d/])"
+)
+# `29/6/2026 - 09/7/2026` (a table's time cell): two full dates joined by a dash, no `từ`.
+_BARE_RANGE = re.compile(
+    r"(?<![\d/.])(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d{2}))?\s*[-–]\s*"
+    r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*((?:19|20)\d{2})(?![\d/])"
 )
 _MONTH_RANGE = re.compile(
     r"\b(?:tu\s+)?thang\s+(\d{1,2})(?:\s*[/-]\s*((?:19|20)\d{2}))?\s*(?:den|toi|-|–)\s*(?:thang\s+)?(\d{1,2})"
@@ -121,6 +129,14 @@ def find_periods(text: str, year: int | None, issued: str | None = None) -> list
         d1, m1, y1 = _date_groups(m, 0)
         d2, m2, y2 = _date_groups(m, 6)
         add(_iso(d1, m1, _year(y1, y2) or fill), _iso(d2, m2, _year(y2, y1) or fill), "range", m)
+    for m in _BARE_RANGE.finditer(plain):
+        end_year = _year(m.group(6))
+        add(
+            _iso(m.group(1), m.group(2), _year(m.group(3)) or end_year),
+            _iso(m.group(4), m.group(5), end_year),
+            "range",
+            m,
+        )
     for m in _SHORT_RANGE.finditer(plain):
         short_year = _year(m.group(4)) or fill
         add(_iso(m.group(1), m.group(3), short_year), _iso(m.group(2), m.group(3), short_year), "range", m)
