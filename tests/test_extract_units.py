@@ -311,3 +311,30 @@ def test_a_count_misread_after_at_least_keeps_its_unit_and_a_broken_at_least_its
     found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
     assert found[:2] == [(40, "%", ">="), (1, "buổi", ">=")]
     assert (40, "%", ">=") not in found[2:]
+
+
+def test_dates_of_cited_and_issued_documents_are_no_events() -> None:
+    """A stop after a symbol (`60/CP.`) does not part a date from its document, a symbol OCR spaced (`KH- UBND`) is
+    still one, a cited date's month is no month of its own, and a numbered document issued on a day is cited."""
+    doc, lay = read(
+        "II. NỘI DUNG\n1. Căn cứ các Nghị định số 88/CP. ngày 17/8/1994, số 60/CP. ngày 05/7/1994 về nhà ở.\n"
+        "2. Thực hiện Kế hoạch số 2126/KH- UBND ngày 20/8/2025 của UBND tỉnh về xây dựng xã không ma túy.\n"
+        "3. Thực hiện Nghị định số 136/2020/NĐ-CP ngày 24 tháng 11 năm 2020 của Chính phủ.\n"
+        "4. Ngày 03/7/2025, Hội đồng nhân dân tỉnh ban hành Nghị quyết số 03/NQ-HĐND về việc thành lập các sở.\n"
+        "5. Trước ngày 30/6/2025, Sở Tư pháp ban hành Quyết định công bố thủ tục hành chính.\n"
+    )
+    events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
+    assert events == [(None, "2025-06-30")]
+
+
+def test_figures_counted_to_a_date_and_the_month_results_cover_are_no_events() -> None:
+    doc, lay = read(
+        "II. KẾT QUẢ\n1. Tổng thu ngân sách địa phương thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng.\n"
+        "2. Sở Nội vụ báo cáo tình hình thực hiện các chỉ số (cập nhật kết quả đến ngày 27/11/2025), như sau:\n"
+        "3. Ban Chỉ đạo tỉnh báo cáo kết quả triển khai thực hiện tháng 3/2026 như sau:\n"
+        "4. Từ ngày 01/7/2025 đến nay, không có trường hợp cán bộ bị xử lý kỷ luật.\n"
+        "5. Đánh giá các chỉ số năm 2025, báo cáo UBND tỉnh trước ngày 20/11/2025.\n"
+        "6. Ngày 07/11/2025, Phó Chủ tịch UBND tỉnh đã chủ trì họp với các sở về tiến độ.\n"
+    )
+    events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
+    assert events == [(None, "2025-11-20"), ("2025-11-07", "2025-11-07")]

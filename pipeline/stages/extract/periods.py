@@ -51,11 +51,20 @@ _ONE_MONTH = re.compile(rf"\b{_MONTH}")
 _ONE_DAY = re.compile(rf"\bngay\s+(?:{_D}|{_DW})(?!\s*[/.]\s*\d)")
 _RECURRING = re.compile(r"\b(?:hang|hàng)\s+(?:nam|thang|quy|tuan|ngay)\b|\bdinh ky\b|\bthuong xuyen\b")
 # A date that belongs to a cited document or a person, not to an activity.
-_NUMBERED = re.compile(r"\bsố\b[^;()]{0,30}\s*(?:,\s*)?$")  # `số 213/QĐ-TTg ngày …` (with its mark: `Sở` is not `số`)
+# `số 213/QĐ-TTg ngày …` (with its mark: `Sở` is not `số`; and a number after it: `chỉ số năm 2025` is no number)
+_NUMBERED = re.compile(r"\bsố\s*[:.]?\s*[^\s\d]{0,2}\d[^;()]{0,30}\s*(?:,\s*)?$")
 _CITED = re.compile(
     r"(?:\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|"
     r"cong dien|thong tri|quy dinh)\b[^;.()]{0,80}|\b(?:ke hoach|thong bao|to trinh|bao cao|huong dan|van ban)\s+so\b"
     r"[^;()]{0,40}|\bsinh|\bky)\s*(?:,\s*)?$"
+)
+# The tail of a document's number and symbol, however OCR spaced it (`2126/KH- UBND ngày`, `số 60/CP. ngày`).
+_CODE_TAIL = re.compile(r"\d\s*/\s*(?:[A-Za-z0-9]+\s*[-/]\s*)*[A-Z]{2,}[A-Z0-9]*\.?\s*(?:,\s*)?$")
+# `Ngày 03/7/2025, HĐND tỉnh ban hành Nghị quyết số 03/NQ-HĐND …`: the date a numbered document was issued on (a
+# document still to be issued has no number yet).
+_ISSUED_AFTER = re.compile(
+    r"^\s*,?[^.;]{0,80}?\bban hanh\s+(?:luat|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|ke hoach|"
+    r"thong bao|huong dan|van ban)\s+so\b"
 )
 _MONTH_LIST = re.compile(r"\bthang\s+(\d{1,2})\s*(?:,|va)\s*thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)((?:19|20)\d{2})")
 
@@ -102,8 +111,16 @@ def _cited(cased: str, original: str, at: int) -> bool:
     before = cased[max(0, at - 120) : at]
     if _CITED.search(before.lower()) or _NUMBERED.search(original[max(0, at - 120) : at].lower()):
         return True
+    if _CODE_TAIL.search(before) or _ISSUED_AFTER.match(_after_date(cased, at).lower()):
+        return True
     ends = [m.end() for m in DOC_NUMBER_RE.finditer(before)]
     return bool(ends) and len(before) - ends[-1] < 16
+
+
+def _after_date(cased: str, at: int) -> str:
+    """The text after the date that starts at `at`."""
+    m = re.match(rf"(?:ngay\s+)?(?:{_D}|{_DW})", cased[at:], re.IGNORECASE)
+    return cased[at + m.end() : at + m.end() + 120] if m else ""
 
 
 def find_periods(text: str, year: int | None, issued: str | None = None) -> list[Period]:
@@ -115,11 +132,14 @@ def find_periods(text: str, year: int | None, issued: str | None = None) -> list
     recurring = bool(_RECURRING.search(plain))
     fill = None if recurring else year
     found: list[Period] = []
+    cited: list[tuple[int, int]] = []  # a cited date's month (`tháng 10 năm 2018` of `ngày 08 tháng 10 …`) is no period
 
     def add(start: str | None, end: str | None, kind: str, m: re.Match[str]) -> None:
-        if any(p.begin <= m.start() < p.finish or m.start() <= p.begin < m.end() for p in found):
+        spans = [(p.begin, p.finish) for p in found] + cited
+        if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in spans):
             return
         if _cited(cased, text, m.start()):
+            cited.append((m.start(), m.end()))
             return
         found.append(Period(start, end, kind, m.start(), m.end(), recurring))
 
