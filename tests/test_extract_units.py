@@ -322,6 +322,8 @@ def test_dates_of_cited_and_issued_documents_are_no_events() -> None:
         "3. Thực hiện Nghị định số 136/2020/NĐ-CP ngày 24 tháng 11 năm 2020 của Chính phủ.\n"
         "4. Ngày 03/7/2025, Hội đồng nhân dân tỉnh ban hành Nghị quyết số 03/NQ-HĐND về việc thành lập các sở.\n"
         "5. Trước ngày 30/6/2025, Sở Tư pháp ban hành Quyết định công bố thủ tục hành chính.\n"
+        "6. Căn cứ Biên bản của Hội đồng tư vấn xét duyệt ngày 14/12/2024.\n"
+        "7. 08 tháng 10 năm 2018 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định.\n"
     )
     events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
     assert events == [(None, "2025-06-30")]
@@ -331,10 +333,11 @@ def test_figures_counted_to_a_date_and_the_month_results_cover_are_no_events() -
     doc, lay = read(
         "II. KẾT QUẢ\n1. Tổng thu ngân sách địa phương thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng.\n"
         "2. Sở Nội vụ báo cáo tình hình thực hiện các chỉ số (cập nhật kết quả đến ngày 27/11/2025), như sau:\n"
-        "3. Ban Chỉ đạo tỉnh báo cáo kết quả triển khai thực hiện tháng 3/2026 như sau:\n"
+        "3. Ban Chỉ đạo tỉnh báo cáo kết quả triển khai thực hiện Đề án 06, chuyển đổi số tháng 3/2026 như sau:\n"
         "4. Từ ngày 01/7/2025 đến nay, không có trường hợp cán bộ bị xử lý kỷ luật.\n"
         "5. Đánh giá các chỉ số năm 2025, báo cáo UBND tỉnh trước ngày 20/11/2025.\n"
         "6. Ngày 07/11/2025, Phó Chủ tịch UBND tỉnh đã chủ trì họp với các sở về tiến độ.\n"
+        "7. Các sở gửi báo cáo kết quả thực hiện, trong tháng 12/2025.\n"
     )
     events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
-    assert events == [(None, "2025-11-20"), ("2025-11-07", "2025-11-07")]
+    assert events == [(None, "2025-11-20"), ("2025-11-07", "2025-11-07"), ("2025-12", "2025-12")]

@@ -58,7 +58,7 @@ _COUNTED_TO = re.compile(r"\b(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$")
 _FIGURE_AFTER = re.compile(r"^\s*,?\s*(?:la|dat|co|tang|giam)\s+(?:khoang\s+|tren\s+)?\d")
 _UPDATED_TO = re.compile(r"\bcap nhat(?:\s+ket qua)?\s+(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$")
 # `báo cáo kết quả triển khai thực hiện tháng 3/2026`: the month the results cover, no activity.
-_RESULTS_OF = re.compile(r"\bket qua\s+(?:thuc hien|trien khai)\b[^,;:]{0,60}$")
+_RESULTS_OF = re.compile(r"\bket qua\s+(?:thuc hien|trien khai)\b[^;:]{0,100}$")
 _NOT_TASK_COLUMN = re.compile(r"^(stt|tt|so tt)$|chu tri|phoi hop|co quan|don vi|ghi chu|san pham|ket qua")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
 # Head words that tell what kind of activity it is.
@@ -99,6 +99,11 @@ def _name(text: str, period: Period, since: int = 0) -> str:
     if len(name) > 160:
         name = name[:160].rsplit(" ", 1)[0]
     return name[:1].upper() + name[1:]
+
+
+def _within(clause: str, period: Period) -> bool:
+    """Whether a period is written as a time limit (`trong tháng 12/2025`, `trước tháng …`)."""
+    return key(period.words(clause)).startswith(("trong", "truoc", "cham nhat"))
 
 
 def _statistic(clause: str, period: Period) -> bool:
@@ -170,8 +175,9 @@ def paragraph_activities(
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
             if period.kind == "day" and _statistic(clause, period):
                 continue  # `Tổng thu ngân sách thực hiện đến hết ngày 10/12/2025`: the date figures are counted to
-            if period.kind in ("month", "quarter") and _RESULTS_OF.search(key(clause[: period.begin])):
-                continue
+            before = key(clause[: period.begin])
+            if period.kind in ("month", "quarter") and _RESULTS_OF.search(before) and not _within(clause, period):
+                continue  # `báo cáo kết quả thực hiện tháng 3/2026`: the month the results cover
             named = clause
             if _TIME_LINE.match(key(clause)):  # `… gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.`
                 if n == 0:

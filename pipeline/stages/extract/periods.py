@@ -54,7 +54,7 @@ _RECURRING = re.compile(r"\b(?:hang|hàng)\s+(?:nam|thang|quy|tuan|ngay)\b|\bdin
 # `số 213/QĐ-TTg ngày …` (with its mark: `Sở` is not `số`; and a number after it: `chỉ số năm 2025` is no number)
 _NUMBERED = re.compile(r"\bsố\s*[:.]?\s*[^\s\d]{0,2}\d[^;()]{0,30}\s*(?:,\s*)?$")
 _CITED = re.compile(
-    r"(?:\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|"
+    r"(?:\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|bien ban|"
     r"cong dien|thong tri|quy dinh)\b[^;.()]{0,80}|\b(?:ke hoach|thong bao|to trinh|bao cao|huong dan|van ban)\s+so\b"
     r"[^;()]{0,40}|\bsinh|\bky)\s*(?:,\s*)?$"
 )
@@ -62,9 +62,12 @@ _CITED = re.compile(
 _CODE_TAIL = re.compile(r"\d\s*/\s*(?:[A-Za-z0-9]+\s*[-/]\s*)*[A-Z]{2,}[A-Z0-9]*\.?\s*(?:,\s*)?$")
 # `Ngày 03/7/2025, HĐND tỉnh ban hành Nghị quyết số 03/NQ-HĐND …`: the date a numbered document was issued on (a
 # document still to be issued has no number yet).
+# So is a date followed by its issuer or its subject as a citation writes them (`… 08 tháng 10 năm 2018 của Chính
+# phủ sửa đổi …`, `ngày 13/11/2025 về việc …`), when a line break has parted it from its number.
 _ISSUED_AFTER = re.compile(
-    r"^\s*,?[^.;]{0,80}?\bban hanh\s+(?:luat|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|ke hoach|"
-    r"thong bao|huong dan|van ban)\s+so\b"
+    r"^\s*,?(?:[^.;]{0,80}?\bban hanh\s+(?:luat|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|ke hoach|"
+    r"thong bao|huong dan|van ban)\s+so\b|\s*cua\s+(?:chinh phu|thu tuong|quoc hoi|bo|ubnd|uy ban|hdnd|hoi dong|"
+    r"tinh uy|thanh uy|ban chap hanh|ban thuong vu|van phong)\b|\s*ve viec\b)"
 )
 _MONTH_LIST = re.compile(r"\bthang\s+(\d{1,2})\s*(?:,|va)\s*thang\s+(\d{1,2})\s*(?:nam\s+|/\s*)((?:19|20)\d{2})")
 
@@ -118,8 +121,8 @@ def _cited(cased: str, original: str, at: int) -> bool:
 
 
 def _after_date(cased: str, at: int) -> str:
-    """The text after the date that starts at `at`."""
-    m = re.match(rf"(?:ngay\s+)?(?:{_D}|{_DW})", cased[at:], re.IGNORECASE)
+    """The text after the date (or month) that starts at `at`."""
+    m = re.match(rf"(?:ngay\s+)?(?:{_D}|{_DW})|{_MONTH}", cased[at:], re.IGNORECASE)
     return cased[at + m.end() : at + m.end() + 120] if m else ""
 
 
