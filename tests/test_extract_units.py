@@ -341,3 +341,13 @@ def test_figures_counted_to_a_date_and_the_month_results_cover_are_no_events() -
     )
     events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
     assert events == [(None, "2025-11-20"), ("2025-11-07", "2025-11-07"), ("2025-12", "2025-12")]
+
+
+def test_a_bodys_name_ends_at_a_date_and_at_the_verbs_of_approval_and_meeting() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Đề nghị UBND tỉnh xem xét, phê duyệt danh sách địa bàn trọng điểm.\n"
+        "2. Hội đồng xét duyệt địa bàn cấp xã họp thống nhất, công nhận các xã đạt tiêu chí.\n"
+        "3. Giao Sở Tư pháp ngày 13/11/2025 công bố danh mục thủ tục hành chính.\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == ["UBND tỉnh", "Hội đồng xét duyệt địa bàn cấp xã", "Sở Tư pháp"]
