@@ -6,8 +6,8 @@ Floors: recall of targets, events and bodies at least 0.85 (pooled over every go
 documents' own recall), precision of targets at least 0.85 (counted against gold items, as `vnplan eval` does),
 and quota rows with their months at least 0.95 (on the seeds' text and text-layer plans, the only plans with gold
 quota rows). The recall and precision floors are held again on the five PDFs alone, where they are not all met yet
-(strict xfails, with the reason). The scans are read with OCR on every page: their only text layer is an e-signature box or a hidden
-layer of ASCII-fied OCR, which says nothing of the plan.
+(strict xfails, with the reason). The scans are read with OCR on every page: their only text layer is an
+e-signature box or a hidden layer of ASCII-fied OCR, which says nothing of the plan.
 """
 
 from __future__ import annotations
