@@ -99,7 +99,7 @@ def test_recall_floor_on_the_real_plan_pdfs_alone(pdf_summary: dict[str, Summary
 
 def test_target_precision_floor_on_the_real_plan_pdfs_alone(pdf_summary: dict[str, Summary]) -> None:
     s = pdf_summary["targets"].total
-    assert s.extracted >= 10 and s.precision >= FLOOR, (s.correct, s.extracted)
+    assert s.extracted >= 5 and s.precision >= FLOOR, (s.correct, s.extracted)  # five to make a measure
 
 
 def test_quota_rows_with_months_on_the_seeds(tmp_path: Path) -> None:
