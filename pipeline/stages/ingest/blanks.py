@@ -26,7 +26,7 @@ from pipeline.stages.ingest.anchors import locate
 from pipeline.stages.ingest.handwriting import Handwriting, em_of, ink_of, read_blank, text_width
 from pipeline.stages.ingest.layer import Draft
 from pipeline.stages.ingest.ocr import read_digits
-from pipeline.vi.text import make_date, parse_date
+from pipeline.vi.text import make_date, parse_date, plain_slashes
 
 MIN_CONFIDENCE = 0.85  # of every word the page's reading found in the blank
 MIN_SECOND = 0.6  # of the second, digits-only reading (it must also give the same digits)
@@ -76,7 +76,7 @@ def find_blanks(drafts: list[Draft], page_height: float = float("inf")) -> list[
     for d in drafts:
         if d.line.bbox is not None and d.line.bbox[1] > HEADER_ZONE * page_height:
             continue
-        m = _NUMBER_LINE.match(d.line.text)
+        m = _NUMBER_LINE.match(plain_slashes(d.line.text))
         if m:
             blanks.append(Blank(d, m.end(1), m.start(3), "number"))
         m = _DATE_LINE.match(d.line.text)
