@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.stages.ingest import digits
-from pipeline.stages.ingest.blanks import MIN_DIGIT
+from pipeline.stages.ingest.blanks import MIN_DIGIT, _missed
 from pipeline.stages.ingest.handwriting import read_blank
 
 CROPS = Path(__file__).parent / "data" / "blanks"
@@ -110,3 +110,15 @@ def test_a_digit_written_over_the_blanks_edge_leaves_the_blank_unread() -> None:
     grey, box, height = crop("s07_day.png")
     found = read_blank(grey, box, height)
     assert found is not None and found.digits[0] is None
+
+
+@pytest.mark.parametrize(
+    ("page", "hand", "missed"),
+    [("0", "04", True), ("29", "239", True), ("4", "14", True), ("04", "04", False), ("40", "04", False),
+     ("42", "13", False), ("5", "04", False), ("123", "12", False)],
+)  # fmt: skip
+def test_ocr_that_dropped_handwritten_digits_does_not_contradict_the_recogniser(
+    page: str, hand: str, missed: bool
+) -> None:
+    # Tesseract leaves out the handwritten digits it cannot read: "0" for a written 04 is no other number
+    assert _missed(page, hand) is missed

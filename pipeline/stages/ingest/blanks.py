@@ -115,7 +115,7 @@ def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: fl
     page = blank.draft.line.text[blank.start : blank.end].replace(" ", "")
     other = page.isascii() and page.isdigit()  # Tesseract's candidate, when it read the blank as a number
     if hand is not None and None not in hand.digits and blank.plausible(hand.text) and hand.confidence >= MIN_DIGIT:
-        if not other or int(page) == int(hand.text):
+        if not other or int(page) == int(hand.text) or _missed(page, hand.text):
             return hand.text
         return hand.text if hand.confidence >= MIN_ALONE and not _confident_digits(blank) else ""
     if not _confident_digits(blank):
@@ -123,6 +123,13 @@ def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: fl
     crop = _crop(Image.fromarray(grey), blank, scale)
     again = _second_reading(blank, crop, timeout) if crop is not None else ("", 0.0)
     return page if _agrees(blank, again) else ""
+
+
+def _missed(page: str, hand: str) -> bool:
+    """Whether OCR's digits are the recogniser's with some left out, in order ("0" for "04", "29" for "239"): OCR
+    drops handwritten digits it cannot read, which leaves a reading that does not contradict the recogniser's."""
+    rest = iter(hand)
+    return len(page) < len(hand) and all(c in rest for c in page)
 
 
 def _handwriting(blank: Blank, grey: np.ndarray, scale: float, page_em: float | None) -> Handwriting | None:
