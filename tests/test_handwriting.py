@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.records import Line
 from pipeline.stages.ingest import digits
-from pipeline.stages.ingest.blanks import MIN_DIGIT, _missed
-from pipeline.stages.ingest.handwriting import read_blank
+from pipeline.stages.ingest.blanks import MIN_DIGIT, Blank, _missed, _settled, find_blanks
+from pipeline.stages.ingest.handwriting import Handwriting, read_blank
+from pipeline.stages.ingest.layer import Draft
 
 CROPS = Path(__file__).parent / "data" / "blanks"
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -122,3 +124,26 @@ def test_ocr_that_dropped_handwritten_digits_does_not_contradict_the_recogniser(
 ) -> None:
     # Tesseract leaves out the handwritten digits it cannot read: "0" for a written 04 is no other number
     assert _missed(page, hand) is missed
+
+
+def date_blank(ocr_month: str, confidence: float) -> Blank:
+    """The month blank of an OCR'd date line whose words OCR read with the given confidence."""
+    text = f"Hà Nội, ngày 05 tháng {ocr_month} năm 2025"
+    words = text.split()
+    line = Line(page=1, text=text, bbox=(300.0, 100.0, 520.0, 114.0), ocr=True,
+                word_confidences=tuple(confidence for _ in words))  # fmt: skip
+    draft = Draft(line, [(text, 300.0, 520.0)], 112.0)
+    return next(b for b in find_blanks([draft]) if b.kind == "month")
+
+
+@pytest.mark.parametrize(
+    ("ocr_month", "hand", "kept"),
+    [("02", (0.55, 0.97), "02"), ("02", (0.45, 0.97), ""), ("03", (0.55, 0.97), ""), ("02", (0.75, 0.97), "02")],
+)
+def test_a_fairly_sure_reading_stands_where_ocr_read_the_same_digits(
+    ocr_month: str, hand: tuple[float, float], kept: str
+) -> None:
+    # OCR unsure of its words (0.4): alone, neither reader is trusted below MIN_DIGIT; together they are
+    blank = date_blank(ocr_month, 0.4)
+    reading = Handwriting((0, 2), hand, 10, 40)
+    assert _settled(blank, reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept

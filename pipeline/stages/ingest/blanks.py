@@ -34,6 +34,7 @@ MIN_SECOND = 0.6  # of the second, digits-only reading (it must also give the sa
 # on held-out MNIST digits varied as for training, 0.26% of the digits read at 0.7 or more are wrong, 0.03% at 0.9.
 MIN_DIGIT = 0.7  # sure enough, where OCR read no other number in the blank
 MIN_ALONE = 0.9  # sure enough to overrule the other number OCR read there (unless OCR was sure of it)
+MIN_AGREED = 0.5  # sure enough where OCR read the very same digits (1.2% of held-out digits at 0.5 are wrong alone)
 HEADER_ZONE = 0.4  # of the page's height: a number or date line lower down is a body line citing a document
 _NUMBER_LINE = re.compile(r"^(S[ốôoó6]\S{0,2}?\s*[:;.]?)(.*?)(/\s*[A-ZĐ]\S*)(.{0,20})$")
 _DATE_LINE = re.compile(r"^([^\d,.]{2,40}[,.]\s*ng[àa]y)(.*?)(th[áa]ng)(.*?)(n[ăa]m\W{0,2}\s*\d{4})")
@@ -118,6 +119,8 @@ def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: fl
         if not other or int(page) == int(hand.text) or _missed(page, hand.text):
             return hand.text
         return hand.text if hand.confidence >= MIN_ALONE and not _confident_digits(blank) else ""
+    if hand is not None and other and page == hand.text and hand.confidence >= MIN_AGREED:
+        return hand.text  # the recogniser, fairly sure, and Tesseract read the same digits, each on its own
     if not _confident_digits(blank):
         return ""
     crop = _crop(Image.fromarray(grey), blank, scale)
