@@ -147,3 +147,10 @@ def test_a_fairly_sure_reading_stands_where_ocr_read_the_same_digits(
     blank = date_blank(ocr_month, 0.4)
     reading = Handwriting((0, 2), hand, 10, 40)
     assert _settled(blank, reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept
+
+
+def test_a_crossed_7_whose_bar_runs_on_is_one_digit_not_a_7_and_a_dash() -> None:
+    # "27" in a thick pen, the 7's bar drawn far to the right: cut as wide as two digits, its right piece is a bar
+    grey, box, height = crop("s10_day.png")
+    found = read_blank(grey, box, height)
+    assert found is not None and len(found.digits) == 2 and found.digits[0] == 2
