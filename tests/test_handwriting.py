@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from pipeline.records import Line
 from pipeline.stages.ingest import digits
-from pipeline.stages.ingest.blanks import MIN_DIGIT
-from pipeline.stages.ingest.handwriting import read_blank
+from pipeline.stages.ingest.blanks import MIN_DIGIT, Blank, _missed, _settled, find_blanks
+from pipeline.stages.ingest.handwriting import Handwriting, read_blank
+from pipeline.stages.ingest.layer import Draft
 
 CROPS = Path(__file__).parent / "data" / "blanks"
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -100,9 +102,8 @@ def test_a_real_blank_is_read_right_or_not_at_all(name: str) -> None:
 
 def test_real_handwritten_numbers_and_days_are_read() -> None:
     read = {name: accepted(name) for name in REAL}
-    assert read["s12_number.png"] == "660" and read["s16_number.png"] == "280" and read["s33_number.png"] == "23"
-    assert read["s05_number.png"] == "91" and read["s10_number.png"] == "16" and read["s13_number.png"] == "51"
-    assert read["s08_day.png"] == "15" and read["s16_day.png"] == "22"
+    assert read["s05_number.png"] == "91" and read["s13_number.png"] == "51" and read["s33_number.png"] == "23"
+    assert read["s02_day.png"] == "24" and read["s08_day.png"] == "15" and read["s10_day.png"] == "27"
 
 
 def test_a_digit_written_over_the_blanks_edge_leaves_the_blank_unread() -> None:
@@ -110,3 +111,45 @@ def test_a_digit_written_over_the_blanks_edge_leaves_the_blank_unread() -> None:
     grey, box, height = crop("s07_day.png")
     found = read_blank(grey, box, height)
     assert found is not None and found.digits[0] is None
+
+
+@pytest.mark.parametrize(
+    ("page", "hand", "missed"),
+    [("0", "04", True), ("29", "239", True), ("4", "14", True), ("04", "04", False), ("40", "04", False),
+     ("42", "13", False), ("5", "04", False), ("123", "12", False)],
+)  # fmt: skip
+def test_ocr_that_dropped_handwritten_digits_does_not_contradict_the_recogniser(
+    page: str, hand: str, missed: bool
+) -> None:
+    # Tesseract leaves out the handwritten digits it cannot read: "0" for a written 04 is no other number
+    assert _missed(page, hand) is missed
+
+
+def date_blank(ocr_month: str, confidence: float) -> Blank:
+    """The month blank of an OCR'd date line whose words OCR read with the given confidence."""
+    text = f"Hà Nội, ngày 05 tháng {ocr_month} năm 2025"
+    words = text.split()
+    line = Line(page=1, text=text, bbox=(300.0, 100.0, 520.0, 114.0), ocr=True,
+                word_confidences=tuple(confidence for _ in words))  # fmt: skip
+    draft = Draft(line, [(text, 300.0, 520.0)], 112.0)
+    return next(b for b in find_blanks([draft]) if b.kind == "month")
+
+
+@pytest.mark.parametrize(
+    ("ocr_month", "hand", "kept"),
+    [("02", (0.55, 0.97), "02"), ("02", (0.45, 0.97), ""), ("03", (0.55, 0.97), ""), ("02", (0.75, 0.97), "02")],
+)
+def test_a_fairly_sure_reading_stands_where_ocr_read_the_same_digits(
+    ocr_month: str, hand: tuple[float, float], kept: str
+) -> None:
+    # OCR unsure of its words (0.4): alone, neither reader is trusted below MIN_DIGIT; together they are
+    blank = date_blank(ocr_month, 0.4)
+    reading = Handwriting((0, 2), hand, 10, 40)
+    assert _settled(blank, reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept
+
+
+def test_a_crossed_7_whose_bar_runs_on_is_one_digit_not_a_7_and_a_dash() -> None:
+    # "27" in a thick pen, the 7's bar drawn far to the right: cut as wide as two digits, its right piece is a bar
+    grey, box, height = crop("s10_day.png")
+    found = read_blank(grey, box, height)
+    assert found is not None and len(found.digits) == 2 and found.digits[0] == 2

@@ -292,3 +292,11 @@ def test_a_consolidated_text_takes_its_number_from_the_authentication_at_its_end
     meta = read(text)
     assert meta["number"] == "05/VBHN-UBND"
     assert meta["sources"]["number"]["text"] == "Số: 05/VBHN-UBND"
+
+
+@pytest.mark.parametrize("slash", ["\u2044", "\u2215", "\uff0f"])
+def test_a_number_written_with_a_fraction_or_full_width_slash_is_read(slash: str) -> None:
+    # OCR gives U+2044 for a slanted "/", some e-office fonts U+2215 or the full-width solidus
+    meta = read(SO_KH.replace("Số: 215/KH-SNV", f"Số: 215{slash}KH-SNV"))
+    assert meta["number"] == "215/KH-SNV"
+    assert "number_unreadable" not in codes(meta)

@@ -96,3 +96,12 @@ def test_sentence_case_keeps_any_acronym() -> None:
 
     # not in any list: capitals that cannot be one Vietnamese syllable are an acronym
     assert sentence_case("GIÁM ĐỐC BQL DỰ ÁN ĐHQG") == "Giám đốc BQL dự án ĐHQG"
+
+
+@pytest.mark.parametrize("slash", ["\u2044", "\u2215", "\uff0f"])
+def test_fraction_division_and_full_width_slashes_are_a_numbers_slash(slash: str) -> None:
+    from pipeline.vi.text import plain_slashes
+
+    text = f"Số: 239{slash}TTr-CAT-PC06"
+    assert plain_slashes(text) == "Số: 239/TTr-CAT-PC06"
+    assert len(plain_slashes(text)) == len(text)  # offsets into the line hold

@@ -94,6 +94,17 @@ def parse_date(text: str) -> date | None:
 
 # ---- document numbers (số, ký hiệu) -----------------------------------------------------------------------------
 
+# Slashes that text layers and OCR give for the "/" between a number and its symbol: the fraction slash U+2044
+# (Tesseract reads a handwritten or italic "/" so), the division slash U+2215, the full-width solidus U+FF0F.
+SLASHES = {"\u2044": "/", "\u2215": "/", "\uff0f": "/"}
+_SLASHES = str.maketrans(SLASHES)
+
+
+def plain_slashes(text: str) -> str:
+    """`239⁄TTr-CAT` -> `239/TTr-CAT`: every slash-like character as "/" (one character for one, offsets kept)."""
+    return text.translate(_SLASHES)
+
+
 _SYMBOL_PART = r"[A-ZĐ][A-Za-zĐđ0-9]*"
 DOC_NUMBER = (
     rf"\d{{1,5}}\s*(?:/\s*(?:19|20)\d{{2}}\s*)?/\s*{_SYMBOL_PART}(?:\s*-\s*{_SYMBOL_PART})*"

@@ -22,7 +22,7 @@ from pipeline.stages.header.mend import Mended, mend_words
 from pipeline.vi.gazetteer import province_names, restore_place_case
 from pipeline.vi.orgs import body_case, issuer_name, split_bodies
 from pipeline.vi.syllable import is_valid_syllable
-from pipeline.vi.text import key, make_date, sentence_case
+from pipeline.vi.text import key, make_date, plain_slashes, sentence_case
 
 TEXT_LAYER = 0.95  # certainty of a value read from a text layer where Decree 30 puts it
 OCR_DIGITS = 0.85  # a number or day read by OCR: the lowest word confidence that is trusted (handwriting is lower)
@@ -69,7 +69,8 @@ def number_field(doc: Document, h: Header, doc_type: str | None) -> Field:
     hl = h.number
     if hl is None:
         return Field(warning=("no_number", "the document's number was not found"))
-    text = hl.text[_AFTER_SO.match(hl.text).end() if _AFTER_SO.match(hl.text) else 0 :]  # type: ignore[union-attr]
+    line = plain_slashes(hl.text)
+    text = line[_AFTER_SO.match(line).end() if _AFTER_SO.match(line) else 0 :]  # type: ignore[union-attr]
     if "/" not in text:
         return Field(warning=("number_unreadable", f"the number line reads {hl.text.strip()!r}: no symbol"))
     left, rest = text.split("/", 1)

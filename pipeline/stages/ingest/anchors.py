@@ -52,12 +52,33 @@ def locate(ink: np.ndarray, text: str, size: float, baseline: int, lo: int, hi: 
             template = drawn(text, style, max(6, round(size * factor)), baseline, ink.shape[0])
             if template is None:
                 return None
-            found = _best(ink, _soft(template), lo, hi)
-            if found is not None and (best is None or found[0] > best[0]):
-                best = (found[0], found[1], found[1] + template.shape[1])
+            soft = _soft(template)
+            for shift in _shifts(size):
+                found = _best(ink, _raised(soft, shift), lo, hi)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = (found[0], found[1], found[1] + template.shape[1])
     if best is None or best[0] < MIN_MATCH:
         return None
     return best[1], best[2]
+
+
+def _shifts(size: float) -> list[int]:
+    """How far above the given baseline the printed one may lie (pixels): the line's box, whence the baseline, takes
+    in handwriting that hangs below the line, so the type may stand up to a third of its size higher."""
+    step = max(1, round(size / 12))
+    return sorted({0, *range(-step, round(size / 3) + 1, step)})
+
+
+def _raised(template: np.ndarray, shift: int) -> np.ndarray:
+    """The template moved `shift` rows up (down when negative), blank rows coming in."""
+    if shift == 0:
+        return template
+    out = np.zeros_like(template)
+    if shift > 0:
+        out[:-shift] = template[shift:]
+    else:
+        out[-shift:] = template[:shift]
+    return out
 
 
 def _soft(image: np.ndarray) -> np.ndarray:

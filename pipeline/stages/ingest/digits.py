@@ -66,8 +66,8 @@ def probabilities(images: np.ndarray) -> np.ndarray:
     """The eleven class probabilities of each normalised image (n, 28, 28): the network run forward in numpy."""
     w = _weights()
     x = images.reshape(-1, 1, SIDE, SIDE).astype(np.float32)
-    x = _pool(np.maximum(_conv(x, w["conv1.weight"], w["conv1.bias"]), 0.0))
-    x = _pool(np.maximum(_conv(x, w["conv2.weight"], w["conv2.bias"]), 0.0))
+    for k in range(1, 1 + sum(name.endswith(".weight") and name.startswith("conv") for name in w)):
+        x = _pool(np.maximum(_conv(x, w[f"conv{k}.weight"], w[f"conv{k}.bias"]), 0.0))
     flat = np.maximum(x.reshape(x.shape[0], -1) @ w["fc1.weight"].T + w["fc1.bias"], 0.0)
     logits = flat @ w["fc2.weight"].T + w["fc2.bias"]
     logits -= logits.max(axis=1, keepdims=True)

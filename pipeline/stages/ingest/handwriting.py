@@ -150,7 +150,16 @@ def _read_group(image: np.ndarray) -> list[digits.Reading]:
         halves = digits.read(_cut(image, 2))
         sure = len(halves) == 2 and all(h.digit is not None and h.confidence >= SURE for h in halves)
         return halves if sure else [whole]
-    return digits.read(_cut(image, 2 if width < 2.0 * height else 3))
+    pieces = _cut(image, 2 if width < 2.0 * height else 3)
+    if any(_ink_rows(piece) < 0.5 * height for piece in pieces):
+        return [whole]  # a piece that is no digit's height is a stroke of one: a 7's long bar, a 5's flag, a 1's flag
+    return digits.read(pieces)
+
+
+def _ink_rows(image: np.ndarray) -> int:
+    """How many rows the ink of an image spans."""
+    rows = np.nonzero((image > INK).any(axis=1))[0]
+    return int(rows[-1] - rows[0] + 1) if rows.size else 0
 
 
 def _bridged(mask: np.ndarray) -> np.ndarray:

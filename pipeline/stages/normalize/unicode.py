@@ -14,6 +14,7 @@ from functools import lru_cache
 from pipeline import deadline
 from pipeline.deadline import CHECK_EVERY
 from pipeline.stages.normalize.edits import Edit
+from pipeline.vi.text import SLASHES
 
 RULES = "unicode.v1"
 
@@ -35,6 +36,7 @@ CHAR_MAP: dict[str, str] = {
     "\u2010": "-",
     "\u2011": "-",
     "\u2212": "-",
+    **SLASHES,  # a document number's "/" written as a fraction, division or full-width slash
 }
 
 _TONES = {
