@@ -3,6 +3,7 @@ tables from the page's drawings (tables.py) or its scanned grid (scan_tables.py)
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -10,14 +11,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pymupdf
+from PIL import Image
 
 from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, TooLarge
 from pipeline.records import Line, Table, WarningRecord
-from pipeline.stages.ingest.blanks import settle_blanks
+from pipeline.stages.ingest.blanks import find_blanks, settle_blanks
 from pipeline.stages.ingest.ink import grey_pgm
 from pipeline.stages.ingest.layer import Draft, LayerText
 from pipeline.stages.ingest.ocr import check_language, ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
+from pipeline.stages.ingest.regions import Reread, header_region, put_in_place, reread_region
 from pipeline.stages.ingest.scan_tables import read_scan_table
 from pipeline.stages.ingest.signblock import reread_signature
 from pipeline.stages.ingest.stamps import merge_stamps, might_hold_stamps
@@ -65,19 +68,24 @@ def native_dpi(page: pymupdf.Page) -> int | None:
 
 def ocr_resolution(page: pymupdf.Page, options: IngestOptions) -> int:
     """The resolution to render a page at for OCR. A page drawn in vectors: --ocr-dpi (300). A scan: its own
-    resolution, raised toward --ocr-dpi by at most --ocr-upscale (1.5), never above it; a 100-dpi scan is read at
-    150, a 200-dpi one at 300, a 600-dpi one at 300. Measured on the samples' 200-dpi scans, 300 dpi reads the small
-    type of a signature block that 200 loses, and gives fewer word errors on the one with a table (3.1% against
-    3.3%); on the real 100-dpi scans, 150 dpi reads more cited document numbers (65/92 against 63/92). More than
-    half again the scan's own resolution adds time, not ink. Never above --max-pixels."""
+    resolution, never above --ocr-dpi (a 600-dpi scan is read at 300); its header block is read again enlarged (see
+    header_dpi). Never above --max-pixels."""
     native = native_dpi(page)
-    dpi = min(options.ocr_dpi, round(native * options.ocr_upscale)) if native else options.ocr_dpi
+    dpi = min(options.ocr_dpi, native) if native else options.ocr_dpi
     w, h = page.rect.width / 72.0, page.rect.height / 72.0
     if w * h * dpi * dpi > options.max_pixels:
         dpi = int((options.max_pixels / (w * h)) ** 0.5)
         if dpi < 72:
             raise TooLarge(f"page {page.number + 1} is too large to OCR within --max-pixels {options.max_pixels}")
     return dpi
+
+
+def header_dpi(dpi: int, options: IngestOptions) -> int:
+    """The resolution a scan's header block is read again at: its own raised by at most --ocr-upscale (1.5), never
+    above --ocr-dpi; a 100-dpi scan's header at 150, a 200-dpi one's at 300, a 300-dpi one's not again. Measured on
+    the samples' 200-dpi scans, 300 dpi reads the small type that 200 loses; on the real scans, two titles under
+    stamps are lost at the scan's own resolution (see regions.py)."""
+    return max(dpi, min(options.ocr_dpi, round(dpi * options.ocr_upscale)))
 
 
 def render_page(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
@@ -296,13 +304,48 @@ def ocr_scanned_page(
     that line; the rest is kept apart as overlays."""
     table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
+    drafts, again = _with_header_reread(drafts, rest, pno, dpi, options)
     drafts = [d for d in drafts if not _under_any(d, overlays)]
     signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
-    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout), signed)
+    drafts = _settled(drafts, again, rest, dpi, signed, options)
     drafts = reread_signature(drafts, rest, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     merged = merge_stamps(drafts, overlays)
     leftover = [d.line for d in overlays if any(m is d for m in merged)]
     return [d.line for d in merged if not any(d is o for o in overlays)], table, leftover
+
+
+def _with_header_reread(
+    drafts: list[Draft], image: bytes, pno: int, dpi: int, options: IngestOptions
+) -> tuple[list[Draft], Reread | None]:
+    """The page's lines, its header block's read again enlarged (when a document starts on the page and its scan is
+    below --ocr-dpi); and that second reading."""
+    read_dpi = header_dpi(dpi, options)
+    width, height = Image.open(io.BytesIO(image)).size
+    region = header_region(drafts, width * 72.0 / dpi, height * 72.0 / dpi) if read_dpi > dpi else None
+    if region is None:
+        return drafts, None
+    again = reread_region(
+        image, region, pno, dpi, read_dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout)
+    )
+    return put_in_place(drafts, region, again.drafts), again
+
+
+def _settled(
+    drafts: list[Draft], again: Reread | None, image: bytes, dpi: int, signed: tuple[str, ...], options: IngestOptions
+) -> list[Draft]:
+    """The drafts with their header blanks settled, each from the image it was read from."""
+    timeout = seconds_left(options, options.ocr_timeout)
+    if again is None:
+        return settle_blanks(drafts, image, dpi, timeout, signed)
+    fresh = {id(d) for d in again.drafts}
+    mine = [d for d in drafts if id(d) in fresh]
+    if find_blanks(mine):
+        width, height = Image.open(io.BytesIO(image)).size
+        page = again.on_page(width * 72.0 / dpi, height * 72.0 / dpi)
+        mine = settle_blanks(mine, page, again.dpi, timeout, signed)
+    settled = iter(mine)
+    rest = iter(settle_blanks([d for d in drafts if id(d) not in fresh], image, dpi, timeout, signed))
+    return [next(settled) if id(d) in fresh else next(rest) for d in drafts]
 
 
 def _under_any(draft: Draft, overlays: list[Draft]) -> bool:
