@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from PIL import Image
 
+from pipeline.records import Line
 from pipeline.stages.ingest.blanks import find_blanks
 from pipeline.stages.ingest.layer import Draft
 from pipeline.stages.ingest.ocr import drop_specks, parse_tsv, run_tesseract, words_to_drafts
@@ -28,7 +29,14 @@ _MOTTO = re.compile(r"cong hoa xa\b|hoi chu nghia|doc lap\W*tu do|tu do\W*hanh p
 # what begins a document's body below its title
 _BODY = re.compile(r"^\W*(?:kinh gui|can cu|thuc hien|tren co so|theo de nghi|xet de nghi|dieu \d|(?:i|1)\s*[.)]\s)")
 MAX_HEADER_SHARE = 0.45  # of the page's height: a header block never runs lower (an A4 header takes about a third)
-REGION_BLOCKS = 100_000  # added to a region's Tesseract block numbers: its lines never join a paragraph of the page's
+# added to a region's Tesseract block numbers, so its lines never join a paragraph of the page's reading (a line's
+# block is Tesseract's block * 1000 + paragraph, negative for a column cut off a line: see ocr.words_to_drafts)
+REGION_BLOCKS = 1_000_000
+
+
+def from_second_reading(line: Line) -> bool:
+    """Whether an OCR line comes from a region's second reading."""
+    return abs(line.block) >= REGION_BLOCKS * 1000
 
 
 @dataclass(frozen=True)
