@@ -21,7 +21,7 @@ from pipeline.stages.ingest.layer import Draft, LayerText
 from pipeline.stages.ingest.ocr import check_language, ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
 from pipeline.stages.ingest.regions import Reread, header_region, put_in_place, reread_region
-from pipeline.stages.ingest.scan_tables import read_scan_table
+from pipeline.stages.ingest.scan_tables import might_hold_a_table, read_scan_table
 from pipeline.stages.ingest.signblock import reread_signature
 from pipeline.stages.ingest.stamps import merge_stamps, might_hold_stamps
 from pipeline.stages.ingest.tables import find_grids, inside_any, merge_continued, read_tables
@@ -88,12 +88,23 @@ def header_dpi(dpi: int, options: IngestOptions) -> int:
     return max(dpi, min(options.ocr_dpi, round(dpi * options.ocr_upscale)))
 
 
-def render_page(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
+def _page_image(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
+    """The page image for OCR at the scan's own resolution; a page that may hold a ruled table at the header's
+    (header_dpi): finding a scanned table's rules and reading its small figures need those pixels (at 200 dpi the
+    samples' quota table is not found)."""
+    image, dpi = render_page(page, options)
+    raised = header_dpi(dpi, options)
+    if raised > dpi and might_hold_a_table(Image.open(io.BytesIO(image)).convert("L")):
+        return render_page(page, options, raised)
+    return image, dpi
+
+
+def render_page(page: pymupdf.Page, options: IngestOptions, dpi: int | None = None) -> tuple[bytes, int]:
     """The page as a greyscale image for OCR (PGM: no compression to pay for on the way to Tesseract, which took
     0.64 s a page as PNG against 0.01 s). Annotations are left out: the e-signature boxes and seals that signing
     software draws over a scan are not the document's text (their text is kept apart as overlays). A colour page
-    is made grey by --ocr-colour (see ink.py)."""
-    dpi = ocr_resolution(page, options)
+    is made grey by --ocr-colour (see ink.py). At `dpi` when given, else at ocr_resolution."""
+    dpi = dpi or ocr_resolution(page, options)
     if options.ocr_colour == "grey" or not has_colour(page):
         return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, annots=False).tobytes("pnm"), dpi
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, annots=False, alpha=False)
@@ -167,7 +178,7 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
                     if not jobs:
                         check_language(options.ocr_lang)
                     check_images(page, pno, options)
-                    image, dpi = render_page(page, options)
+                    image, dpi = _page_image(page, options)
                     # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread
                     jobs[pno] = _OcrJob(pool.submit(ocr_scanned_page, image, pno, dpi, verdict.overlays, options))
                     reading.ocr_reasons.append((pno, verdict.reason))
