@@ -41,7 +41,8 @@ from pipeline.runner import STAGES, Options, run
 from pipeline.stages.ingest import IngestOptions
 from pipeline.stages.ingest.layer import layer_drafts
 from pipeline.stages.ingest.ocr import CACHE_ENV, ocr_page
-from pipeline.stages.ingest.pdf import native_dpi, render_page
+from pipeline.stages.ingest.pdf import native_dpi
+from pipeline.stages.ingest.scanned import render_page
 from pipeline.stages.ingest.triage import triage
 
 ROOT = Path(__file__).resolve().parents[1]

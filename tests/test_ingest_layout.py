@@ -10,7 +10,8 @@ from pipeline.records import Line
 from pipeline.stages.ingest import IngestOptions, ingest_bytes
 from pipeline.stages.ingest.ink import grey_pgm
 from pipeline.stages.ingest.layer import Draft
-from pipeline.stages.ingest.pdf import header_dpi, native_dpi, ocr_resolution
+from pipeline.stages.ingest.pdf import native_dpi
+from pipeline.stages.ingest.scanned import header_dpi, ocr_resolution
 from pipeline.stages.ingest.triage import why_unusable
 
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
