@@ -78,16 +78,20 @@ def scan_pdf(width_px: int, height_px: int) -> pymupdf.Page:
 
 @pytest.mark.parametrize(
     ("pixels", "native", "page_dpi", "header"),
-    [((50, 75), 100, 100, 150), ((100, 150), 200, 200, 300), ((300, 450), 600, 300, 300)],
+    [((50, 75), 100, 150, 150), ((100, 150), 200, 300, 300), ((125, 187), 250, 250, 300), ((300, 450), 600, 300, 300)],
 )
 def test_scans_are_read_at_their_own_resolution_and_their_header_raised_at_most_half_again(
     pixels: tuple[int, int], native: int, page_dpi: int, header: int
 ) -> None:
+    """A scan below 240 dpi is read enlarged half again (up to 300), whole, and its header not again; from 240 dpi up
+    the page is read at its own resolution (never above 300) and its header enlarged, up to 300."""
     page = scan_pdf(*pixels)
     assert native_dpi(page) == native
     assert ocr_resolution(page, IngestOptions()) == page_dpi
-    assert header_dpi(page_dpi, IngestOptions()) == header
-    assert header_dpi(page_dpi, IngestOptions(ocr_upscale=1.0)) == page_dpi  # no second reading
+    assert header_dpi(native, page_dpi, IngestOptions()) == header
+    plain = IngestOptions(ocr_upscale=1.0)
+    assert ocr_resolution(page, plain) == min(native, 300)
+    assert header_dpi(native, min(native, 300), plain) == min(native, 300)  # no second reading
 
 
 def test_colour_modes_keep_black_and_choose_among_red_and_blue() -> None:

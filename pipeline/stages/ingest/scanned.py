@@ -32,7 +32,7 @@ def ocr_resolution(page: pymupdf.Page, options: IngestOptions) -> int:
     resolution, never above --ocr-dpi (a 600-dpi scan is read at 300); its header block is read again enlarged (see
     header_dpi). Never above --max-pixels."""
     native = native_dpi(page)
-    dpi = min(options.ocr_dpi, native) if native else options.ocr_dpi
+    dpi = min(options.ocr_dpi, own_resolution(native, options)) if native else options.ocr_dpi
     w, h = page.rect.width / 72.0, page.rect.height / 72.0
     if w * h * dpi * dpi > options.max_pixels:
         dpi = int((options.max_pixels / (w * h)) ** 0.5)
@@ -41,23 +41,40 @@ def ocr_resolution(page: pymupdf.Page, options: IngestOptions) -> int:
     return dpi
 
 
-def header_dpi(dpi: int, options: IngestOptions) -> int:
-    """The resolution a scan's header block is read again at: its own raised by at most --ocr-upscale (1.5), never
-    above --ocr-dpi; a 100-dpi scan's header at 150, a 200-dpi one's at 300, a 300-dpi one's not again. Measured on
-    the samples' 200-dpi scans, 300 dpi reads the small type that 200 loses; on the real scans, two titles under
-    stamps are lost at the scan's own resolution (see regions.py)."""
-    return max(dpi, min(options.ocr_dpi, round(dpi * options.ocr_upscale)))
+LOW_DPI = 240  # below this a scan's type is too few pixels high for Tesseract: the scan is read enlarged
 
 
-def page_image(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
-    """The page image for OCR at the scan's own resolution; a page that may hold a ruled table at the header's
-    (header_dpi): finding a scanned table's rules and reading its small figures need those pixels (at 200 dpi the
-    samples' quota table is not found)."""
+def own_resolution(native: int, options: IngestOptions) -> int:
+    """The resolution a scan is read at: its own, from LOW_DPI up; below, enlarged by --ocr-upscale (1.5), a 100-dpi
+    scan read at 150 and a 200-dpi one at 300. A line of 13-point body type is some 8 pixels high in its small letters
+    at 100 dpi and 16 at 200, where Tesseract reads best from about 20. Measured on the real scans read at their own
+    resolution (header block enlarged): at 100 dpi (5 documents, 44 pages) a responsible body was lost in two
+    documents and a target in a third; at 200 dpi (6 documents, 49 pages) two events and two bodies, and on the
+    samples' 200-dpi scans a recipient and a target ("Quý TII" for "Quý III"), all of which the enlarged page reads.
+    It costs a sixth more of Tesseract's time on a 100-dpi page, a third more on a 200-dpi one."""
+    return round(native * options.ocr_upscale) if native < LOW_DPI else native
+
+
+def header_dpi(native: int | None, dpi: int, options: IngestOptions) -> int:
+    """The resolution a scan's header block is read again at: the scan's own raised by at most --ocr-upscale (1.5),
+    never above --ocr-dpi; a 200-dpi scan's header at 300, a 300-dpi one's not again, nor a page already read
+    enlarged (a 100-dpi scan, read at 150 whole). Measured on the samples' 200-dpi scans, 300 dpi reads the small
+    type that 200 loses; on the real scans, two titles under stamps are lost at the scan's own resolution (see
+    regions.py), and a 100-dpi scan's header enlarged twice over (225 dpi) loses three titles that 150 reads."""
+    if native is None or dpi > native:
+        return dpi
+    return max(dpi, min(options.ocr_dpi, round(native * options.ocr_upscale)))
+
+
+def page_image(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int, int]:
+    """The page image for OCR, its resolution and its header block's (header_dpi). A page that may hold a ruled
+    table is rendered at the header's: finding a scanned table's rules and reading its small figures need those
+    pixels (at 200 dpi the samples' quota table is not found)."""
     image, dpi = render_page(page, options)
-    raised = header_dpi(dpi, options)
+    raised = header_dpi(native_dpi(page), dpi, options)
     if raised > dpi and might_hold_a_table(Image.open(io.BytesIO(image)).convert("L")):
-        return render_page(page, options, raised)
-    return image, dpi
+        return *render_page(page, options, raised), raised
+    return image, dpi, raised
 
 
 def render_page(page: pymupdf.Page, options: IngestOptions, dpi: int | None = None) -> tuple[bytes, int]:
@@ -69,7 +86,7 @@ def render_page(page: pymupdf.Page, options: IngestOptions, dpi: int | None = No
     if options.ocr_colour == "grey" or not has_colour(page):
         return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, annots=False).tobytes("pnm"), dpi
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, annots=False, alpha=False)
-    rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
+    rgb = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
     return grey_pgm(rgb.reshape(pix.height, pix.width, 3), options.ocr_colour), dpi
 
 
@@ -79,14 +96,14 @@ def has_colour(page: pymupdf.Page) -> bool:
 
 
 def ocr_scanned_page(
-    image: bytes, pno: int, dpi: int, overlays: list[Draft], options: IngestOptions
+    image: bytes, pno: int, dpi: int, overlays: list[Draft], options: IngestOptions, header: int | None = None
 ) -> tuple[list[Line], Table | None, list[Line]]:
     """A scanned page: its lines by OCR, its ruled table read cell by cell (see scan_tables.py), and the text drawn
     over it that is not part of it. Text over the scan that sits in a blank of an OCR line (a stamped number) joins
     that line; the rest is kept apart as overlays."""
     table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
-    drafts, again = _with_header_reread(drafts, rest, pno, dpi, options)
+    drafts, again = _with_header_reread(drafts, rest, pno, dpi, header or dpi, options)
     drafts = [d for d in drafts if not _under_any(d, overlays)]
     signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
     drafts = _settled(drafts, again, rest, dpi, signed, options)
@@ -97,11 +114,10 @@ def ocr_scanned_page(
 
 
 def _with_header_reread(
-    drafts: list[Draft], image: bytes, pno: int, dpi: int, options: IngestOptions
+    drafts: list[Draft], image: bytes, pno: int, dpi: int, read_dpi: int, options: IngestOptions
 ) -> tuple[list[Draft], Reread | None]:
     """The page's lines, its header block's read again enlarged (when a document starts on the page and its scan is
     below --ocr-dpi); and that second reading."""
-    read_dpi = header_dpi(dpi, options)
     width, height = Image.open(io.BytesIO(image)).size
     region = header_region(drafts, width * 72.0 / dpi, height * 72.0 / dpi) if read_dpi > dpi else None
     if region is None:
