@@ -121,9 +121,9 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
                     if not jobs:
                         check_language(options.ocr_lang)
                     check_images(page, pno, options)
-                    image, dpi, header = scanned.page_image(page, options)
+                    scan = scanned.page_image(page, options)
                     # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread
-                    future = pool.submit(scanned.ocr_scanned_page, image, pno, dpi, verdict.overlays, options, header)
+                    future = pool.submit(scanned.ocr_scanned_page, scan, pno, verdict.overlays, options)
                     jobs[pno] = _OcrJob(future)
                     reading.ocr_reasons.append((pno, verdict.reason))
                     reading.warnings += _ocr_warning(pno, verdict)

@@ -8,6 +8,7 @@ a text layer (a third of a second of start-up, measured on the real text-layer d
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import pymupdf
@@ -66,15 +67,27 @@ def header_dpi(native: int | None, dpi: int, options: IngestOptions) -> int:
     return max(dpi, min(options.ocr_dpi, round(native * options.ocr_upscale)))
 
 
-def page_image(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int, int]:
-    """The page image for OCR, its resolution and its header block's (header_dpi). A page that may hold a ruled
-    table is rendered at the header's: finding a scanned table's rules and reading its small figures need those
-    pixels (at 200 dpi the samples' quota table is not found)."""
+@dataclass(frozen=True)
+class ScanImage:
+    """A page rendered for OCR: the image (PGM), its resolution, its header block's (header_dpi), and whether it
+    may hold a ruled table (might_hold_a_table, looked at once)."""
+
+    image: bytes
+    dpi: int
+    header: int
+    table: bool
+
+
+def page_image(page: pymupdf.Page, options: IngestOptions) -> ScanImage:
+    """The page image for OCR. A page that may hold a ruled table is rendered at its header's resolution: finding a
+    scanned table's rules and reading its small figures need those pixels (at 200 dpi the samples' quota table is
+    not found)."""
     image, dpi = render_page(page, options)
     raised = header_dpi(native_dpi(page), dpi, options)
-    if raised > dpi and might_hold_a_table(Image.open(io.BytesIO(image)).convert("L")):
-        return *render_page(page, options, raised), raised
-    return image, dpi, raised
+    table = might_hold_a_table(Image.open(io.BytesIO(image)).convert("L"))
+    if raised > dpi and table:
+        return ScanImage(render_page(page, options, raised)[0], raised, raised, table)
+    return ScanImage(image, dpi, raised, table)
 
 
 def render_page(page: pymupdf.Page, options: IngestOptions, dpi: int | None = None) -> tuple[bytes, int]:
@@ -96,14 +109,17 @@ def has_colour(page: pymupdf.Page) -> bool:
 
 
 def ocr_scanned_page(
-    image: bytes, pno: int, dpi: int, overlays: list[Draft], options: IngestOptions, header: int | None = None
+    scan: ScanImage, pno: int, overlays: list[Draft], options: IngestOptions
 ) -> tuple[list[Line], Table | None, list[Line]]:
     """A scanned page: its lines by OCR, its ruled table read cell by cell (see scan_tables.py), and the text drawn
     over it that is not part of it. Text over the scan that sits in a blank of an OCR line (a stamped number) joins
     that line; the rest is kept apart as overlays."""
-    table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
+    dpi = scan.dpi
+    table, rest = None, scan.image
+    if scan.table:
+        table, rest = read_scan_table(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
-    drafts, again = _with_header_reread(drafts, rest, pno, dpi, header or dpi, options)
+    drafts, again = _with_header_reread(drafts, rest, pno, dpi, scan.header, options)
     drafts = [d for d in drafts if not _under_any(d, overlays)]
     signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
     drafts = _settled(drafts, again, rest, dpi, signed, options)
