@@ -252,3 +252,102 @@ def test_a_deadline_written_as_chậm_nhất_đến_ngày_is_an_activity() -> No
     assert events == [
         ("Bảo đảm hoàn thành việc áp dụng các giải pháp kỹ thuật", "deadline", None, "2028-07-01"),
     ]
+
+
+def test_a_task_table_whose_time_heading_was_misread_is_dated_by_its_cells() -> None:
+    """A scan's two-line heading `Thời gian / thực hiện` read as `thực hiện` alone: the column that holds a date or
+    a period in most rows is the time column, and `29/6/2026 - 09/7/2026` (no `từ`) is a range."""
+    doc = normalize(
+        ingest_bytes(
+            (
+                HEAD + "6. Tiến độ thực hiện\n\n"
+                "| TT | Nội dung công việc | thực hiện | Đơn vị chủ trì |\n|---|---|---|---|\n"
+                "| 1 | Ban hành kế hoạch; rà soát danh sách học viên | Trước ngày 27/6/2026 | Phòng Đào tạo |\n"
+                "| 2 | Triển khai khảo sát trực tuyến | 29/6/2026 - 09/7/2026 | Trung tâm Khảo thí |\n"
+                "| 3 | Tổng hợp kết quả | Theo yêu cầu | Trung tâm Khảo thí |\n"
+            ).encode(),
+            "plan.md",
+        )
+    )
+    events = {(e.name, e.date_start, e.date_end) for e in extract_events(doc, layout(doc), 2026)}
+    assert events == {
+        ("Ban hành kế hoạch; rà soát danh sách học viên", None, "2026-06-27"),
+        ("Triển khai khảo sát trực tuyến", "2026-06-29", "2026-07-09"),
+    }
+
+
+def test_a_table_of_one_date_column_cell_is_not_a_schedule() -> None:
+    doc = normalize(
+        ingest_bytes(
+            (
+                HEAD + "| TT | Tên văn bản | Ghi chú |\n|---|---|---|\n"
+                "| 1 | Quyết định phê duyệt đề án | Ban hành trước ngày 27/6/2026 |\n"
+                "| 2 | Kế hoạch triển khai | |\n| 3 | Hướng dẫn thực hiện | |\n"
+            ).encode(),
+            "plan.md",
+        )
+    )
+    assert [e.name for e in extract_events(doc, layout(doc), 2026) if e.text.startswith("Quyết định")] == []
+
+
+def test_a_quarter_read_iw_is_the_fourth_and_a_numeral_ends_its_word() -> None:
+    """`IW` is `IV` with its V read as W (no numeral has a W); `quý IW` was read as `quý I` of the plan's year."""
+    doc, lay = read(
+        "II. NHIỆM VỤ\nd) Ban hành các hướng dẫn nghiệp vụ thực hiện dự án (hoàn thành trong quý IW/2025).\n"
+        "đ) Rà soát các mô hình điểm (hoàn thành trong quý Ix/2025).\n"
+    )
+    events = [(e.name, e.date_start, e.date_end) for e in extract_events(doc, lay, 2030)]
+    assert events == [("Ban hành các hướng dẫn nghiệp vụ thực hiện dự án", "2025-10", "2025-12")]
+
+
+def test_a_count_misread_after_at_least_keeps_its_unit_and_a_broken_at_least_its_comparator() -> None:
+    """OCR reads `01 buổi` as `I buồi` after `ít nhất`, and `ít nhất` as `í/ nhất`: the unit is matched without its
+    marks only next to such a misread number, and `nhất` with a one-letter `í` before it is `ít nhất`."""
+    doc, lay = read(
+        "I. MỤC TIÊU\nBảo đảm đạt í/ nhất 40% địa bàn cấp xã không ma túy trong năm 2026.\n"
+        "Bảo đảm mỗi học kỳ tổ chức ít nhất I buồi/cơ sở giáo dục.\n"
+        "Xếp hạng cao nhất 40% số xã.\n"
+    )
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
+    assert found[:2] == [(40, "%", ">="), (1, "buổi", ">=")]
+    assert (40, "%", ">=") not in found[2:]
+
+
+def test_dates_of_cited_and_issued_documents_are_no_events() -> None:
+    """A stop after a symbol (`60/CP.`) does not part a date from its document, a symbol OCR spaced (`KH- UBND`) is
+    still one, a cited date's month is no month of its own, and a numbered document issued on a day is cited."""
+    doc, lay = read(
+        "II. NỘI DUNG\n1. Căn cứ các Nghị định số 88/CP. ngày 17/8/1994, số 60/CP. ngày 05/7/1994 về nhà ở.\n"
+        "2. Thực hiện Kế hoạch số 2126/KH- UBND ngày 20/8/2025 của UBND tỉnh về xây dựng xã không ma túy.\n"
+        "3. Thực hiện Nghị định số 136/2020/NĐ-CP ngày 24 tháng 11 năm 2020 của Chính phủ.\n"
+        "4. Ngày 03/7/2025, Hội đồng nhân dân tỉnh ban hành Nghị quyết số 03/NQ-HĐND về việc thành lập các sở.\n"
+        "5. Trước ngày 30/6/2025, Sở Tư pháp ban hành Quyết định công bố thủ tục hành chính.\n"
+        "6. Căn cứ Biên bản của Hội đồng tư vấn xét duyệt ngày 14/12/2024.\n"
+        "7. 08 tháng 10 năm 2018 của Chính phủ sửa đổi, bổ sung một số điều của Nghị định.\n"
+    )
+    events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
+    assert events == [(None, "2025-06-30")]
+
+
+def test_figures_counted_to_a_date_and_the_month_results_cover_are_no_events() -> None:
+    doc, lay = read(
+        "II. KẾT QUẢ\n1. Tổng thu ngân sách địa phương thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng.\n"
+        "2. Sở Nội vụ báo cáo tình hình thực hiện các chỉ số (cập nhật kết quả đến ngày 27/11/2025), như sau:\n"
+        "3. Ban Chỉ đạo tỉnh báo cáo kết quả triển khai thực hiện Đề án 06, chuyển đổi số tháng 3/2026 như sau:\n"
+        "4. Từ ngày 01/7/2025 đến nay, không có trường hợp cán bộ bị xử lý kỷ luật.\n"
+        "5. Đánh giá các chỉ số năm 2025, báo cáo UBND tỉnh trước ngày 20/11/2025.\n"
+        "6. Ngày 07/11/2025, Phó Chủ tịch UBND tỉnh đã chủ trì họp với các sở về tiến độ.\n"
+        "7. Các sở gửi báo cáo kết quả thực hiện, trong tháng 12/2025.\n"
+    )
+    events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
+    assert events == [(None, "2025-11-20"), ("2025-11-07", "2025-11-07"), ("2025-12", "2025-12")]
+
+
+def test_a_bodys_name_ends_at_the_verbs_of_approval_and_meeting() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Đề nghị UBND tỉnh xem xét, phê duyệt danh sách địa bàn trọng điểm.\n"
+        "2. Hội đồng xét duyệt địa bàn cấp xã họp thống nhất, công nhận các xã đạt tiêu chí.\n"
+        "3. Các sở tổng hợp kết quả, báo cáo UBND tỉnh trước ngày 20/02/2025.\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == ["UBND tỉnh", "Hội đồng xét duyệt địa bàn cấp xã", "Các sở"]

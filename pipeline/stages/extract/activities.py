@@ -24,7 +24,9 @@ from pipeline.vi.text import key
 
 # A line that gives the time of the task before it: `Thời gian hoàn thành: …`, `Thời hạn thực hiện: …`.
 _TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+[a-z]+){0,3}\s*:")
-_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=\S)")
+# A clause ends at a stop that a capital, a mark or a digit follows: a stop before a lower-case word closes an
+# abbreviation (`số 60/CP. ngày 05/7/1994`), not a sentence, and the date stays with its document.
+_CLAUSE = re.compile(r"(?<=[.;!?])\s+(?=[^\s\wà-ỹ]|[A-ZĐÀ-Ỹ0-9])|(?<=;)\s+(?=\S)")
 _MARKER = re.compile(r"^\s*(?:[IVXLC]{1,5}\s*[.)]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|[a-zđ]\)|[-+•–*])\s*", re.IGNORECASE)
 # A place after `tại`: a proper name, a street number, a hall, or an administrative unit written in lower case
 # (`tại thành phố Vinh`, `tại xã …`, `tại trường …`), which a proper name follows.
@@ -43,7 +45,20 @@ _PAST = re.compile(r"\bda\b|\btinh (?:den|tu)\b|\bden nay\b|\bluy ke\b|\bket qua
 # A single day that figures are counted up to (`đến hết ngày 10/12/2025`, `Đến thời điểm ngày …`): no activity;
 # a deadline (`chậm nhất đến hết ngày …`) is one.
 _CUT_OFF = re.compile(r"\b(?<!cham nhat )(?:tinh den|(?:den|toi) het|den thoi diem)(?:\s+ngay)?\s*$")
-_MEETING = re.compile(r"\bbuoi lam viec\b|\bhop\b|\bhoi nghi\b")
+# `họp` is a meeting; `hợp` in `trường hợp`, `phối hợp`, `tổng hợp`, `hợp tác` … is not. Told apart by the words
+# around it, not by its marks: text repair and OCR swap those two marks.
+_MEETING = re.compile(
+    r"\bbuoi lam viec\b|\bhoi nghi\b|"
+    r"(?<!truong )(?<!phu )(?<!tong )(?<!phoi )(?<!ket )(?<!thich )(?<!hoa )(?<!to )(?<!hon )(?<!lien )(?<!dung )"
+    r"\bhop\b(?!\s+(?:tac|dong|le|nhat|phap|ly|thuc|tinh|chuan|quy|doanh|nhan|thanh|xa|luc)\b)"
+)
+# A figure counted up to a date (`… thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng`, `cập nhật kết quả đến ngày
+# 27/11/2025`): the date bounds a statistic, no activity.
+_COUNTED_TO = re.compile(r"\b(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$")
+_FIGURE_AFTER = re.compile(r"^\s*,?\s*(?:la|dat|co|tang|giam)\s+(?:khoang\s+|tren\s+)?\d")
+_UPDATED_TO = re.compile(r"\bcap nhat(?:\s+ket qua)?\s+(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$")
+# `báo cáo kết quả triển khai thực hiện tháng 3/2026`: the month the results cover, no activity.
+_RESULTS_OF = re.compile(r"\bket qua\s+(?:thuc hien|trien khai)\b[^;:]{0,100}$")
 _NOT_TASK_COLUMN = re.compile(r"^(stt|tt|so tt)$|chu tri|phoi hop|co quan|don vi|ghi chu|san pham|ket qua")
 _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
 # Head words that tell what kind of activity it is.
@@ -77,10 +92,26 @@ def _name(text: str, period: Period, since: int = 0) -> str:
     name = _MARKER.sub("", name.strip(" ,;:.()-–"))
     name = re.sub(r"\s*\(\s*\)|\s{2,}", " ", name)
     name = re.sub(r"(?:,|\s)+(?:trước|chậm nhất|xong|hoàn thành|trong|vào|từ|đến)?\s*[.;,:]*\s*$", "", name.strip())
+    name = re.sub(
+        r"\s*\((?:hoàn thành|thực hiện|xong)?(?:\s+trong)?\s*$", "", name, flags=re.IGNORECASE
+    )  # `(hoàn thành trong quý IV/2025)`
     name = name.strip(" ,;:.-–")
     if len(name) > 160:
         name = name[:160].rsplit(" ", 1)[0]
     return name[:1].upper() + name[1:]
+
+
+def _within(clause: str, period: Period) -> bool:
+    """Whether a period is written as a time limit (`trong tháng 12/2025`, `trước tháng …`)."""
+    return key(period.words(clause)).startswith(("trong", "truoc", "cham nhat"))
+
+
+def _statistic(clause: str, period: Period) -> bool:
+    """Whether a day only bounds a figure: `tính đến ngày …`, `cập nhật kết quả đến ngày …`, `đến ngày … là 5.749`."""
+    before = key(clause[: period.begin])[-40:]
+    if _CUT_OFF.search(before[-30:]) or _UPDATED_TO.search(before):
+        return True
+    return bool(_COUNTED_TO.search(before) and _FIGURE_AFTER.match(key(clause[period.finish : period.finish + 40])))
 
 
 def _coordinated(name: str, first: str) -> str:
@@ -142,8 +173,11 @@ def paragraph_activities(
         for period in find_periods(clause, year, issued):
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
-            if period.kind == "day" and _CUT_OFF.search(key(clause[: period.begin])[-30:]):
+            if period.kind == "day" and _statistic(clause, period):
                 continue  # `Tổng thu ngân sách thực hiện đến hết ngày 10/12/2025`: the date figures are counted to
+            before = key(clause[: period.begin])
+            if period.kind in ("month", "quarter") and _RESULTS_OF.search(before) and not _within(clause, period):
+                continue  # `báo cáo kết quả thực hiện tháng 3/2026`: the month the results cover
             named = clause
             if _TIME_LINE.match(key(clause)):  # `… gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026.`
                 if n == 0:
@@ -162,10 +196,25 @@ def paragraph_activities(
     return out
 
 
+def _dated_column(table: Table, year: int | None) -> int | None:
+    """The time column of a task table whose heading was misread (a scan's two-line `Thời gian / thực hiện` read
+    as `thực hiện`): the column whose cells, in most rows and at least two, are a date or a period and little
+    else (`Trước ngày 27/6/2026`, `29/6/2026 - 09/7/2026`)."""
+    body = table.rows[1:]
+    for j in range(len(table.rows[0]) if table.rows else 0):
+        cells = [r[j].text for r in body if j < len(r) and r[j].text.strip()]
+        dated = [c for c in cells if len(c) <= 40 and find_periods(c, year)]
+        if len(dated) >= 2 and 2 * len(dated) > len(body):
+            return j
+    return None
+
+
 def table_activities(table: Table, year: int | None) -> list[Event]:
     """Rows of a task table whose time column gives a date, a period or a deadline."""
     head = [key(c.text) for c in table.rows[0]] if table.rows else []
     column = next((j for j, h in enumerate(head) if _TIME_COLUMN.search(h)), None)
+    if column is None:
+        column = _dated_column(table, year)
     if column is None:
         return []
     others = [j for j, h in enumerate(head) if j != column and not _NOT_TASK_COLUMN.search(h)]

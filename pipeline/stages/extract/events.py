@@ -52,7 +52,7 @@ _NAMED = re.compile(
 )
 _LUNAR_MONTHS = ("thang gieng", "thang chap")
 _DAY_MONTH = re.compile(r"^\s*(?:\(\s*|-\s*|–\s*)(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
-_QUARTER = re.compile(r"\bquý\s+(IV|I{1,3}|[1-4])\b(?:\s+năm\s+(\d{4}))?", re.IGNORECASE)
+_QUARTER = re.compile(r"\bquý\s+(IV|IW|I{1,3}|[1-4])\b(?:\s+năm\s+(\d{4}))?", re.IGNORECASE)
 _MONTH_RANGE = re.compile(
     r"từ\s+tháng\s+(\d{1,2})(?:\s*/\s*(\d{4}))?\s+(?:đến|tới)\s+tháng\s+(\d{1,2})(?:\s*/\s*(\d{4}))?", re.IGNORECASE
 )
@@ -69,7 +69,7 @@ _MOVEMENT_LIST = re.compile(
     re.IGNORECASE,
 )
 _SUMMER = re.compile(r"\s*hè\s+(?:năm\s+)?(\d{4})")
-QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "IW": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def kind_of(name: str) -> EventKind:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline.plan import Comparator
-from pipeline.vi.text import NUMBER, key, parse_number
+from pipeline.vi.text import NUMBER, key, parse_number, toneless
 
 # Count nouns of plans (what is counted), longest first so that `đơn vị máu` wins over `đơn vị`.
 _UNIT_WORDS = (
@@ -48,6 +48,9 @@ _RANGE = re.compile(rf"(?<![\w/.,:-])(?P<a>{NUMBER})\s*%?\s*[-–]\s*(?P<b>{NUMB
 # `03/124 đơn vị`: a share of units (3 of 124), not a date or a document number.
 _SHARE = re.compile(r"(?<![\w/.,:-])(?P<a>\d{1,4})\s*/\s*(?P<b>\d{1,4})(?![\w/.,]\d|/)\s+(?=[^\W\d])")
 _OCR_ONE = re.compile(r"(?:(?<=ít nhất )|(?<=tối thiểu ))[Il](?=\s)")
+# `ít nhất` as OCR breaks it (`í/ nhất`, `i! nhất`): `nhất` right before a number follows only `ít`, `thứ`, `cao`
+# and their like, and of those only `ít` is one letter long.
+_OCR_AT_LEAST = re.compile(r"(?:^|\s)i[^\w\s]\s*nhat\s*$")
 _SIGN = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
 _SPACES = re.compile(r"\s*")
 _WORD_QTY = re.compile(r"(?<!\w)(?P<word>" + "|".join(NUMBER_WORDS) + r")\s+(?=\w)", re.IGNORECASE)
@@ -73,11 +76,15 @@ class Quantity:
     of: float | None = None  # `03/124 đơn vị` -> 124
 
 
-def _unit_after(text: str, at: int) -> tuple[str | None, int]:
-    """The count noun a number is followed by, in the list's spelling (`triệu USD`), and where it ends."""
+def _unit_after(text: str, at: int, misread: bool = False) -> tuple[str | None, int]:
+    """The count noun a number is followed by, in the list's spelling (`triệu USD`), and where it ends. `misread`:
+    the number was itself misread (`ít nhất I buồi`), so the noun may be too; it is matched without its marks
+    (`buồi` is `buổi`)."""
     low = text[at : at + _LONGEST_UNIT + 1].lower()
+    if misread:
+        low = toneless(low)
     for unit in UNITS:
-        u = unit.lower()
+        u = toneless(unit.lower()) if misread else unit.lower()
         if low.startswith(u) and (len(low) == len(u) or not low[len(u)].isalnum()):
             return unit, at + len(unit)
     return None, at
@@ -91,6 +98,8 @@ def _comparator(before: str, after: str) -> Comparator:
     a = key(after[:12])
     if a.startswith("tro len") or a.startswith("tro di"):
         return ">="
+    if _OCR_AT_LEAST.search(b):
+        return ">="  # `í/ nhất 40%`: `ít nhất` with its `t` read as a mark
     ops: tuple[tuple[tuple[str, ...], Comparator], ...] = (
         (_APPROX_BEFORE, "~"),
         (_GE_BEFORE, ">="),
@@ -170,7 +179,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         out.append(_build(text, value, unit, m.start("num"), m.end("num"), end))
     for m in _OCR_ONE.finditer(text):  # OCR reads `01` as `I` after `ít nhất`: `ít nhất I buổi`
-        unit, end = _unit_after(text, _SPACES.match(text, m.end()).end())  # type: ignore[union-attr]
+        unit, end = _unit_after(text, _SPACES.match(text, m.end()).end(), misread=True)  # type: ignore[union-attr]
         if unit is not None and unit not in _TIME_UNITS:
             out.append(_build(text, 1.0, unit, m.start(), m.end(), end))
     for m in _WORD_QTY.finditer(text):

@@ -21,6 +21,7 @@ from pipeline.stages.ingest.ocr import drop_specks, parse_tsv, read_digit_cells,
 INK = 150  # grey level below which a pixel is ink
 RULE_MARGIN = 4  # pixels painted out on each side of a rule
 TABLE_DPI = 300  # a table is read at this resolution at least: small figures in narrow cells need the pixels
+_DATE_CELL = re.compile(r"\d\s*/\s*\d{1,2}\s*/\s*\d|\d\s*/\s*(?:19|20)\d\d")  # `27/6/2026`, `7/2026`
 _CLEAN_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{3})*(?:\s+\D.*)?$")  # `800`, `1.150`, `12.500 liều`
 
 
@@ -102,9 +103,12 @@ def find_grid(ink: np.ndarray) -> tuple[Grid | None, np.ndarray]:
 
 def might_hold_a_table(img: Image.Image) -> bool:
     """A quick look at a quarter-size image: three or more long runs of ink across it (a table's rules). Most pages
-    have none, and are spared the straightening (about 0.3 s a page)."""
-    small = img.reduce(4)
-    ink = _ink(small)
+    have none, and are spared the straightening (about 0.3 s a page). Each 4x4 block keeps its darkest pixel, not
+    their mean: a one-pixel rule averaged with the paper around it is too pale to count as ink, and a thin-ruled
+    table was missed (on the real scans: 3 tables more found, 19 of 172 scanned pages looked at instead of 6)."""
+    a = np.asarray(img)
+    h, w = a.shape[0] // 4, a.shape[1] // 4
+    ink = a[: h * 4, : w * 4].reshape(h, 4, w, 4).min(axis=(1, 3)) < INK
     width = ink.shape[1]
     rows = _centres(np.asarray(_runs(ink, max(width // 6, 20), axis=1).any(axis=1)), min_gap=2)
     return len(rows) >= 3
@@ -178,6 +182,8 @@ def _without_table(page: Image.Image, grid: Grid, angle: float) -> bytes:
 def _needs_reread(text: str, list_column: bool) -> bool:
     if not re.search(r"\d", text) or sum(ch.isalpha() for ch in text) > 2:
         return False  # words, a heading, a Roman numeral: leave them to the Vietnamese reading
+    if _DATE_CELL.search(text):
+        return False  # `10/7/2026 - 13/7/2026`: the digit reading has no `/` and would make it `1072026 1372026`
     return list_column or not _CLEAN_NUMBER.match(text)
 
 
