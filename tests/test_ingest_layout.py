@@ -10,7 +10,8 @@ from pipeline.records import Line
 from pipeline.stages.ingest import IngestOptions, ingest_bytes
 from pipeline.stages.ingest.ink import grey_pgm
 from pipeline.stages.ingest.layer import Draft
-from pipeline.stages.ingest.pdf import native_dpi, ocr_resolution
+from pipeline.stages.ingest.pdf import native_dpi
+from pipeline.stages.ingest.scanned import header_dpi, ocr_resolution
 from pipeline.stages.ingest.triage import why_unusable
 
 FONT = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -76,15 +77,21 @@ def scan_pdf(width_px: int, height_px: int) -> pymupdf.Page:
 
 
 @pytest.mark.parametrize(
-    ("pixels", "native", "rendered"), [((50, 75), 100, 150), ((100, 150), 200, 300), ((300, 450), 600, 300)]
+    ("pixels", "native", "page_dpi", "header"),
+    [((50, 75), 100, 150, 150), ((100, 150), 200, 300, 300), ((125, 187), 250, 250, 300), ((300, 450), 600, 300, 300)],
 )
-def test_scans_are_rendered_at_their_own_resolution_raised_at_most_half_again(
-    pixels: tuple[int, int], native: int, rendered: int
+def test_scans_are_read_at_their_own_resolution_and_their_header_raised_at_most_half_again(
+    pixels: tuple[int, int], native: int, page_dpi: int, header: int
 ) -> None:
+    """A scan below 240 dpi is read enlarged half again (up to 300), whole, and its header not again; from 240 dpi up
+    the page is read at its own resolution (never above 300) and its header enlarged, up to 300."""
     page = scan_pdf(*pixels)
     assert native_dpi(page) == native
-    assert ocr_resolution(page, IngestOptions()) == rendered
-    assert ocr_resolution(page, IngestOptions(ocr_upscale=1.0)) == min(native, 300)
+    assert ocr_resolution(page, IngestOptions()) == page_dpi
+    assert header_dpi(native, page_dpi, IngestOptions()) == header
+    plain = IngestOptions(ocr_upscale=1.0)
+    assert ocr_resolution(page, plain) == min(native, 300)
+    assert header_dpi(native, min(native, 300), plain) == min(native, 300)  # no second reading
 
 
 def test_colour_modes_keep_black_and_choose_among_red_and_blue() -> None:

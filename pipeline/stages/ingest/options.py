@@ -22,8 +22,8 @@ class IngestOptions:
 
     ocr: OcrMode = "auto"  # auto: OCR only pages without a usable text layer
     ocr_lang: str = "vie"
-    # pages drawn in vectors are rendered at ocr_dpi for OCR; a scan at its own resolution, raised toward ocr_dpi by
-    # at most ocr_upscale, never above ocr_dpi (see pdf.ocr_resolution)
+    # pages drawn in vectors are rendered at ocr_dpi for OCR; a scan at its own resolution, never above ocr_dpi, and
+    # its header block read again at that resolution raised by at most ocr_upscale (see pdf.header_dpi, regions.py)
     ocr_dpi: int = 300
     ocr_upscale: float = 1.5
     ocr_colour: str = "red"  # how a colour page turns grey for OCR: grey, red or max (see ink.py)

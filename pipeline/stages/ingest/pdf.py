@@ -8,18 +8,12 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-import numpy as np
 import pymupdf
 
 from pipeline.errors import CorruptPdf, EncryptedPdf, NoText, TooLarge
 from pipeline.records import Line, Table, WarningRecord
-from pipeline.stages.ingest.blanks import settle_blanks
-from pipeline.stages.ingest.ink import grey_pgm
 from pipeline.stages.ingest.layer import Draft, LayerText
-from pipeline.stages.ingest.ocr import check_language, ocr_drafts
-from pipeline.stages.ingest.options import IngestOptions, check_deadline, seconds_left
-from pipeline.stages.ingest.scan_tables import read_scan_table
-from pipeline.stages.ingest.signblock import reread_signature
+from pipeline.stages.ingest.options import IngestOptions, check_deadline
 from pipeline.stages.ingest.stamps import merge_stamps, might_hold_stamps
 from pipeline.stages.ingest.tables import find_grids, inside_any, merge_continued, read_tables
 from pipeline.stages.ingest.triage import Verdict, signature_boxes, triage
@@ -61,41 +55,6 @@ def native_dpi(page: pymupdf.Page) -> int | None:
         inches = (x1 - x0) * (y1 - y0) / 72.0**2
         best = max(best, (int(info["width"]) * int(info["height"]) / inches) ** 0.5)
     return round(best) if best else None
-
-
-def ocr_resolution(page: pymupdf.Page, options: IngestOptions) -> int:
-    """The resolution to render a page at for OCR. A page drawn in vectors: --ocr-dpi (300). A scan: its own
-    resolution, raised toward --ocr-dpi by at most --ocr-upscale (1.5), never above it; a 100-dpi scan is read at
-    150, a 200-dpi one at 300, a 600-dpi one at 300. Measured on the samples' 200-dpi scans, 300 dpi reads the small
-    type of a signature block that 200 loses, and gives fewer word errors on the one with a table (3.1% against
-    3.3%); on the real 100-dpi scans, 150 dpi reads more cited document numbers (65/92 against 63/92). More than
-    half again the scan's own resolution adds time, not ink. Never above --max-pixels."""
-    native = native_dpi(page)
-    dpi = min(options.ocr_dpi, round(native * options.ocr_upscale)) if native else options.ocr_dpi
-    w, h = page.rect.width / 72.0, page.rect.height / 72.0
-    if w * h * dpi * dpi > options.max_pixels:
-        dpi = int((options.max_pixels / (w * h)) ** 0.5)
-        if dpi < 72:
-            raise TooLarge(f"page {page.number + 1} is too large to OCR within --max-pixels {options.max_pixels}")
-    return dpi
-
-
-def render_page(page: pymupdf.Page, options: IngestOptions) -> tuple[bytes, int]:
-    """The page as a greyscale image for OCR (PGM: no compression to pay for on the way to Tesseract, which took
-    0.64 s a page as PNG against 0.01 s). Annotations are left out: the e-signature boxes and seals that signing
-    software draws over a scan are not the document's text (their text is kept apart as overlays). A colour page
-    is made grey by --ocr-colour (see ink.py)."""
-    dpi = ocr_resolution(page, options)
-    if options.ocr_colour == "grey" or not has_colour(page):
-        return page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, annots=False).tobytes("pnm"), dpi
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csRGB, annots=False, alpha=False)
-    rgb = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width * 3]
-    return grey_pgm(rgb.reshape(pix.height, pix.width, 3), options.ocr_colour), dpi
-
-
-def has_colour(page: pymupdf.Page) -> bool:
-    """Whether any image on the page is in colour (a bilevel or grey scan has no seal to drop)."""
-    return any(image[5] not in ("DeviceGray", "CalGray", "") and image[4] > 1 for image in page.get_images(full=True))
 
 
 def iter_pages(doc: pymupdf.Document) -> Iterator[tuple[int, pymupdf.Page]]:
@@ -156,12 +115,16 @@ def read_pdf(data: bytes, options: IngestOptions) -> PdfReading:
                 if verdict.reason is None:
                     pages[pno] = _layer_page(page, layer, verdict)
                 elif drafts or page.get_images() or page.get_drawings():  # else a blank page: nothing to read
+                    from pipeline.stages.ingest import scanned  # here: a text-layer PDF never loads OCR's modules
+                    from pipeline.stages.ingest.ocr import check_language
+
                     if not jobs:
                         check_language(options.ocr_lang)
                     check_images(page, pno, options)
-                    image, dpi = render_page(page, options)
+                    scan = scanned.page_image(page, options)
                     # Tesseract runs as a process, so threads give real parallelism; rendering stays on this thread
-                    jobs[pno] = _OcrJob(pool.submit(ocr_scanned_page, image, pno, dpi, verdict.overlays, options))
+                    future = pool.submit(scanned.ocr_scanned_page, scan, pno, verdict.overlays, options)
+                    jobs[pno] = _OcrJob(future)
                     reading.ocr_reasons.append((pno, verdict.reason))
                     reading.warnings += _ocr_warning(pno, verdict)
                     _wait_if_busy(jobs, options.ocr_jobs * 2)
@@ -286,36 +249,6 @@ def active_content(doc: pymupdf.Document) -> list[WarningRecord]:
             warnings.append(WarningRecord("javascript_ignored", "the PDF contains JavaScript; it was not run"))
             break
     return warnings
-
-
-def ocr_scanned_page(
-    image: bytes, pno: int, dpi: int, overlays: list[Draft], options: IngestOptions
-) -> tuple[list[Line], Table | None, list[Line]]:
-    """A scanned page: its lines by OCR, its ruled table read cell by cell (see scan_tables.py), and the text drawn
-    over it that is not part of it. Text over the scan that sits in a blank of an OCR line (a stamped number) joins
-    that line; the rest is kept apart as overlays."""
-    table, rest = read_scan_table(image, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
-    drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
-    drafts = [d for d in drafts if not _under_any(d, overlays)]
-    signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
-    drafts = settle_blanks(drafts, rest, dpi, seconds_left(options, options.ocr_timeout), signed)
-    drafts = reread_signature(drafts, rest, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
-    merged = merge_stamps(drafts, overlays)
-    leftover = [d.line for d in overlays if any(m is d for m in merged)]
-    return [d.line for d in merged if not any(d is o for o in overlays)], table, leftover
-
-
-def _under_any(draft: Draft, overlays: list[Draft]) -> bool:
-    """Whether an OCR line is the rendering of a box drawn over the scan (its centre inside one overlay line)."""
-    box = draft.line.bbox
-    if box is None:
-        return False
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    for o in overlays:
-        ob = o.line.bbox
-        if ob and ob[0] - 2 <= cx <= ob[2] + 2 and ob[1] - 2 <= cy <= ob[3] + 2:
-            return True
-    return False
 
 
 def _wait_if_busy(jobs: dict[int, _OcrJob], limit: int) -> None:

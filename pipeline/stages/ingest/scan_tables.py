@@ -116,10 +116,9 @@ def might_hold_a_table(img: Image.Image) -> bool:
 
 def read_scan_table(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> tuple[Table | None, bytes]:
     """The ruled table of a scanned page, cell by cell (None when the page has none), and the page with the table
-    painted out: the page's own OCR then reads only the text around it, instead of the table a second time."""
+    painted out: the page's own OCR then reads only the text around it, instead of the table a second time. For a
+    page that might_hold_a_table (the caller looks first)."""
     page_img = Image.open(io.BytesIO(image)).convert("L")
-    if not might_hold_a_table(page_img):
-        return None, image
     angle = skew_angle(page_img)
     img = page_img.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255) if angle else page_img
     ink = _ink(img)
