@@ -56,6 +56,9 @@ def test_impossible_date_is_none() -> None:
         ("Thông tư số 17/2020/TT-BYT", "17/2020/TT-BYT"),
         ("Kế hoạch số 194-KH/TU ngày 16/5/2023", "194-KH/TU"),
         ("Công văn 12/UBND-VX", "12/UBND-VX"),
+        ("Số: 91/TTR-CAT-PC04", "91/TTr-CAT-PC04"),  # Decree 30 writes Tờ trình's symbol in mixed case
+        ("Quyết định số 43/2000/QĐ-TTG ngày", "43/2000/QĐ-TTg"),
+        ("Số: 22/TTr-UBND", "22/TTr-UBND"),
     ],
 )
 def test_document_numbers(text: str, number: str) -> None:

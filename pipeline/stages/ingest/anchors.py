@@ -52,11 +52,9 @@ def locate(ink: np.ndarray, text: str, size: float, baseline: int, lo: int, hi: 
             template = drawn(text, style, max(6, round(size * factor)), baseline, ink.shape[0])
             if template is None:
                 return None
-            soft = _soft(template)
-            for shift in _shifts(size):
-                found = _best(ink, _raised(soft, shift), lo, hi)
-                if found is not None and (best is None or found[0] > best[0]):
-                    best = (found[0], found[1], found[1] + template.shape[1])
+            found = _best(ink, _soft(template), _shifts(size), lo, hi)
+            if found is not None and (best is None or found[0] > best[0]):
+                best = (found[0], found[1], found[1] + template.shape[1])
     if best is None or best[0] < MIN_MATCH:
         return None
     return best[1], best[2]
@@ -87,18 +85,26 @@ def _soft(image: np.ndarray) -> np.ndarray:
     return np.asarray(img, dtype=np.float32) / 255.0
 
 
-def _best(ink: np.ndarray, template: np.ndarray, lo: int, hi: int) -> tuple[float, int] | None:
-    """The best normalised correlation of the template over the band, its left edge in [lo, hi], and where."""
+def _best(ink: np.ndarray, template: np.ndarray, shifts: list[int], lo: int, hi: int) -> tuple[float, int] | None:
+    """The best normalised correlation of the template, raised by each of `shifts` rows, over the band, its left
+    edge in [lo, hi], and where. The rows' spectra are summed before the one inverse transform a shift needs (the
+    sum of the rows' correlations is the correlation of the sum), and the band's are computed once for all shifts."""
     h, w = template.shape
     lo, hi = max(lo, 0), min(hi, ink.shape[1] - w)
     if hi < lo or h != ink.shape[0]:
         return None
     window = ink[:, lo : hi + w]
     n = window.shape[1] + w
-    spectrum = np.fft.rfft(window, n, axis=1) * np.conj(np.fft.rfft(template, n, axis=1))
-    dot = np.fft.irfft(spectrum, n, axis=1).sum(axis=0)[: hi - lo + 1]
+    band = np.fft.rfft(window, n, axis=1)
     energy = np.concatenate([[0.0], np.cumsum((window**2).sum(axis=0))])
-    local = energy[w : w + hi - lo + 1] - energy[: hi - lo + 1]
-    score = dot / np.sqrt(np.maximum(local, 1e-6) * float((template**2).sum()))
-    at = int(np.argmax(score))
-    return float(score[at]), lo + at
+    local = np.maximum(energy[w : w + hi - lo + 1] - energy[: hi - lo + 1], 1e-6)
+    best: tuple[float, int] | None = None
+    for shift in shifts:
+        raised = _raised(template, shift)
+        spectrum = (band * np.conj(np.fft.rfft(raised, n, axis=1))).sum(axis=0)
+        dot = np.fft.irfft(spectrum, n)[: hi - lo + 1]
+        score = dot / np.sqrt(local * max(float((raised**2).sum()), 1e-6))
+        at = int(np.argmax(score))
+        if best is None or score[at] > best[0]:
+            best = (float(score[at]), lo + at)
+    return best
