@@ -171,7 +171,10 @@ def paragraph_activities(
     for n, clause in enumerate(clauses):
         since = 0
         first, last = "", ""
+        dated: set[tuple[str | None, str | None]] = set()
         for period in find_periods(clause, year, issued):
+            if (period.start, period.end) in dated:
+                continue  # `báo cáo trước ngày 05/02 và gửi file mềm … trước ngày 05/02`: one activity, one date
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
             if period.kind == "day" and _statistic(clause, period):
@@ -193,6 +196,7 @@ def paragraph_activities(
             if len(name) < 6:
                 continue
             first, last = first or name, name
+            dated.add((period.start, period.end))
             out.append(_event(name, text, period, period.words(clause), doc, i, _organizers(named, heading_bodies)))
     return out
 
