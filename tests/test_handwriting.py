@@ -162,3 +162,11 @@ def test_the_colons_lower_dot_touching_the_first_digit_is_left_out() -> None:
     grey, box, height = crop("s21_number.png")
     found = read_blank(grey, box, height)
     assert found is not None and len(found.digits) == 3 and found.digits[1:] == (9, 3)
+
+
+def test_a_date_line_whose_ngay_ocr_read_with_a_semicolon_still_has_its_blanks() -> None:
+    # the handwriting over the blank turns the "y" of "ngày" into ";" in OCR: the day's blank is still found
+    text = "Lâm Đồng, ngà; tháng 11 năm 2025"
+    line = Line(page=1, text=text, bbox=(300.0, 100.0, 520.0, 114.0), ocr=True)
+    blanks = find_blanks([Draft(line, [(text, 300.0, 520.0)], 112.0)])
+    assert [(b.kind, text[b.start : b.end].strip()) for b in blanks] == [("day", ""), ("month", "11")]
