@@ -62,6 +62,9 @@ def test_a_paragraph_dropped_from_a_warped_page_is_read_back_in_its_place() -> N
     at = texts(after).index(added[0])
     assert texts(after)[at - 1] == "tiên độ đê ra." and texts(after)[at + 5].startswith("Nay thông báo kết luận")
     assert [t for t in texts(after) if t not in added] == texts(before)
+    # one paragraph of its own: its lines run on from each other, not from item 4 above it
+    blocks = {d.line.block for d in after if d.line.text in added}
+    assert len(blocks) == 1 and blocks != {after[at - 1].line.block}
 
 
 def test_words_dropped_from_the_lines_of_a_faded_low_resolution_scan_join_their_lines() -> None:

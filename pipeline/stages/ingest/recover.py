@@ -40,7 +40,7 @@ MIN_CONF = 60.0  # mean confidence of a recovered line's words
 MIN_CONF_ALONE = 90.0  # mean confidence of a recovered single word: one word has no neighbours to vouch for it
 MIN_SYLLABLES = 0.6  # share of a recovered line's words that spell a Vietnamese syllable
 RULE = 4.0  # of a line's height: an ink run this long down a column is a rule or a border, never type
-# added to a recovered line's block when it stands alone: it never joins a paragraph it was not read in
+# added to the block of a recovered line that does not run on from the line above it: a paragraph of its own
 RECOVERED_BLOCK = 2_000_000
 
 
@@ -284,10 +284,23 @@ def _merged(drafts: list[Draft], lines: list[list[Word]], dpi: int) -> list[Draf
             joined = sorted(_words_of(host, scale) + words, key=lambda w: w.left)
             out[i] = draft_of(joined, host.line.page, scale, host.line.block)
             continue
-        page = drafts[0].line.page
-        fresh = draft_of(words, page, scale, RECOVERED_BLOCK + words[0].top)
-        out.insert(_place(out, fresh), fresh)
+        fresh = draft_of(words, drafts[0].line.page, scale, RECOVERED_BLOCK + words[0].top)
+        at = _place(out, fresh)
+        if at > 0 and _runs_on(out[at - 1], fresh):
+            fresh = draft_of(words, drafts[0].line.page, scale, out[at - 1].line.block)
+        out.insert(at, fresh)
     return out
+
+
+def _runs_on(above: Draft, line: Draft) -> bool:
+    """Whether a recovered line stands right under a line of its column (less than half a line between them) and
+    starts no further right (a paragraph's first line is indented, Decree 30): it is the next line of that line's
+    paragraph, and takes its block (see normalize/paragraphs.py)."""
+    a, b = above.line.bbox, line.line.bbox
+    if a is None or b is None:
+        return False
+    height = a[3] - a[1]
+    return b[1] - a[3] < 0.5 * height and b[0] < a[0] + height and min(a[2], b[2]) > max(a[0], b[0])
 
 
 def _host(drafts: list[Draft], words: list[Word], scale: float) -> Draft | None:
