@@ -2,16 +2,23 @@
 
 Laying out a whole page, Tesseract takes some stretches of print for pictures or noise and leaves them out: on a
 faded grey scan, the rest of a line after its first words, or an italic quotation in its middle; on a warped page,
-a whole block. The page image shows them plainly. What the page's reading covers (each line's box, padded) is
-whitened; what ink is left and looks like a line of type (as high as the page's lines, longer than high, inside the
-text's column, outside the header block and the signature block, which are read again by their own readers) is
-cut out, enlarged to at least RECOVER_DPI, and read again, all such pieces of a page stacked in one Tesseract call
-read as one block of text (`--psm 6`). A piece's words are kept only when Tesseract is sure of them and they spell
-Vietnamese syllables (a seal's ring, a pen stroke, a picture read as letters seldom do); they join the page's line
-on their row, in place by their x, or stand as a line of their own after the line above them.
+whole paragraphs. The page image shows them plainly. Each word the page's reading kept is whitened (its own box,
+padded: a line's box spans the words it dropped); so are the rows of the header down to its number and date lines
+(handwriting in the blanks, received stamps: their own readers settle them) and the signature block (seal and
+signature). What ink is left and looks like print (at least a line high, longer than high, inside the text's
+column, no rule) is cut out, enlarged to at least RECOVER_DPI, and read again: all such pieces of a page stacked
+in one Tesseract call, each read as a block of text (`--psm 6`), the words already read left white. A line read
+again is kept only when Tesseract is sure of it and most of its words spell Vietnamese syllables (a seal's ring,
+a pen stroke or a picture read as letters seldom do); its words join the page's line on their row, in place by
+their x, or it stands as a line of its own after the line above it.
 
-On a page whose reading missed nothing, what is left once the lines are whitened is specks, rules and the seal:
-no piece, and no Tesseract call (a few milliseconds of array work).
+Measured on the 43 real PDFs (176 scanned pages): pieces on 28 pages, one Tesseract call each, 11.0 s of
+Tesseract's CPU in all (4.5% of the 243 s it spends reading those pages) and 2.5 s of vnplan's; responsible bodies
+found 200 -> 208 of 224 (a warped Thông báo whose first paragraph and two of its items Tesseract dropped: 2 -> 9 of
+9), no header field changed. Reading the low-resolution scans (100 dpi) whole at 200 dpi instead of 150 found fewer
+bodies (14 -> 12 of 18 on those six documents) and lost a number and a title: the pieces alone are read sharper.
+On a page whose reading missed nothing, what is left once the words are whitened is specks, rules and marks: no
+piece, and no Tesseract call (14 ms of array work a page).
 """
 
 from __future__ import annotations
