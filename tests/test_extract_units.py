@@ -329,6 +329,31 @@ def test_dates_of_cited_and_issued_documents_are_no_events() -> None:
     assert events == [(None, "2025-06-30")]
 
 
+def test_the_day_a_certificate_or_an_identity_card_was_issued_is_no_event() -> None:
+    """`cấp ngày …` is when a licence or an identity card was issued, as a decision cites it; a day's meeting of a
+    level (`Hội nghị cấp tỉnh ngày …`) is still one."""
+    doc, lay = read(
+        "II. NỘI DUNG\n1. Giấy chứng nhận đăng ký doanh nghiệp số 5300205222 do Sở Tài chính cấp ngày 16/01/2002, "
+        "cấp đăng ký thay đổi lần thứ 11 ngày 08/4/2025.\n"
+        "2. Ông Nguyễn Văn An, Căn cước công dân số 001090000123 cấp lần đầu ngày 10/5/2021.\n"
+        "3. Tổ chức Hội nghị cấp tỉnh ngày 20/11/2025 tại Hội trường UBND tỉnh.\n"
+    )
+    events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
+    assert events == [("2025-11-20", "2025-11-20")]
+
+
+def test_a_date_restated_in_one_clause_is_one_activity() -> None:
+    """`báo cáo trước … ngày 05/02/2022 (…) và gửi file mềm … trước … ngày 05/02/2022`: one deadline, not two; the
+    same date in the next clause is another activity."""
+    doc, lay = read(
+        "II. NỘI DUNG\n- Báo cáo tổng hợp tình hình, báo cáo trước 10 giờ 00 ngày 05/02/2022 (nhằm ngày 05 tháng "
+        "Giêng) và gửi file mềm văn bản về Văn phòng UBND tỉnh trước 15 giờ 00 ngày 05/02/2022; "
+        "tổ chức giao ban trực tuyến ngày 05/02/2022.\n"
+    )
+    events = [(e.date_end, e.name[:17]) for e in extract_events(doc, lay, 2022)]
+    assert events == [("2022-02-05", "Báo cáo tổng hợp "), ("2022-02-05", "Tổ chức giao ban ")]
+
+
 def test_figures_counted_to_a_date_and_the_month_results_cover_are_no_events() -> None:
     doc, lay = read(
         "II. KẾT QUẢ\n1. Tổng thu ngân sách địa phương thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng.\n"

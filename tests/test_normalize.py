@@ -108,6 +108,26 @@ def test_lines_group_into_items_and_rejoin_across_pages() -> None:
     ]
 
 
+def test_ocr_lines_part_at_a_short_sentence_end_and_join_across_a_cut_symbol() -> None:
+    """OCR boxes (s19's page 6, as Tesseract blocked it): a heading that ends well short of the margin is a
+    paragraph of its own though Tesseract put it in the next one's block; a symbol cut after its hyphen
+    (`2104/QĐ-` + `UBND ngày …`) runs on into the next block."""
+    lines = [
+        Line(1, "5. Công tác cai nghiện ma túy tại gia đình, cộng đồng.", (125.8, 701.8, 447.8, 718.1), block=1),
+        Line(1, "Công an tỉnh đã tham mưu UBND tỉnh ban hành quyết định số 2104/QĐ-", (125.8, 721.9, 546.7, 743.5),
+             block=1),
+        Line(1, "UBND ngày 13/11/2025 về công bố danh mục thủ tục.", (91.2, 737.8, 547.2, 757.0), block=2),
+        Line(1, "Đã tổ chức 12 lớp tập huấn.", (125.8, 761.0, 320.0, 779.0), block=3),
+    ]  # fmt: skip
+    groups = [" ".join(ln.text for ln in g) for g in group_lines(lines)]
+    assert groups == [
+        "5. Công tác cai nghiện ma túy tại gia đình, cộng đồng.",
+        "Công an tỉnh đã tham mưu UBND tỉnh ban hành quyết định số 2104/QĐ- UBND ngày 13/11/2025 về công bố danh "
+        "mục thủ tục.",
+        "Đã tổ chức 12 lớp tập huấn.",
+    ]
+
+
 def test_words_broken_at_line_ends_are_rejoined() -> None:
     from pipeline.records import RawDocument
     from pipeline.stages.normalize import normalize

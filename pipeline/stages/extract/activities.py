@@ -54,9 +54,10 @@ _MEETING = re.compile(
 )
 # A figure counted up to a date (`… thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng`, `cập nhật kết quả đến ngày
 # 27/11/2025`): the date bounds a statistic, no activity.
-_COUNTED_TO = re.compile(r"\b(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$")
+_TO_DATE = r"(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$"
+_COUNTED_TO = re.compile(r"\b" + _TO_DATE)
 _FIGURE_AFTER = re.compile(r"^\s*,?\s*(?:la|dat|co|tang|giam)\s+(?:khoang\s+|tren\s+)?\d")
-_UPDATED_TO = re.compile(r"\bcap nhat(?:\s+ket qua)?\s+(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$")
+_UPDATED_TO = re.compile(r"\bcap nhat(?:\s+ket qua)?\s+" + _TO_DATE)
 # `báo cáo kết quả triển khai thực hiện tháng 3/2026`: the month the results cover, no activity.
 _RESULTS_OF = re.compile(r"\bket qua\s+(?:thuc hien|trien khai)\b[^;:]{0,100}$")
 _NOT_TASK_COLUMN = re.compile(r"^(stt|tt|so tt)$|chu tri|phoi hop|co quan|don vi|ghi chu|san pham|ket qua")
@@ -170,7 +171,10 @@ def paragraph_activities(
     for n, clause in enumerate(clauses):
         since = 0
         first, last = "", ""
+        dated: set[tuple[str | None, str | None]] = set()
         for period in find_periods(clause, year, issued):
+            if (period.start, period.end) in dated:
+                continue  # `báo cáo trước ngày 05/02 và gửi file mềm … trước ngày 05/02`: one activity, one date
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
             if period.kind == "day" and _statistic(clause, period):
@@ -192,6 +196,7 @@ def paragraph_activities(
             if len(name) < 6:
                 continue
             first, last = first or name, name
+            dated.add((period.start, period.end))
             out.append(_event(name, text, period, period.words(clause), doc, i, _organizers(named, heading_bodies)))
     return out
 

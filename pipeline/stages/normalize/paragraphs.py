@@ -42,6 +42,8 @@ def starts_new(prev: Line, line: Line) -> bool:
         height = max(prev.bbox[3] - prev.bbox[1], 1.0)
         if same_row or gap > height * 0.9:
             return True
+        if _END.search(prev.text) and line.text[:1].isupper() and prev.bbox[2] < line.bbox[2] - 2 * height:
+            return True  # a sentence that ends well short of the margin ends its paragraph (or its heading)
     return False
 
 
@@ -69,9 +71,14 @@ def join_broken(groups: list[list[Line]]) -> list[list[Line]]:
     return out
 
 
+# A document's symbol cut after one of its hyphens at a line end (`số 2104/QĐ-` + `UBND ngày …`).
+_CODE_CUT = re.compile(r"\d\s*/\s*(?:[A-ZĐ0-9]+-)+$")
+
+
 def runs_on(prev: Line, line: Line) -> bool:
     text = line.text.lstrip()
-    if not text or not text[0].islower() or ITEM_START.match(text) or _END.search(prev.text):
+    code_cut = bool(_CODE_CUT.search(prev.text.rstrip())) and text[:1].isupper()
+    if not text or not (text[0].islower() or code_cut) or ITEM_START.match(text) or _END.search(prev.text):
         return False
     if prev.bold != line.bold or prev.text.isupper():
         return False
