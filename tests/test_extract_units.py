@@ -354,6 +354,22 @@ def test_a_date_restated_in_one_clause_is_one_activity() -> None:
     assert events == [("2022-02-05", "Báo cáo tổng hợp "), ("2022-02-05", "Tổ chức giao ban ")]
 
 
+def test_a_legal_basis_has_no_event_and_a_meeting_is_named_by_its_noun() -> None:
+    """A `Căn cứ` clause's days are its documents', even where OCR lost the document's type (`… Phòng, chống ma túy
+    ngày 30/3/2021`), while its deadline is a task's; a clause that opens with a meeting's day names the meeting,
+    not the place or who chaired it."""
+    doc, lay = read(
+        "II. NỘI DUNG\n1. Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15 ngày 18/02/2025, tổ chức chính quyền địa "
+        "phương số 72/2025/QH15 ngày 19/02/2025, Phòng, chống ma túy ngày 30/3/2021;\n"
+        "2. Căn cứ chức năng, nhiệm vụ được giao, các sở xây dựng kế hoạch cụ thể trước ngày 20/02/2026.\n"
+        "3. Ngày 24/12/2025, tại trụ sở UBND huyện, Chủ tịch UBND tỉnh chủ trì cuộc họp với Ban Chỉ đạo "
+        "xóa nhà tạm, nhà dột nát huyện.\n"
+    )
+    events = [(e.date_end, e.name, e.kind) for e in extract_events(doc, lay, 2026)]
+    assert events[0][0] == "2026-02-20"
+    assert events[1:] == [("2025-12-24", "Cuộc họp với Ban Chỉ đạo xóa nhà tạm, nhà dột nát huyện", "meeting")]
+
+
 def test_figures_counted_to_a_date_and_the_month_results_cover_are_no_events() -> None:
     doc, lay = read(
         "II. KẾT QUẢ\n1. Tổng thu ngân sách địa phương thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng.\n"

@@ -20,7 +20,7 @@ from pipeline.stages.extract.periods import Period, find_periods
 from pipeline.stages.extract.spans import running_paragraphs
 from pipeline.stages.structure import Layout
 from pipeline.vi.names import names_in, subject_names
-from pipeline.vi.text import key
+from pipeline.vi.text import key, toneless
 
 # A line that gives the time of the task before it: `Thời gian hoàn thành: …`, `Thời hạn thực hiện: …`.
 _TIME_LINE = re.compile(r"^\s*[-+•]?\s*(?:thoi gian|thoi han|tien do)(?:\s+[a-z]+){0,3}\s*:")
@@ -52,6 +52,8 @@ _MEETING = re.compile(
     r"(?<!truong )(?<!phu )(?<!tong )(?<!phoi )(?<!ket )(?<!thich )(?<!hoa )(?<!to )(?<!hon )(?<!lien )(?<!dung )"
     r"\bhop\b(?!\s+(?:tac|dong|le|nhat|phap|ly|thuc|tinh|chuan|quy|doanh|nhan|thanh|xa|luc)\b)"
 )
+# The noun that names a meeting, where a clause that opens with its date names it after who chaired it.
+_MEETING_NOUN = re.compile(r"\b(?:cuoc hop|buoi lam viec|cuoc lam viec|buoi hop|hoi nghi)\b")
 # A figure counted up to a date (`… thực hiện đến ngày 10/12/2025 là 28.611 tỷ đồng`, `cập nhật kết quả đến ngày
 # 27/11/2025`): the date bounds a statistic, no activity.
 _TO_DATE = r"(?:den|toi)(?:\s+het)?(?:\s+ngay)?\s*$"
@@ -65,6 +67,7 @@ _TIME_COLUMN = re.compile(r"thoi gian|thoi han|tien do")
 # Head words that tell what kind of activity it is.
 ACTIVITY_KINDS: tuple[tuple[str, EventKind], ...] = (
     ("dot ", "phase"), ("hop ", "meeting"), ("lam viec", "meeting"), ("buoi lam viec", "meeting"),
+    ("cuoc hop", "meeting"), ("buoi hop", "meeting"), ("cuoc lam viec", "meeting"),
     ("hoi nghi", "conference"), ("hoi thao", "conference"), ("kiem tra", "inspection"), ("thanh tra", "inspection"),
     ("giam sat", "inspection"), ("tap huan", "training"), ("boi duong", "training"),
 )  # fmt: skip
@@ -88,6 +91,9 @@ def _name(text: str, period: Period, since: int = 0) -> str:
     if period.finish > period.begin and period.begin - max(since, opening) < 12:
         name = text[period.finish :]
         name = re.split(r"(?<=[^\d\s])[.;](?:\s|$)", name, maxsplit=1)[0]
+        meeting = _MEETING_NOUN.search(toneless(name).lower())
+        if meeting:  # `Ngày 24/12, tại trụ sở …, đồng chí … chủ trì cuộc họp với …`: the meeting, not who chaired it
+            name = name[meeting.start() :]
     else:
         name = text[since : period.begin] if period.finish > period.begin else text
     name = _MARKER.sub("", name.strip(" ,;:.()-–"))
@@ -177,6 +183,8 @@ def paragraph_activities(
                 continue  # `báo cáo trước ngày 05/02 và gửi file mềm … trước ngày 05/02`: one activity, one date
             if period.recurring or (_PAST.search(key(clause)) and not _MEETING.search(key(clause))):
                 continue  # a report of what was done (`Tính đến ngày …, toàn tỉnh đã …`) is no activity
+            if period.kind == "day" and key(clause).startswith("can cu"):
+                continue  # a legal basis: its days are its documents' (`Căn cứ Luật … ngày 30/3/2021`), OCR-garbled
             if period.kind == "day" and _statistic(clause, period):
                 continue  # `Tổng thu ngân sách thực hiện đến hết ngày 10/12/2025`: the date figures are counted to
             before = key(clause[: period.begin])

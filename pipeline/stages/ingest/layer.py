@@ -25,6 +25,9 @@ class Draft:
     pieces: list[tuple[str, float, float]]
     baseline: float
     visible: bool = True
+    # OCR only: each word's top and bottom in points, in the order of its pieces (a line's box may run much higher
+    # or lower than most of its words where one word was read tall or the line is skewed)
+    word_rows: tuple[tuple[float, float], ...] = ()
 
     @property
     def size(self) -> float:

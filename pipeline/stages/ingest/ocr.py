@@ -236,11 +236,12 @@ def words_to_drafts(words: list[Word], page: int, scale: float) -> list[Draft]:
         for column, ws in enumerate(split_columns(group)):
             # a column cut off a line starts a block of its own, keyed by where it starts
             key = block * 1000 + par if column == 0 else -(block * 1000 + par) * 100 - column
-            drafts.append(_draft(ws, page, scale, key))
+            drafts.append(draft_of(ws, page, scale, key))
     return drafts
 
 
-def _draft(ws: list[Word], page: int, scale: float, block: int) -> Draft:
+def draft_of(ws: list[Word], page: int, scale: float, block: int) -> Draft:
+    """One line of words (left to right) as a draft with the given block, its box in points."""
     x0 = min(w.left for w in ws) * scale
     y0 = min(w.top for w in ws) * scale
     x1 = max(w.left + w.width for w in ws) * scale
@@ -261,7 +262,8 @@ def _draft(ws: list[Word], page: int, scale: float, block: int) -> Draft:
         if i + 1 < len(ws):
             pieces.append((" ", (w.left + w.width) * scale, ws[i + 1].left * scale))
     bottoms = sorted((w.top + w.height) * scale for w in ws)
-    return Draft(line, pieces, bottoms[len(bottoms) // 2])
+    rows = tuple((round(w.top * scale, 1), round((w.top + w.height) * scale, 1)) for w in ws)
+    return Draft(line, pieces, bottoms[len(bottoms) // 2], word_rows=rows)
 
 
 def ocr_page(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> list[Line]:

@@ -57,14 +57,23 @@ class Region:
         return self.x0 <= cx <= self.x1 and self.y0 <= cy <= self.y1
 
 
-def header_region(drafts: list[Draft], width: float, height: float) -> Region | None:
-    """The header block of a document that starts on this page: from the page's top to the line above the body, when
-    the motto or a number or date line stands in the page's top part; None on any other page."""
+def header_marks_bottom(drafts: list[Draft], height: float) -> float | None:
+    """The bottom of the lowest motto, number or place-and-date line in the page's top part (the rows of the
+    header that hold the issuer, the motto and the blanks), or None on a page where no document starts."""
     top = [d for d in drafts if d.line.bbox and d.line.bbox[1] < MAX_HEADER_SHARE * height]
     marks = [d for d in top if _MOTTO.search(key(d.line.text))] + [b.draft for b in find_blanks(top)]
     if not marks:
         return None
-    below = max(d.line.bbox[3] for d in marks if d.line.bbox)
+    return max(d.line.bbox[3] for d in marks if d.line.bbox)
+
+
+def header_region(drafts: list[Draft], width: float, height: float) -> Region | None:
+    """The header block of a document that starts on this page: from the page's top to the line above the body, when
+    the motto or a number or date line stands in the page's top part; None on any other page."""
+    below = header_marks_bottom(drafts, height)
+    if below is None:
+        return None
+    top = [d for d in drafts if d.line.bbox and d.line.bbox[1] < MAX_HEADER_SHARE * height]
     bottom = MAX_HEADER_SHARE * height
     for d in sorted(top, key=lambda d: d.line.bbox[1] if d.line.bbox else 0.0):
         box = d.line.bbox

@@ -22,6 +22,7 @@ from pipeline.stages.ingest.layer import Draft
 from pipeline.stages.ingest.ocr import ocr_drafts
 from pipeline.stages.ingest.options import IngestOptions, seconds_left
 from pipeline.stages.ingest.pdf import native_dpi
+from pipeline.stages.ingest.recover import recover_dropped
 from pipeline.stages.ingest.regions import Reread, header_region, put_in_place, reread_region
 from pipeline.stages.ingest.scan_tables import might_hold_a_table, read_scan_table
 from pipeline.stages.ingest.signblock import reread_signature
@@ -120,6 +121,7 @@ def ocr_scanned_page(
         table, rest = read_scan_table(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = ocr_drafts(rest, pno, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts, again = _with_header_reread(drafts, rest, pno, dpi, scan.header, options)
+    drafts = recover_dropped(drafts, rest, dpi, options.ocr_lang, seconds_left(options, options.ocr_timeout))
     drafts = [d for d in drafts if not _under_any(d, overlays)]
     signed = tuple(o.line.text for o in overlays)  # e-signature and copy lines: dated on or after the document
     drafts = _settled(drafts, again, rest, dpi, signed, options)
