@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pymupdf
 from PIL import Image
 
-from pipeline.stages.ingest.scan_tables import _needs_reread, find_grid, might_hold_a_table
+from pipeline.stages.ingest.scan_tables import _needs_reread, darkest_of_blocks, find_grid, might_hold_a_table
+
+REAL = Path(__file__).parent / "data" / "realdocs"
 
 
 def _page(rule_width: int, rows: int = 5) -> Image.Image:
@@ -41,3 +46,17 @@ def test_a_cell_of_dates_is_not_read_again_as_digits() -> None:
     assert not _needs_reread("7/2026", list_column=True)
     assert _needs_reread("1, 5, 11", list_column=True)
     assert _needs_reread("15,11", list_column=False)
+
+
+def test_darkest_of_blocks_is_each_blocks_minimum_on_a_real_scan() -> None:
+    """On a real 200-dpi scan rendered at 300 dpi (3508 x 2481: neither side a multiple of 4 or 3), each value is the
+    darkest pixel of its block, the edge rows and columns that make no whole block left out."""
+    with pymupdf.open(REAL / "s04.pdf") as doc:
+        pix = doc[0].get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    a = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
+    for n in (4, 3):
+        h, w = a.shape[0] // n, a.shape[1] // n
+        got = darkest_of_blocks(a, n)
+        assert got.shape == (h, w)
+        assert np.array_equal(got, a[: h * n, : w * n].reshape(h, n, w, n).min(axis=(1, 3)))
+    assert darkest_of_blocks(a, 4)[100, 100] == a[400:404, 400:404].min()

@@ -88,7 +88,9 @@ def _soft(image: np.ndarray) -> np.ndarray:
 def _best(ink: np.ndarray, template: np.ndarray, shifts: list[int], lo: int, hi: int) -> tuple[float, int] | None:
     """The best normalised correlation of the template, raised by each of `shifts` rows, over the band, its left
     edge in [lo, hi], and where. The rows' spectra are summed before the one inverse transform a shift needs (the
-    sum of the rows' correlations is the correlation of the sum), and the band's are computed once for all shifts."""
+    sum of the rows' correlations is the correlation of the sum), and the band's and the template's are computed
+    once for all shifts: each row is transformed on its own, so the raised template's spectra are the template's
+    moved by as many rows (see _raised)."""
     h, w = template.shape
     lo, hi = max(lo, 0), min(hi, ink.shape[1] - w)
     if hi < lo or h != ink.shape[0]:
@@ -98,10 +100,11 @@ def _best(ink: np.ndarray, template: np.ndarray, shifts: list[int], lo: int, hi:
     band = np.fft.rfft(window, n, axis=1)
     energy = np.concatenate([[0.0], np.cumsum((window**2).sum(axis=0))])
     local = np.maximum(energy[w : w + hi - lo + 1] - energy[: hi - lo + 1], 1e-6)
+    spectra = np.conj(np.fft.rfft(template, n, axis=1))
     best: tuple[float, int] | None = None
     for shift in shifts:
         raised = _raised(template, shift)
-        spectrum = (band * np.conj(np.fft.rfft(raised, n, axis=1))).sum(axis=0)
+        spectrum = (band * _raised(spectra, shift)).sum(axis=0)
         dot = np.fft.irfft(spectrum, n)[: hi - lo + 1]
         score = dot / np.sqrt(local * max(float((raised**2).sum()), 1e-6))
         at = int(np.argmax(score))

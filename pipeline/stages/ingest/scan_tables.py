@@ -8,6 +8,7 @@ them, and Tesseract reads the table once with the rules painted out; each word g
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -106,12 +107,19 @@ def might_hold_a_table(img: Image.Image) -> bool:
     have none, and are spared the straightening (about 0.3 s a page). Each 4x4 block keeps its darkest pixel, not
     their mean: a one-pixel rule averaged with the paper around it is too pale to count as ink, and a thin-ruled
     table was missed (on the real scans: 3 tables more found, 19 of 172 scanned pages looked at instead of 6)."""
-    a = np.asarray(img)
-    h, w = a.shape[0] // 4, a.shape[1] // 4
-    ink = a[: h * 4, : w * 4].reshape(h, 4, w, 4).min(axis=(1, 3)) < INK
+    ink = darkest_of_blocks(np.asarray(img), 4) < INK
     width = ink.shape[1]
     rows = _centres(np.asarray(_runs(ink, max(width // 6, 20), axis=1).any(axis=1)), min_gap=2)
     return len(rows) >= 3
+
+
+def darkest_of_blocks(a: np.ndarray, n: int) -> np.ndarray:
+    """The darkest pixel of each n x n block of a greyscale image (the edge rows and columns that make no whole block
+    left out), the minimum of n strided views a way, pair by pair: twenty times faster than numpy's minimum over
+    the axes of a (h, n, w, n) view (60 ms a page at 300 dpi), which walks the image in small strides."""
+    h, w = a.shape[0] // n, a.shape[1] // n
+    rows = functools.reduce(np.minimum, [a[k : h * n : n, : w * n] for k in range(n)])
+    return functools.reduce(np.minimum, [rows[:, k : w * n : n] for k in range(n)])
 
 
 def read_scan_table(image: bytes, page: int, dpi: int, lang: str, timeout: float) -> tuple[Table | None, bytes]:

@@ -152,6 +152,8 @@ def _settled(
     """The drafts with their header blanks settled, each from the image it was read from."""
     timeout = seconds_left(options, options.ocr_timeout)
     if again is None:
+        if not find_blanks(drafts, Image.open(io.BytesIO(image)).height * 72.0 / dpi):
+            return drafts  # most pages: no blank to settle, and the page image is not decoded for it (30 ms a page)
         return settle_blanks(drafts, image, dpi, timeout, signed)
     fresh = {id(d) for d in again.drafts}
     mine = [d for d in drafts if id(d) in fresh]
