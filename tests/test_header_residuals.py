@@ -3,6 +3,9 @@ stamp or a speck, receiving stamps, and what the result says about the pages it 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from functools import cache
 from typing import Any
 
@@ -195,3 +198,15 @@ def test_specks_beside_a_title_line_are_no_part_of_it() -> None:
     h = Header(start=0, end=6, type_line=type_line, doc_type="Báo cáo")
     _title_rows(h, rows([_hl("Về việc phối hợp", (150, 153, 300, 166)), _hl("ương", (310, 157, 340, 163))]), 591.4)
     assert [hl.text for hl in h.title] == ["Về việc phối hợp", "ương"]
+
+
+@pytest.mark.parametrize("seed", ["0", "3", "5"])
+def test_a_misread_type_symbol_is_mended_the_same_under_every_hash_seed(seed: str) -> None:
+    """`TIR-CAT` under a `TỜ TRÌNH` heading is `TTr-CAT`, whatever order Python's string hashing gives a set (the
+    mixed-case spelling used to be picked from a set: `TTR` under some seeds)."""
+    code = (
+        "from pipeline.stages.extract.header_fields import _clean_symbol; print(_clean_symbol('TIR-CAT', 'Tờ trình'))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "TTr-CAT"

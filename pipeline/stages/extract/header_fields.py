@@ -107,7 +107,8 @@ def _clean_symbol(symbol: str, doc_type: str | None) -> str | None:
     wanted = next((abbr for abbr, t in TYPE_SYMBOLS.items() if t == doc_type), None)
     first = parts[0]
     if wanted and first.upper() != wanted and _near(first.upper(), wanted) and first.upper() not in TYPE_SYMBOLS:
-        proper = next(p for p in _MIXED_PARTS | set(TYPE_SYMBOLS) if p.upper() == wanted)
+        # the mixed-case spelling first, and in a fixed order: a set's order changes with the hash seed
+        proper = next(p for p in (*sorted(_MIXED_PARTS), *TYPE_SYMBOLS) if p.upper() == wanted)
         symbol = proper + symbol[len(first) :]
         parts[0] = proper
     for part in (p for p in parts if p):
