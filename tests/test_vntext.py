@@ -59,6 +59,7 @@ def test_impossible_date_is_none() -> None:
         ("Số: 91/TTR-CAT-PC04", "91/TTr-CAT-PC04"),  # Decree 30 writes Tờ trình's symbol in mixed case
         ("Quyết định số 43/2000/QĐ-TTG ngày", "43/2000/QĐ-TTg"),
         ("Số: 22/TTr-UBND", "22/TTr-UBND"),
+        ("Quyết định số 15/QYĐ-UBND", "15/QyĐ-UBND"),  # and a Quy định's
     ],
 )
 def test_document_numbers(text: str, number: str) -> None:

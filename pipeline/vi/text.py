@@ -113,16 +113,22 @@ DOC_NUMBER = (
 DOC_NUMBER_RE = re.compile(rf"(?<![\w/])(?:{DOC_NUMBER})(?![\w/])")
 
 
-# The symbols Decree 30/2020/NĐ-CP writes in mixed case (Tờ trình, Thủ tướng Chính phủ), which OCR of a bold
-# header and capitalised text layers give in capitals.
-_MIXED_CASE_SYMBOLS = {"TTR": "TTr", "TTG": "TTg"}
-_SYMBOL_SEGMENT = re.compile(r"(?<=[/-])[A-Za-z]+(?=$|[-/(])")
+# The symbols Decree 30/2020/NĐ-CP writes in mixed case (Tờ trình, Chương trình, Quy định, Phiếu trình, Thủ tướng
+# Chính phủ), which OCR of a bold header and capitalised text layers give in capitals.
+MIXED_CASE_SYMBOLS = ("TTr", "CTr", "QyĐ", "PTr", "TTg", "TTrg")
+_MIXED_CASE = {s.upper(): s for s in MIXED_CASE_SYMBOLS}
+_SYMBOL_SEGMENT = re.compile(r"(?<=[/-])[A-Za-zĐđ]+(?=$|[-/(])")
+
+
+def symbol_case(part: str) -> str:
+    """A part of a symbol as Decree 30 spells it: `TTR` -> `TTr`, `QYĐ` -> `QyĐ`; any other part as it is."""
+    return _MIXED_CASE.get(part.upper(), part)
 
 
 def clean_doc_number(text: str) -> str:
     """`33 /KH-BCĐ` -> `33/KH-BCĐ`: no spaces inside a number and symbol; `91/TTR-CAT` -> `91/TTr-CAT`."""
     number = re.sub(r"\s+", "", text).strip(".-/")
-    return _SYMBOL_SEGMENT.sub(lambda m: _MIXED_CASE_SYMBOLS.get(m[0].upper(), m[0]), number)
+    return _SYMBOL_SEGMENT.sub(lambda m: symbol_case(m[0]), number)
 
 
 # ---- letter case -----------------------------------------------------------------------------------------------

@@ -22,12 +22,10 @@ from pipeline.stages.header.mend import Mended, mend_words
 from pipeline.vi.gazetteer import province_names, restore_place_case
 from pipeline.vi.orgs import body_case, issuer_name, split_bodies
 from pipeline.vi.syllable import is_valid_syllable
-from pipeline.vi.text import key, make_date, plain_slashes, sentence_case
+from pipeline.vi.text import MIXED_CASE_SYMBOLS, key, make_date, plain_slashes, sentence_case, symbol_case
 
 TEXT_LAYER = 0.95  # certainty of a value read from a text layer where Decree 30 puts it
 OCR_DIGITS = 0.85  # a number or day read by OCR: the lowest word confidence that is trusted (handwriting is lower)
-# Parts of a symbol that mix capitals and small letters (Decree 30, Phụ lục III and common use).
-_MIXED_PARTS = {"TTr", "CTr", "QyĐ", "TTg", "PTr", "TTrg", "HĐND", "UBND"}
 
 
 @dataclass
@@ -107,12 +105,11 @@ def _clean_symbol(symbol: str, doc_type: str | None) -> str | None:
     wanted = next((abbr for abbr, t in TYPE_SYMBOLS.items() if t == doc_type), None)
     first = parts[0]
     if wanted and first.upper() != wanted and _near(first.upper(), wanted) and first.upper() not in TYPE_SYMBOLS:
-        # the mixed-case spelling first, and in a fixed order: a set's order changes with the hash seed
-        proper = next(p for p in (*sorted(_MIXED_PARTS), *TYPE_SYMBOLS) if p.upper() == wanted)
+        proper = symbol_case(wanted)
         symbol = proper + symbol[len(first) :]
         parts[0] = proper
     for part in (p for p in parts if p):
-        if not re.fullmatch(r"[A-ZĐ0-9]+", part) and part not in _MIXED_PARTS:
+        if not re.fullmatch(r"[A-ZĐ0-9]+", part) and part not in MIXED_CASE_SYMBOLS:
             return None
     return symbol
 
