@@ -25,7 +25,6 @@ MAX_CUTS = 3  # candidate cuts of each kind (straight, leaning) looked at in a g
 LEAN = 0.15  # the cost of a cut's step sideways, in pixels of full ink: a cut leans with the slant, not at random
 MIN_HEIGHT = 0.5  # of the group's height: a stretch lower than that is a stroke of a digit (a 5's flag, a 7's bar)
 TOUCH = 0.6  # the prior of a cut through ink: a group is one digit more often than two that touch
-AGAIN = 0.25  # the prior of each further stroke a cut crosses: it goes through a loop, or through a digit
 MAX_WIDTH = 1.3  # of the group's height: a stretch wider than that is more than one digit
 
 
@@ -45,7 +44,9 @@ def segmented(image: np.ndarray, blank: tuple[int, int]) -> list[digits.Reading]
     the handwriting runs into ("7" joined to the "t" of "tháng", "19" to the slash of "/KH"), and is no digit. A
     digit of a cut group is only as sure as its chain's share of its and the best rival chain's scores."""
     height = _ink_height(image)
-    paths = cut_paths(image, height)
+    # digits that touch, touch once (a joint, a ligature): a cut through two strokes goes through a loop, or through
+    # digits written into each other, whose stretches would each hold a piece of the other
+    paths = [path for path in cut_paths(image, height) if _crossings(image, path) <= 1]
     bounds = [np.zeros(image.shape[0], dtype=int), *paths, np.full(image.shape[0], image.shape[1], dtype=int)]
     last = len(bounds) - 1
     spans = list(itertools.combinations(range(len(bounds)), 2))
@@ -55,8 +56,7 @@ def segmented(image: np.ndarray, blank: tuple[int, int]) -> list[digits.Reading]
                and _beyond(pieces[k], blank, before=i == 0)}  # fmt: skip
     readable = [k for k, p in enumerate(priors) if p > 0 and k not in printed]
     probs = dict(zip(readable, digits.averaged([pieces[k] for k in readable]), strict=True))
-    costs = [_crossings(image, path) for path in paths]
-    chains = _chains(spans, probs, priors, costs, last, printed)
+    chains = _chains(spans, probs, priors, [_crossings(image, path) for path in paths], last, printed)
     if not chains or max(c.score for c in chains) <= 0:
         return [digits.Reading(None, 0.0)]
     best = max(chains, key=lambda c: c.score)
@@ -103,9 +103,8 @@ def _reading(p: np.ndarray) -> digits.Reading:
 
 
 def _cut_prior(crossings: float) -> float:
-    """How plausible a cut is: free where the ink is apart, less so through one stroke (digits that touch, touch
-    once: a joint, a ligature), seldom through more."""
-    return 1.0 if crossings == 0 else float(TOUCH * AGAIN ** (crossings - 1.0))
+    """How plausible a cut is: free where the ink is apart, less so through a stroke (where two digits touch)."""
+    return 1.0 if crossings == 0 else TOUCH
 
 
 def _prior(piece: np.ndarray, height: int) -> float:
