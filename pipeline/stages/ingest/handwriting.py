@@ -6,8 +6,8 @@ symbol "/KH-…"; "ngày" and "tháng"; "tháng" and "năm"). OCR often runs the
 type: Decree 30 sets the header in Times New Roman, whose letter widths are known, and the words of the same line
 give the size. In the blank, the ink (blue or black pen; the red seal is already white in the page image) is cut
 into connected strokes; specks, dotted leaders, rules and the lines above and below are dropped; strokes one above
-the other are one digit (a 5's flag, a 7's bar); a stroke as wide as two digits is split where the ink is thinnest.
-Each digit is read by the recogniser of digits.py.
+the other are one digit (a 5's flag, a 7's bar); a group as wide as two digits is cut where the recogniser reads its
+pieces best (segment.py). Each digit is read by the recogniser of digits.py.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ candidate cuts: paths from its top to its bottom that cross as little ink as the
 slant (a straight vertical cut through a slanted pair cuts a digit's foot off). Every stretch of ink between two cuts
 is read by the digit recogniser, all in one batch; the reading kept is the chain of stretches, left to right, whose
 probabilities multiplied together (with a prior that a digit is about as high as the group and no wider than it is
-high, and that a cut crosses few strokes) are highest. One digit is one of the chains, so a wide single digit stays
-one. How sure a digit is includes how far its chain is ahead of the best chain that reads other digits: a group that
-reads as "20" nearly as well as "26" gives neither.
+high, and that a cut through ink is rarer than none) are highest. One digit is one of the chains, so a wide single
+digit stays one. Digits that touch, touch once: a cut through two strokes (through a loop, or between digits written
+into each other) is no candidate. How sure a digit is includes how far its chain is ahead of the best chain that
+reads other digits: a group that reads as "20" nearly as well as "26" gives neither.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 
 from pipeline.stages.ingest import digits
 
-INK = 0.4  # as handwriting.INK: the share of the darkest ink at which a pixel counts as ink
+INK = 0.4  # as handwriting.INK (which imports this module): the share of the darkest ink at which a pixel counts as ink
 MAX_CUTS = 3  # candidate cuts of each kind (straight, leaning) looked at in a group
 LEAN = 0.15  # the cost of a cut's step sideways, in pixels of full ink: a cut leans with the slant, not at random
 MIN_HEIGHT = 0.5  # of the group's height: a stretch lower than that is a stroke of a digit (a 5's flag, a 7's bar)
@@ -87,7 +88,7 @@ def _chains(spans: list[tuple[int, int]], probs: dict[int, np.ndarray], priors: 
         keys = [step.get(pair) for pair in itertools.pairwise((0, *inner, last))]
         if any(k is None for k in keys):
             continue
-        found = [(probs[k], priors[k]) for n, k in enumerate(keys) if k is not None and k not in printed]
+        found = [(probs[k], priors[k]) for k in keys if k is not None and k not in printed]
         if len(found) + sum(k in printed for k in keys) != len(keys) or not found:
             continue  # a printed stretch inside the chain, or nothing but print
         score = float(np.prod([p[: digits.OTHER].max() * prior for p, prior in found]))
@@ -98,6 +99,7 @@ def _chains(spans: list[tuple[int, int]], probs: dict[int, np.ndarray], priors: 
 
 
 def _reading(p: np.ndarray) -> digits.Reading:
+    """The recogniser's answer for a stretch from its eleven probabilities."""
     best = int(p.argmax())
     return digits.Reading(None if best == digits.OTHER else best, float(p[best]))
 
@@ -184,5 +186,6 @@ def _between(image: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
 
 
 def _ink_height(image: np.ndarray) -> int:
+    """How many rows the ink of an image spans."""
     rows = np.nonzero((image > INK).any(axis=1))[0]
     return int(rows[-1] - rows[0] + 1) if rows.size else 0
