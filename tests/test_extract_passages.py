@@ -260,6 +260,17 @@ def test_assigned_body_whose_kind_is_written_in_lower_case(tmp_path: Path) -> No
     assert b["tasks"][0]["text"].startswith("triển khai, thực hiện kiểm tra")
 
 
+def test_an_adverb_or_verb_of_manner_opens_the_task(tmp_path: Path) -> None:
+    """`trực tiếp chỉ đạo`, `bám sát …`: the predicate begins there, not at the verb after it."""
+    r = plan(
+        "III. TỔ CHỨC THỰC HIỆN\n\n1. Chủ tịch Ủy ban nhân dân các xã, phường trực tiếp chỉ đạo, tổ chức thực hiện.\n\n"
+        "2. Thủ trưởng cơ quan, đơn vị bám sát kế hoạch của bộ, ngành chủ quản, xây dựng kế hoạch của đơn vị.",
+        tmp_path,
+    )
+    names = [b["name"] for b in r["responsible_bodies"]]
+    assert names == ["Chủ tịch Ủy ban nhân dân các xã, phường", "Thủ trưởng cơ quan, đơn vị"]
+
+
 def test_steering_committee_named_for_what_it_steers(tmp_path: Path) -> None:
     r = plan(
         "II. TỔ CHỨC THỰC HIỆN\n\n1. Ban Chỉ đạo phòng, chống dịch các huyện, thành phố, thị xã chủ động xây dựng "

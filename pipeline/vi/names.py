@@ -79,7 +79,7 @@ TASK_VERB = re.compile(
     r"hoàn thành|sớm|cần|phải|nghiêm túc|tập trung|sắp xếp|phổ biến|lập|làm|tham gia|tiến hành|chuẩn bị|ưu tiên|"
     r"bổ sung|cập nhật|gửi|trình|đánh giá|thành lập|kiện toàn|điều chỉnh|vận hành|tiếp|giải quyết|xử lý|"
     r"phấn đấu|tạo điều kiện|cân đối|đăng|dành|mở|thông báo|công bố|khảo sát|phụ trách|giúp|theo|đã|sẽ|đang|"
-    r"với|về|trong|để|nhằm|khi|nâng cao|xem xét|phê duyệt|họp|"
+    r"với|về|trong|để|nhằm|khi|nâng cao|xem xét|phê duyệt|họp|trực tiếp|bám sát|"
     # a role word opens the task even capitalised, on the line after a heading (`1. Sở Y tế` / `Chủ trì, …`):
     # no body's name holds it
     r"Chủ trì|Phối hợp(?! liên)|Có trách nhiệm|Chịu trách nhiệm|Chỉ đạo)(?=[\s,.;:]|$)"
