@@ -252,6 +252,25 @@ def test_assigned_body_in_running_text(tmp_path: Path) -> None:
     assert b["tasks"][0]["text"].startswith("chủ trì bảo đảm an ninh")
 
 
+def test_assigned_body_whose_kind_is_written_in_lower_case(tmp_path: Path) -> None:
+    """`Giao phòng Quản lý Công nghiệp …`: after the verb a writer may lower the kind; the name shows a body."""
+    r = plan("III. TỔ CHỨC THỰC HIỆN\n\n1. Giao phòng Quản lý Công nghiệp triển khai, thực hiện kiểm tra.", tmp_path)
+    (b,) = r["responsible_bodies"]
+    assert b["name"] == "Phòng Quản lý Công nghiệp"
+    assert b["tasks"][0]["text"].startswith("triển khai, thực hiện kiểm tra")
+
+
+def test_an_adverb_or_verb_of_manner_opens_the_task(tmp_path: Path) -> None:
+    """`trực tiếp chỉ đạo`, `bám sát …`: the predicate begins there, not at the verb after it."""
+    r = plan(
+        "III. TỔ CHỨC THỰC HIỆN\n\n1. Chủ tịch Ủy ban nhân dân các xã, phường trực tiếp chỉ đạo, tổ chức thực hiện.\n\n"
+        "2. Thủ trưởng cơ quan, đơn vị bám sát kế hoạch của bộ, ngành chủ quản, xây dựng kế hoạch của đơn vị.",
+        tmp_path,
+    )
+    names = [b["name"] for b in r["responsible_bodies"]]
+    assert names == ["Chủ tịch Ủy ban nhân dân các xã, phường", "Thủ trưởng cơ quan, đơn vị"]
+
+
 def test_steering_committee_named_for_what_it_steers(tmp_path: Path) -> None:
     r = plan(
         "II. TỔ CHỨC THỰC HIỆN\n\n1. Ban Chỉ đạo phòng, chống dịch các huyện, thành phố, thị xã chủ động xây dựng "

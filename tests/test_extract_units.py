@@ -392,3 +392,25 @@ def test_a_bodys_name_ends_at_the_verbs_of_approval_and_meeting() -> None:
     )
     names = [b.name for b in extract_bodies(doc, lay)]
     assert names == ["UBND tỉnh", "Hội đồng xét duyệt địa bàn cấp xã", "Các sở"]
+
+
+def test_rows_of_a_task_table_take_their_kind_from_their_task_and_time() -> None:
+    """A row held on one day is an event (a conference when it is one), not a period; a deadline stays one."""
+    from pipeline.records import Cell, Table
+    from pipeline.stages.extract.activities import table_activities
+
+    rows = [
+        ("TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian (Năm 2026)"),
+        ("1", "Giải đáp vướng mắc về cải cách hành chính", "Sở Tư pháp", "Từ 20 giờ 15 ngày 23 tháng 1"),
+        ("2", "Hội nghị sơ kết 6 tháng", "Sở Nội vụ", "ngày 15/6/2026"),
+        ("3", "Báo cáo kết quả thực hiện", "Sở Nội vụ", "trước ngày 30/6/2026"),
+        ("4", "Tuyên truyền trên báo, đài", "Sở Văn hóa", "Quý II/2026"),
+    ]
+    table = Table(page=1, rows=tuple(tuple(Cell(text) for text in row) for row in rows))
+    got = [(e.kind, e.date_start, e.date_end) for e in table_activities(table, 2026)]
+    assert got == [
+        ("event", "2026-01-23", "2026-01-23"),
+        ("conference", "2026-06-15", "2026-06-15"),
+        ("deadline", None, "2026-06-30"),
+        ("period", "2026-04", "2026-06"),
+    ]

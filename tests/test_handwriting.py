@@ -114,6 +114,13 @@ def test_real_numbers_of_three_digits_are_read() -> None:
     assert read == {"s12_number.png": "660", "s16_number.png": "280", "s21_number.png": "493"}
 
 
+def test_digits_that_touch_or_share_columns_are_cut_where_they_read_best() -> None:
+    # a slanted "02" whose 2 starts over the 0's columns (twice), a "17" whose 7 runs into the "t" of the printed
+    # "tháng", a "519" whose 1 and 9 lean into each other: cut evenly, a piece held part of its neighbour
+    touching = {"s03_day.png": "02", "s06_month.png": "02", "s13_day.png": "17", "s43_number.png": "519"}
+    assert {name: accepted(name) for name in touching} == touching
+
+
 def test_a_digit_written_over_the_blanks_edge_leaves_the_blank_unread() -> None:
     # "04" written small against "ngày": the 0 lies over the word's end; the 4 alone would be another day
     grey, box, height = crop("s07_day.png")
@@ -177,3 +184,58 @@ def test_a_date_line_whose_ngay_ocr_read_with_a_semicolon_still_has_its_blanks()
     line = Line(page=1, text=text, bbox=(300.0, 100.0, 520.0, 114.0), ocr=True)
     blanks = find_blanks([Draft(line, [(text, 300.0, 520.0)], 112.0)])
     assert [(b.kind, text[b.start : b.end].strip()) for b in blanks] == [("day", ""), ("month", "11")]
+
+
+SANS = "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"
+
+
+def touching(first: str, second: str, font: str, overlap: int, slant: float = 0.0) -> tuple[np.ndarray, int]:
+    """A strip of paper with `first` drawn and `second` drawn `overlap` pixels into it (the strokes touch), slanted
+    by `slant` (as a hand leans); and the column where `second` starts."""
+    img = Image.new("L", (240, 110), 255)
+    draw, face = ImageDraw.Draw(img), ImageFont.truetype(font, 44)
+    draw.text((70, 25), first, fill=0, font=face)
+    left, _, right, _ = draw.textbbox((70, 25), first, font=face)
+    start = right - overlap
+    draw.text((start - (left - 70), 25), second, fill=0, font=face)
+    if slant:
+        img = img.transform(img.size, Image.Transform.AFFINE, (1, slant, -slant * 55, 0, 1, 0), fillcolor=255)
+    return np.asarray(img), start
+
+
+@pytest.mark.parametrize(("pair", "font"), [("02", SANS), ("20", SANS), ("26", FONT), ("90", FONT), ("38", FONT)])
+def test_two_slanted_digits_that_touch_are_read_as_both(pair: str, font: str) -> None:
+    # leaning digits whose strokes touch: no straight cut parts them, a cut that leans with them does
+    grey, _ = touching(pair[0], pair[1], font, overlap=3, slant=0.25)
+    found = read_blank(grey, BLANK, LINE)
+    assert found is not None and found.text == pair and found.confidence >= MIN_DIGIT
+
+
+@pytest.mark.parametrize("pair", ["02", "20", "26", "23", "45", "38", "90", "98"])
+@pytest.mark.parametrize(("font", "overlap", "slant"), [(FONT, 6, 0.0), (SANS, 6, 0.0), (FONT, 7, 0.25)])
+def test_digits_written_into_each_other_are_read_right_or_not_at_all(
+    pair: str, font: str, overlap: int, slant: float
+) -> None:
+    # a cut between digits written into each other crosses two strokes: each piece holds a part of the other
+    # ("93" for a 98 whose 8 overlaps the 9, with cuts through two strokes allowed)
+    grey, _ = touching(pair[0], pair[1], font, overlap, slant)
+    found = read_blank(grey, BLANK, LINE)
+    sure = found is not None and None not in found.digits and found.confidence >= MIN_DIGIT
+    assert not sure or (found is not None and found.text == pair)
+
+
+@pytest.mark.parametrize(("digits_", "word", "read"), [("19", "t", "19"), ("17", "t", "17"), ("2", "/", "2")])
+def test_handwriting_run_into_the_printed_word_after_the_blank_is_read_without_it(
+    digits_: str, word: str, read: str
+) -> None:
+    # the blank ends where the printed word starts (a "t" of "tháng", the slash of "/KH"): the ink beyond is print
+    grey, start = touching(digits_, word, FONT, overlap=4)
+    found = read_blank(grey, (40, 0, start + 1, 110), LINE)
+    assert found is not None and found.text == read and found.confidence >= MIN_DIGIT
+
+
+def test_a_slash_run_into_the_digits_is_never_read_as_a_1() -> None:
+    # "25/": read with the 5, the slash reads as a 1 ("251"); beyond the blank, it is the symbol's
+    grey, start = touching("25", "/", FONT, overlap=2)
+    found = read_blank(grey, (40, 0, start + 1, 110), LINE)
+    assert found is not None and found.text == "25"

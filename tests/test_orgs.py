@@ -40,6 +40,13 @@ def test_header_lines_into_bodies(lines: list[str], bodies: list[str]) -> None:
         ("TỔNG CỤC THUẾ", "BỘ TÀI CHÍNH", "Tổng cục Thuế"),
         ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "UBND TỈNH YÊN BÁI", "Sở Văn hóa, Thể thao và Du lịch tỉnh Yên Bái"),
         ("CỤC QUẢN LÝ THỊ TRƯỜNG", "BỘ CÔNG THƯƠNG", "Cục Quản lý thị trường"),  # QUẢN is no quận
+        ("SỞ CÔNG THƯƠNG", "UBND TỈNH LÀO CAI", "Sở Công Thương tỉnh Lào Cai"),  # both words of its field
+        ("BỘ CÔNG THƯƠNG", None, "Bộ Công Thương"),
+        (
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",  # XÃ HỘI is no commune
+            "UBND TỈNH YÊN BÁI",
+            "Sở Lao động - Thương binh và Xã hội tỉnh Yên Bái",
+        ),
     ],
 )
 def test_issuer_names(issuer: str, parent: str | None, name: str) -> None:

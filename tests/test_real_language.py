@@ -65,6 +65,18 @@ def test_cited_and_recurring_dates_are_no_period(text: str) -> None:
     assert find_periods(text, 2025) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Định kỳ hằng tháng tự đánh giá chỉ số cải cách hành chính, bắt đầu thực hiện từ tháng 01/2026.", "2026-01"),
+        ("Báo cáo định kỳ hằng tháng kể từ ngày 15/01/2026.", "2026-01-15"),
+    ],
+)
+def test_a_recurring_task_with_its_start_is_dated_from_then_on(text: str, start: str) -> None:
+    (p,) = find_periods(text, 2025)
+    assert (p.start, p.end, p.kind, p.recurring) == (start, None, "open", False)
+
+
 # ---- events ----------------------------------------------------------------------------------------------------
 
 

@@ -110,6 +110,35 @@ def test_real_docx_with_a_four_column_header_table() -> None:
     assert texts.index("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") < texts.index("Độc lập - Tự do - Hạnh phúc")
 
 
+def test_docx_header_read_column_after_column(tmp_path: Path) -> None:
+    """The issuer column (issuer, `Số:` line) comes before the motto in a Word file's order: it is the header's."""
+    path = tmp_path / "plan.docx"
+    path.write_bytes(plan_docx())
+    document = extracted(path)["document"]
+    assert document["issuer"] == "UBND tỉnh Lào Cai"
+    assert (document["number"], document["date"]) == ("12/KH-UBND", "2024-03-05")
+    assert document["title"] == "Tuyên truyền cải cách hành chính năm 2024"
+
+
+def test_real_docx_cong_van_with_blank_number() -> None:
+    """A real draft Công văn: the `V/v` line between the number and the motto is its title; number and day blank."""
+    result = extracted(WORD / "d03.docx")
+    document = result["document"]
+    assert (document["doc_type"], document["issuer"]) == ("Công văn", "UBND tỉnh Lâm Đồng")
+    assert document["title"].startswith("tham mưu triển khai Kế hoạch số 996/KH-TCTLNTW-C04 và Kế hoạch số 997/")
+    assert document["number"] is None and document["date"] is None
+    assert {"no_number", "no_date"} <= {w["code"] for w in result["warnings"]}
+    assert not {"no_issuer", "no_doc_type", "no_title"} & {w["code"] for w in result["warnings"]}
+
+
+def test_real_docx_two_level_issuer_and_a_title_that_opens_with_thuc_hien() -> None:
+    document = extracted(WORD / "d25.docx")["document"]
+    assert (document["issuer"], document["issuer_parent"]) == ("Sở Công Thương tỉnh Lào Cai", "UBND tỉnh Lào Cai")
+    assert document["doc_type"] == "Kế hoạch"
+    assert document["title"].startswith("Thực hiện Đề án số 08 về phát triển công nghiệp tỉnh Lào Cai")
+    assert "Ban hành kèm theo" not in document["title"]
+
+
 @pytest.mark.skipif(shutil.which("antiword") is None, reason="antiword is not installed (make setup installs it)")
 def test_real_doc_through_antiword() -> None:
     raw = ingest(WORD / "d13.doc")

@@ -79,7 +79,7 @@ TASK_VERB = re.compile(
     r"hoàn thành|sớm|cần|phải|nghiêm túc|tập trung|sắp xếp|phổ biến|lập|làm|tham gia|tiến hành|chuẩn bị|ưu tiên|"
     r"bổ sung|cập nhật|gửi|trình|đánh giá|thành lập|kiện toàn|điều chỉnh|vận hành|tiếp|giải quyết|xử lý|"
     r"phấn đấu|tạo điều kiện|cân đối|đăng|dành|mở|thông báo|công bố|khảo sát|phụ trách|giúp|theo|đã|sẽ|đang|"
-    r"với|về|trong|để|nhằm|khi|nâng cao|xem xét|phê duyệt|họp|"
+    r"với|về|trong|để|nhằm|khi|nâng cao|xem xét|phê duyệt|họp|trực tiếp|bám sát|"
     # a role word opens the task even capitalised, on the line after a heading (`1. Sở Y tế` / `Chủ trì, …`):
     # no body's name holds it
     r"Chủ trì|Phối hợp(?! liên)|Có trách nhiệm|Chịu trách nhiệm|Chỉ đạo)(?=[\s,.;:]|$)"
@@ -251,7 +251,7 @@ def subject_names(text: str) -> tuple[list[str], int]:
     body = BULLET.sub("", text)
     offset = len(text) - len(body)
     stripped = LEADING.sub("", body)
-    if stripped != body and stripped[:1].islower() and _starts(stripped.lower(), _COMPOUND_HEADS):
+    if stripped != body and stripped[:1].islower() and _lower_head(stripped):
         stripped = stripped[:1].upper() + stripped[1:]  # `Đề nghị ngân hàng nhà nước …`: the one addressed
     offset += len(body) - len(stripped)
     if not is_body_name(stripped.split(":")[0].split("(")[0].strip() or stripped):
@@ -282,6 +282,15 @@ def subject_names(text: str) -> tuple[list[str], int]:
         if listed_after:
             return listed_after[0], offset + listed_after[1]
     return names, offset + stop
+
+
+def _lower_head(text: str) -> bool:
+    """Whether a clause after `giao`/`đề nghị` opens with a body's kind written in lower case: a compound one
+    (`ngân hàng nhà nước …`), or one word before a capitalised name (`giao phòng Quản lý Công nghiệp …`)."""
+    if _starts(text.lower(), _COMPOUND_HEADS):
+        return True
+    words = text.split(maxsplit=2)
+    return len(words) > 2 and words[0] in ORG_HEADS and words[1][:1].isupper()
 
 
 def _listed_after_colon(text: str, colon: int) -> tuple[list[str], int] | None:

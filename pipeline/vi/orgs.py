@@ -14,6 +14,7 @@ import re
 
 from pipeline.vi.gazetteer import province_names
 from pipeline.vi.lexicon import lexicon
+from pipeline.vi.names import DEPARTMENTS
 from pipeline.vi.syllable import is_valid_syllable
 from pipeline.vi.text import key
 
@@ -119,7 +120,8 @@ def place_of(body: str) -> str | None:
     """The place a body's name ends with: `UBND TỈNH YÊN BÁI` -> `TỈNH YÊN BÁI`."""
     words = body.split()
     keys = [key(w) for w in words]
-    for i in range(len(words)):
+    field = _department(words[1:]) if keys[:1] in (["so"], ["bo"]) else None
+    for i in range(1 + len(field) if field else 0, len(words)):  # `XÃ HỘI` of a department's field is no commune
         rest = " ".join(keys[i:])
         kind = place_kind(" ".join(words[i:]))
         if kind and len(rest) > len(kind) and not _starts(" ".join(keys[i + len(kind.split()) :]), ("uy", "doan")):
@@ -164,6 +166,11 @@ def body_case(name: str, abbreviate: bool = True) -> str:
             out += [_word_case(w, j == 0 or (kind in _TWO_CAPITALS and j == 1)) for j, w in enumerate(words[i : i + n])]
             i += n
             capital_next = True
+            field = _department(words[i:]) if kind in ("so", "bo") and i == n else None
+            if field:  # a department's own spelling: `Sở Công Thương`, whose two words are both capitalised
+                out += [_word_case(w, c) for w, c in zip(words[i : i + len(field)], field, strict=True)]
+                i += len(field)
+                capital_next = False
             continue
         out.append(_word_case(words[i], capital_next))
         # a department names its fields, each capitalised: `Sở Văn hóa, Thể thao và Du lịch`
@@ -195,6 +202,15 @@ def _place_case(kind: str, words: list[str]) -> list[str]:
         spelled = "Thành phố"
     rest = name.split() if name else [w[:1] + w[1:].lower() for w in words]
     return [*spelled.split(), *rest]
+
+
+def _department(words: list[str]) -> list[bool] | None:
+    """Which words of a department's field are capitalised, when `words` begin with one that DEPARTMENTS spells."""
+    rest = key(" ".join(words))
+    for name in DEPARTMENTS:
+        if rest == key(name) or rest.startswith(key(name) + " "):
+            return [w[:1].isupper() for w in name.split()]
+    return None
 
 
 def _word_case(word: str, capital: bool) -> str:

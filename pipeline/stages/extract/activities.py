@@ -247,7 +247,7 @@ def table_activities(table: Table, year: int | None) -> list[Event]:
             lead = names_in(row[lead_column].text) if lead_column is not None and lead_column < len(row) else []
             out.append(
                 Event(
-                    name=task[:160], kind="deadline" if period.kind == "deadline" else "period",
+                    name=task[:160], kind=activity_kind(task, period),
                     date_start=period.start, date_end=period.end, period_text=period.words(when),
                     organizers=lead, text=f"{task} | {when}", source=ev, confidence=0.7,
                 )

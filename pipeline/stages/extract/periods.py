@@ -191,4 +191,18 @@ def find_periods(text: str, year: int | None, issued: str | None = None) -> list
     for m in _ONE_MONTH.finditer(plain):
         month = _month(m.group(1), _year(m.group(2), m.group(3)) or fill)
         add(month, month, "month", m)
+    found = [_started(p, plain) for p in found] if recurring else found
     return sorted((p for p in found if p.start or p.end), key=lambda p: p.begin)
+
+
+# `(bắt đầu thực hiện) từ tháng 01/2026`, `kể từ ngày …` before a month or day of a recurring task: when it begins
+_STARTS_AT = re.compile(r"\b(?:bat dau(?:\s+(?:thuc hien|trien khai|ap dung))?\s+)?(?:ke\s+)?tu\s*$")
+
+
+def _started(period: Period, plain: str) -> Period:
+    """A recurring task's month or day that is its start (`định kỳ hằng tháng …, bắt đầu thực hiện từ tháng
+    01/2026`): dated from then on, with no end, and no longer undated. Its year is written: a recurring task's
+    dates take no year from the document."""
+    if period.kind not in ("month", "day") or not _STARTS_AT.search(plain[: period.begin]):
+        return period
+    return Period(period.start, None, "open", period.begin, period.finish)

@@ -283,16 +283,25 @@ def document_starts(lines: list[HLine]) -> list[int]:
 
 
 def _header_top(lines: list[HLine], motto: int) -> int:
-    """The first line of a header whose motto is at `motto`: the issuer column's lines may come before it."""
+    """The first line of a header whose motto is at `motto`: the issuer column's lines may come before it (in a
+    text or a Word file, whose two-column header table reads column after column, the whole left column does: the
+    issuer in capitals, the `Số:` line and a Công văn's `V/v …` summary, which may run over lines of its own)."""
     i = motto
-    while i > 0 and motto - i < 6:
+    while i > 0 and motto - i < 8:
         prev = lines[i - 1]
         if prev.bbox is not None and prev.page != lines[motto].page:
             break
-        if prev.kind not in ("text", "rule", "esign", "copy", "mark") or not _caps(prev.text):
+        column = prev.kind in ("number", "vv") or _in_summary(lines, i - 1)
+        if not column and (prev.kind not in ("text", "rule", "esign", "copy", "mark") or not _caps(prev.text)):
             break
         i -= 1
     return i
+
+
+def _in_summary(lines: list[HLine], at: int) -> bool:
+    """Whether a line in lower case goes on a `V/v …` summary that starts at most three lines above it."""
+    above = lines[max(0, at - 3) : at]
+    return lines[at].kind == "text" and any(hl.kind == "vv" for hl in above)
 
 
 def _caps(text: str) -> bool:

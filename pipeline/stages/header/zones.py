@@ -28,6 +28,7 @@ _BODY_START = re.compile(
 )
 # Words a title line cannot end on: the title goes on (`… CỦA` / `ỦY BAN NHÂN DÂN TỈNH …`).
 _OPEN_END = re.compile(r"(?:\b(?:cua|va|cho|ve|tai|voi|trong|cac|nhung|doi|theo|tren|den|giai doan|nam)|[,-])$")
+_SECTION = re.compile(r"^\W*(?:[ivx]{1,4}|\d{1,2})\s*[.)]\s")  # `I. MỤC ĐÍCH, YÊU CẦU`, `1. …`: the body has begun
 _LABEL = re.compile(r"^\W*(?!ve viec)[a-z]+(?: [a-z]+){0,3}\s*:")
 
 
@@ -215,9 +216,11 @@ def _continues_title(h: Header, hl: HLine, prev: HLine) -> bool:
     DÂN TỈNH …`), `Kính gửi`, the preamble, a label (`Địa điểm: …`) or a change from bold to regular type."""
     if hl.kind != "text" or _LABEL.match(hl.key):
         return False
-    if _BODY_START.match(hl.key) and not (_caps(hl.text) and not hl.key.startswith(("kinh gui", "dieu"))):
+    if _SECTION.match(hl.key):
         return False
-    if h.title and prev.bold and not hl.bold and hl.bbox is not None:
+    if _BODY_START.match(hl.key) and not (_caps(hl.text) and not hl.key.startswith(("kinh gui", "dieu"))):
+        return not h.title and _titled_thuc_hien(hl)
+    if h.title and prev.bold and not hl.bold:  # PDFs and Word files mark bold type; plain text marks none
         return False
     return not (is_authority_line(hl.text) and not (h.title and _OPEN_END.search(h.title[-1].key)))
 
@@ -225,6 +228,15 @@ def _continues_title(h: Header, hl: HLine, prev: HLine) -> bool:
 def _caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _titled_thuc_hien(hl: HLine) -> bool:
+    """Whether a line under the type line that opens like a preamble (`Thực hiện Nghị quyết số …`) is the title
+    (`KẾ HOẠCH / Thực hiện Đề án số 08 về …`): a title is a phrase, never a clause closed by `,` `.` `:` or `;`;
+    on a page it is set in bold, and in a text or Word file it is one line short of a paragraph's length."""
+    if not hl.key.startswith("thuc hien") or hl.text.rstrip().endswith((",", ".", ":", ";")):
+        return False
+    return hl.bold if hl.bbox is not None else len(hl.text) <= 250
 
 
 def is_authority_line(text: str) -> bool:

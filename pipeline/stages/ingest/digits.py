@@ -92,16 +92,20 @@ def read(images: list[np.ndarray]) -> list[Reading]:
     over the image as normalised, its strokes a pixel bolder and a pixel finer (pens and scans differ by that much)
     and moved a pixel each way (the centre of mass of a few strokes is that unsure). A digit that reads differently
     in some of them gets a lower average, so its confidence says how stable the reading is."""
-    if not images:
-        return []
-    plain = np.stack([normalise(i) for i in images])
-    variants = [plain, _bolder(plain), _finer(plain), *(_moved(plain, dy, dx) for dy, dx in _MOVES)]
-    probs = probabilities(np.concatenate(variants)).reshape(len(variants), len(images), -1).mean(axis=0)
     out = []
-    for p in probs:
+    for p in averaged(images):
         best = int(p.argmax())
         out.append(Reading(None if best == OTHER else best, float(p[best])))
     return out
+
+
+def averaged(images: list[np.ndarray]) -> np.ndarray:
+    """The eleven class probabilities of each ink image (n, 11), averaged over the variations that read() names."""
+    if not images:
+        return np.zeros((0, OTHER + 1), dtype=np.float32)
+    plain = np.stack([normalise(i) for i in images])
+    variants = [plain, _bolder(plain), _finer(plain), *(_moved(plain, dy, dx) for dy, dx in _MOVES)]
+    return np.asarray(probabilities(np.concatenate(variants)).reshape(len(variants), len(images), -1).mean(axis=0))
 
 
 _MOVES = ((0, 1), (0, -1), (1, 0), (-1, 0))

@@ -6,8 +6,8 @@ symbol "/KH-…"; "ngày" and "tháng"; "tháng" and "năm"). OCR often runs the
 type: Decree 30 sets the header in Times New Roman, whose letter widths are known, and the words of the same line
 give the size. In the blank, the ink (blue or black pen; the red seal is already white in the page image) is cut
 into connected strokes; specks, dotted leaders, rules and the lines above and below are dropped; strokes one above
-the other are one digit (a 5's flag, a 7's bar); a stroke as wide as two digits is split where the ink is thinnest.
-Each digit is read by the recogniser of digits.py.
+the other are one digit (a 5's flag, a 7's bar); a group as wide as two digits is cut where the recogniser reads its
+pieces best (segment.py). Each digit is read by the recogniser of digits.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.stages.ingest import digits
+from pipeline.stages.ingest import digits, segment
 
 # Advance widths of Times New Roman (= Liberation Serif), in thousandths of the type size; a letter with diacritics
 # is as wide as its base letter.
@@ -33,6 +33,7 @@ _WIDTHS = dict(
 )  # fmt: skip
 INK = 0.4  # share of the way from paper to the darkest ink at which a pixel counts as ink
 SURE = 0.9  # the recogniser's probability above which a wide group is taken as one digit, not split
+PAIR = 0.8  # of its height: a group at least that wide may be two digits that touch (each over 0.4 of its height)
 MIN_HEIGHT = 0.3  # of the line's height: a smaller piece of ink alone is a speck, a dot or an accent
 
 
@@ -128,7 +129,8 @@ def read_blank(grey: np.ndarray, box: tuple[int, int, int, int], line_height: fl
         if any(not lo <= (s.x0 + s.x1) / 2 < hi or s.x0 == 0 or s.x1 == crop.shape[1] for s in group):
             readings.append(digits.Reading(None, 0.0))  # over the blank's edge, or off the crop: not read
         else:
-            readings += _read_group(_image(group, ink))
+            x0 = max(min(s.x0 for s in group) - 1, 0)  # where _image starts the group's image
+            readings += _read_group(_image(group, ink), (lo - x0, hi - x0))
     x0 = min(s.x0 for g in groups for s in g) + left
     x1 = max(s.x1 for g in groups for s in g) + left
     return Handwriting(tuple(r.digit for r in readings), tuple(r.confidence for r in readings), x0, x1)
@@ -167,25 +169,23 @@ def _inside(stroke: Stroke, lo: int, hi: int) -> int:
     return max(0, min(stroke.x1, hi) - max(stroke.x0, lo))
 
 
-def _read_group(image: np.ndarray) -> list[digits.Reading]:
-    """A group of strokes read as one digit, or as two or three when it is as wide as that many digits that touch
-    (and not one digit read with confidence: a wide 0 or 4 is one). Two digits written in one stroke ("23" in a
-    running hand) can be as narrow as one: such a group is cut in two only when it does not read as one digit and
-    both halves read as digits with confidence."""
+def _read_group(image: np.ndarray, blank: tuple[int, int]) -> list[digits.Reading]:
+    """A group of strokes read as one digit, or as the digits that touch in it. A group that reads as one digit with
+    confidence is one (a wide 0 or 4); a group as wide as two digits is cut where recognition reads it best
+    (segment.py), its ink beyond the blank's edges (`blank`: columns in the image) being the printed word it runs
+    into. Two digits written in one stroke ("23" in a running hand) can be as narrow as one: such a group is cut in
+    two only when it does not read as one digit and both halves read as digits with confidence."""
     height, width = image.shape
     whole = digits.read([image])[0]
     if whole.digit is not None and whole.confidence >= SURE and width <= 1.3 * height:
         return [whole]
-    if width <= 0.9 * height:
-        if width < 0.6 * height:
-            return [whole]
-        halves = digits.read(_cut(image, 2))
-        sure = len(halves) == 2 and all(h.digit is not None and h.confidence >= SURE for h in halves)
-        return halves if sure else [whole]
-    pieces = _cut(image, 2 if width < 2.0 * height else 3)
-    if any(_ink_rows(piece) < 0.5 * height for piece in pieces):
-        return [whole]  # a piece that is no digit's height is a stroke of one: a 7's long bar, a 5's flag, a 1's flag
-    return digits.read(pieces)
+    if width - 2 >= PAIR * _ink_rows(image):
+        return segment.segmented(image, blank)
+    if width < 0.6 * height:
+        return [whole]
+    halves = digits.read(_cut(image, 2))
+    sure = len(halves) == 2 and all(h.digit is not None and h.confidence >= SURE for h in halves)
+    return halves if sure else [whole]
 
 
 def _ink_rows(image: np.ndarray) -> int:
