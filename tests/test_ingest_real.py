@@ -99,13 +99,24 @@ def test_a_number_printed_on_an_unusable_layer_is_read_from_the_page_image() -> 
     assert first_line("s25", "Số:").replace(" ", "") == "Số:" + gold("s25")["number"]
 
 
-@pytest.mark.parametrize("doc", ["s29", "s38"])
-def test_handwritten_number_and_day_are_left_blank_not_guessed(doc: str) -> None:
-    symbol = "/" + gold(doc)["number"].split("/", 1)[1]
-    number_line = first_line(doc, "Số:")
-    assert number_line.replace("Ð", "") == f"Số: {symbol}"  # no digit read from the handwriting
+def day_blank(doc: str) -> str:
+    """What the page's date line holds between "ngày" and "tháng"."""
     date_line = next(line.text for line in raw(doc).lines if ", ngày" in line.text)
-    assert date_line.split(", ngày")[1].split("tháng")[0].strip() == ""
+    return date_line.split(", ngày")[1].split("tháng")[0].strip()
+
+
+def test_handwritten_number_and_day_are_left_blank_not_guessed() -> None:
+    symbol = "/" + gold("s29")["number"].split("/", 1)[1]
+    number_line = first_line("s29", "Số:")
+    assert number_line.replace("Ð", "") == f"Số: {symbol}"  # no digit read from the handwriting
+    assert day_blank("s29") == ""
+
+
+def test_a_handwritten_number_read_surely_is_kept_and_an_unsure_day_left_blank() -> None:
+    # s38's 1716 is read at 0.9 or more each digit (what overruling OCR's other digits there takes) by the networks
+    # trained on MNIST's 60,000 digits; it was left blank before. Its day, a 16 read at 0.89, stays blank
+    assert first_line("s38", "Số:").replace(" ", "").replace("Ð", "") == "Số:" + gold("s38")["number"]
+    assert day_blank("s38") == ""
 
 
 def test_handwritten_number_gives_no_document_number() -> None:
