@@ -53,6 +53,19 @@ def test_issuer_names(issuer: str, parent: str | None, name: str) -> None:
     assert issuer_name(issuer, parent) == name
 
 
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [
+        ("BỌ CÔNG AN", "Bộ Công an"),
+        ("BÔ CÔNG THƯƠNG", "Bộ Công Thương"),
+        ("BAN CHÍ ĐẠO 138 TỈNH QUẢNG NGÃI", "Ban Chỉ đạo 138 tỉnh Quảng Ngãi"),
+        ("ĐẠI SỨ QUÁN VIỆT NAM", "Đại Sứ quán Việt Nam"),  # `đài` and `Đại` share a toneless form: left as read
+    ],
+)
+def test_a_bodys_kind_misread_by_ocr_is_spelt_as_the_kind_is(read: str, name: str) -> None:
+    assert body_case(read) == name
+
+
 def test_a_province_misread_is_spelled_as_the_gazetteer_spells_it() -> None:
     assert body_case("CÔNG AN TỈNH YÊN BẢI") == "Công an tỉnh Yên Bái"
     assert body_case("Sở Y tế tỉnh Yên Bái") == "Sở Y tế tỉnh Yên Bái"  # not in capitals: kept as written
@@ -84,3 +97,10 @@ def test_lines_that_are_no_name() -> None:
     assert person_name("rần Hoàng Tuân") is None  # the seal took the first letter
     assert person_name("Xuân Văn Tám", strict=True) is None  # an OCR'd name must open with a known family name
     assert person_name("Xuân Văn Tám") == "Xuân Văn Tám"
+
+
+def test_every_kind_spelling_is_of_a_known_kind() -> None:
+    from pipeline.vi.orgs import _KIND_SPELLING, BODY_KINDS
+    from pipeline.vi.text import key
+
+    assert all(key(spelt) == kind and kind in BODY_KINDS for kind, spelt in _KIND_SPELLING.items())

@@ -163,7 +163,8 @@ def body_case(name: str, abbreviate: bool = True) -> str:
         kind = _starts(rest, BODY_KINDS)
         if kind and (i == 0 or kind not in _SHORT_KINDS):
             n = len(kind.split())
-            out += [_word_case(w, j == 0 or (kind in _TWO_CAPITALS and j == 1)) for j, w in enumerate(words[i : i + n])]
+            spelt = _kind_spelling(kind, words[i : i + n])
+            out += [_word_case(w, j == 0 or (kind in _TWO_CAPITALS and j == 1)) for j, w in enumerate(spelt)]
             i += n
             capital_next = True
             field = _department(words[i:]) if kind in ("so", "bo") and i == n else None
@@ -179,6 +180,33 @@ def body_case(name: str, abbreviate: bool = True) -> str:
     text = re.sub(r"(?i)\bviệt nam\b", "Việt Nam", " ".join(out))
     text = text[:1].upper() + text[1:]
     return _abbreviate(text) if abbreviate else text
+
+
+# How a body's kind is spelt (Decree 30, Phụ lục II): in a header in capitals OCR often takes a mark for its neighbour
+# (`BỌ CÔNG AN`, `BÔ CÔNG THƯƠNG`, `TỎ CÔNG TÁC`, `BAN CHÍ ĐẠO`), and these words have one spelling. Kinds whose
+# toneless form is also another word an issuer may open with (`đài`/`Đại sứ quán`, `vụ`/`Vũ`, `hội`, `báo`, `quỹ`)
+# are left as read.
+_KIND_SPELLING = {
+    "uy ban nhan dan": "ủy ban nhân dân", "hoi dong nhan dan": "hội đồng nhân dân",
+    "uy ban mat tran": "ủy ban mặt trận", "uy ban": "ủy ban", "hoi dong": "hội đồng", "thu tuong": "thủ tướng",
+    "chinh phu": "chính phủ", "quoc hoi": "quốc hội", "van phong": "văn phòng", "bo chi huy": "bộ chỉ huy",
+    "bo tu lenh": "bộ tư lệnh", "bo": "bộ", "tong cuc": "tổng cục", "chi cuc": "chi cục", "cuc": "cục", "so": "sở",
+    "ban thuong vu": "ban thường vụ", "ban chap hanh": "ban chấp hành", "ban chi dao": "ban chỉ đạo",
+    "ban quan ly": "ban quản lý", "hoc vien": "học viện", "truong": "trường", "dai hoc": "đại học",
+    "cong an": "công an", "to": "tổ", "phong": "phòng", "trung tam": "trung tâm", "hiep hoi": "hiệp hội",
+    "lien doan": "liên đoàn", "thanh tra": "thanh tra", "kho bac": "kho bạc", "ngan hang": "ngân hàng",
+    "benh vien": "bệnh viện", "tong cong ty": "tổng công ty", "cong ty": "công ty", "tinh uy": "tỉnh ủy",
+    "thanh uy": "thành ủy", "huyen uy": "huyện ủy", "toa an": "tòa án", "vien kiem sat": "viện kiểm sát",
+    "bao hiem xa hoi": "bảo hiểm xã hội",
+}  # fmt: skip
+
+
+def _kind_spelling(kind: str, words: list[str]) -> list[str]:
+    """The words of a body's kind in capitals as the kind is spelt, when they are bare letters (else as read)."""
+    spelt = _KIND_SPELLING.get(kind)
+    if spelt is None or not all(w.isalpha() for w in words):
+        return words
+    return [w.upper() for w in spelt.split()]
 
 
 # Short kinds that are ordinary words inside a name (`VỤ` in `BAN THƯỜNG VỤ`); matched only at a name's start.
