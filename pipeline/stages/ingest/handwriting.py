@@ -31,7 +31,7 @@ _WIDTHS = dict(
         strict=True,
     )
 )  # fmt: skip
-INK = 0.4  # share of the way from paper to the darkest ink at which a pixel counts as ink
+INK = segment.INK  # one threshold for the strokes cut here and the stretches segment.py reads
 SURE = 0.9  # the recogniser's probability above which a wide group is taken as one digit, not split
 PAIR = 0.8  # of its height: a group at least that wide may be two digits that touch (each over 0.4 of its height)
 MIN_HEIGHT = 0.3  # of the line's height: a smaller piece of ink alone is a speck, a dot or an accent
@@ -179,19 +179,13 @@ def _read_group(image: np.ndarray, blank: tuple[int, int]) -> list[digits.Readin
     whole = digits.read([image])[0]
     if whole.digit is not None and whole.confidence >= SURE and width <= 1.3 * height:
         return [whole]
-    if width - 2 >= PAIR * _ink_rows(image):
+    if width - 2 >= PAIR * segment.ink_height(image):
         return segment.segmented(image, blank)
     if width < 0.6 * height:
         return [whole]
     halves = digits.read(_cut(image, 2))
     sure = len(halves) == 2 and all(h.digit is not None and h.confidence >= SURE for h in halves)
     return halves if sure else [whole]
-
-
-def _ink_rows(image: np.ndarray) -> int:
-    """How many rows the ink of an image spans."""
-    rows = np.nonzero((image > INK).any(axis=1))[0]
-    return int(rows[-1] - rows[0] + 1) if rows.size else 0
 
 
 def _bridged(mask: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 
 from pipeline.stages.ingest import digits
 
-INK = 0.4  # as handwriting.INK (which imports this module): the share of the darkest ink at which a pixel counts as ink
+INK = 0.4  # share of the way from paper to the darkest ink at which a pixel counts as ink (handwriting.py too)
 MAX_CUTS = 3  # candidate cuts of each kind (straight, leaning) looked at in a group
 LEAN = 0.15  # the cost of a cut's step sideways, in pixels of full ink: a cut leans with the slant, not at random
 MIN_HEIGHT = 0.5  # of the group's height: a stretch lower than that is a stroke of a digit (a 5's flag, a 7's bar)
@@ -44,7 +44,7 @@ def segmented(image: np.ndarray, blank: tuple[int, int]) -> list[digits.Reading]
     stretch at either end centred beyond the blank's edges (`blank`: its columns in the image) is the printed word
     the handwriting runs into ("7" joined to the "t" of "tháng", "19" to the slash of "/KH"), and is no digit. A
     digit of a cut group is only as sure as its chain's share of its and the best rival chain's scores."""
-    height = _ink_height(image)
+    height = ink_height(image)
     # digits that touch, touch once (a joint, a ligature): a cut through two strokes goes through a loop, or through
     # digits written into each other, whose stretches would each hold a piece of the other
     paths = [path for path in cut_paths(image, height) if _crossings(image, path) <= 1]
@@ -185,7 +185,7 @@ def _between(image: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarr
     return np.where(keep, image, 0.0).astype(np.float32)
 
 
-def _ink_height(image: np.ndarray) -> int:
+def ink_height(image: np.ndarray) -> int:
     """How many rows the ink of an image spans."""
     rows = np.nonzero((image > INK).any(axis=1))[0]
     return int(rows[-1] - rows[0] + 1) if rows.size else 0
