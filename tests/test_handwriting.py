@@ -4,6 +4,7 @@ scanned headers, and drawn cases (a blank with no ink, with a speck, a rule, a p
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.records import Line
 from pipeline.stages.ingest import digits
-from pipeline.stages.ingest.blanks import MIN_DIGIT, Blank, _missed, _settled, find_blanks
+from pipeline.stages.ingest.blanks import MIN_DIGIT, Blank, Edit, _dated, _missed, _settled, _signed_dates, find_blanks
 from pipeline.stages.ingest.handwriting import Handwriting, read_blank
 from pipeline.stages.ingest.layer import Draft
 
@@ -161,6 +162,57 @@ def test_a_fairly_sure_reading_stands_where_ocr_read_the_same_digits(
     blank = date_blank(ocr_month, 0.4)
     reading = Handwriting((0, 2), hand, 10, 40)
     assert _settled(blank, reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept
+
+
+def day_blank(ocr_day: str, confidence: float) -> Blank:
+    """The day blank of an OCR'd date line whose words OCR read with the given confidence."""
+    text = f"Lâm Đồng, ngày {ocr_day} tháng 11 năm 2025"
+    line = Line(page=1, text=text, bbox=(300.0, 100.0, 520.0, 114.0), ocr=True,
+                word_confidences=tuple(confidence for _ in text.split()))  # fmt: skip
+    return next(b for b in find_blanks([Draft(line, [(text, 300.0, 520.0)], 112.0)]) if b.kind == "day")
+
+
+@pytest.mark.parametrize(("ocr_day", "kept"), [("42", "13"), ("46", "13"), ("12", ""), ("31", "")])
+def test_ocr_digits_that_cannot_fill_the_blank_do_not_overrule_the_recogniser(ocr_day: str, kept: str) -> None:
+    # OCR sure of its "42" (0.95): no day is 42, so it is no rival to the recogniser's 13 read at 0.83 (between
+    # MIN_DIGIT and MIN_ALONE); a 12 or a 31 could be the day, and the recogniser is not sure enough to overrule it
+    reading = Handwriting((1, 3), (0.83, 0.97), 10, 40)
+    assert _settled(day_blank(ocr_day, 0.95), reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept
+
+
+def date_edits(day: str, month: str, unsure_day: str = "", unsure_month: str = "") -> list[Edit]:
+    """The day and month edits of a line "Hà Nội, ngày … tháng … năm 2024" as the blanks' readers left them."""
+    text = "Hà Nội, ngày tháng năm 2024"
+    line = Line(page=1, text=text, bbox=(300.0, 100.0, 520.0, 114.0), ocr=True)
+    found = find_blanks([Draft(line, [(text, 300.0, 520.0)], 112.0)])
+    (d,) = (b for b in found if b.kind == "day")
+    (m,) = (b for b in found if b.kind == "month")
+    return [Edit(d, day, 0.0, 1.0, 0.85, unsure_day), Edit(m, month, 0.0, 1.0, 0.85, unsure_month)]
+
+
+@pytest.mark.parametrize(
+    ("edits", "signed", "read"),
+    [
+        (date_edits("", "9", unsure_day="11"), ["Thời gian ký: 11/09/2024 19:14:21"], ("11", "9")),
+        (date_edits("16", "", unsure_month="9"), ["SAO Y", "Thời gian ký: 2024-09-16T14:37:50+07:00"], ("16", "9")),
+        (date_edits("", "9", unsure_day="11"), ["12.09.2024 07:49:43 +07:00"], ("", "9")),
+        (date_edits("", "9", unsure_day="11"), [], ("", "9")),
+        (date_edits("", "8", unsure_day="11"), ["Thời gian ký: 11/09/2024 19:14:21"], ("", "8")),
+    ],
+)
+def test_a_fairly_sure_day_or_month_stands_where_the_e_signature_has_the_same_date(
+    edits: list[Edit], signed: list[str], read: tuple[str, str]
+) -> None:
+    # the e-signature's time is read apart from the handwriting: a date it shows confirms a reading the recogniser
+    # was only fairly sure of; another date (a copy's, a day later), or none, leaves the blank empty
+    assert tuple(e.text for e in _dated(edits, _signed_dates(tuple(signed)))) == read
+
+
+def test_a_date_after_the_e_signature_is_emptied() -> None:
+    # a document is signed on or after its date: a day read as 21 on a page signed on the 11th is misread
+    edits = _dated(date_edits("21", "9"), _signed_dates(("Thời gian ký: 11/09/2024 19:14:21",)))
+    assert [e.text for e in edits] == ["", ""]
+    assert date(2024, 9, 11) in _signed_dates(("Thời gian ký: 11/09/2024",))
 
 
 def test_a_crossed_7_whose_bar_runs_on_is_one_digit_not_a_7_and_a_dash() -> None:

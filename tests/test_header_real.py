@@ -63,7 +63,7 @@ def test_the_set_is_the_whole_documents() -> None:
 # guessed.
 GAPS_RIGHT = {
     "number": "0.73 on these 11 (handwritten numbers read only when sure, else emptied; 2026-11-30, networks of 60k)",
-    "date": "0.73 on these 11 (handwritten days and months read only when sure, else emptied; 2026-11-30, 60k)",
+    "date": "0.82 on these 11 (handwritten days and months read only when sure or confirmed, else emptied; 2026-11-30)",
 }
 
 

@@ -73,6 +73,7 @@ class Edit:
     x0: float
     x1: float
     confidence: float
+    unsure: str = ""  # the recogniser's plausible digits, left out only for want of confidence (at least MIN_AGREED)
 
 
 def find_blanks(drafts: list[Draft], page_height: float = float("inf")) -> list[Blank]:
@@ -107,11 +108,13 @@ def settle_blanks(
         hand = _handwriting(blank, grey, scale, page_em)
         text = _settled(blank, hand, grey, scale, timeout)
         x0, x1 = (hand.x0 / scale, hand.x1 / scale) if hand is not None else _span(blank, page_em)
+        unsure = hand.text if hand is not None and not text and _fairly_sure(blank, hand) else ""
         # digits the blank's rules accepted are as sure as the OCR words the header reader trusts (MIN_CONFIDENCE)
-        conf = max(hand.confidence, MIN_CONFIDENCE) if hand is not None and text == hand.text else MIN_CONFIDENCE
-        edits.setdefault(id(blank.draft), []).append(Edit(blank, text, x0, x1, conf))
-    latest = _latest_date(signed)
-    return [_rewritten(d, _dated(edits[id(d)], latest)) if id(d) in edits else d for d in drafts]
+        mine = hand is not None and hand.text in (text, unsure)
+        conf = max(hand.confidence, MIN_CONFIDENCE) if hand is not None and mine else MIN_CONFIDENCE
+        edits.setdefault(id(blank.draft), []).append(Edit(blank, text, x0, x1, conf, unsure))
+    dates = _signed_dates(signed)
+    return [_rewritten(d, _dated(edits[id(d)], dates)) if id(d) in edits else d for d in drafts]
 
 
 def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: float, timeout: float) -> str:
@@ -119,7 +122,8 @@ def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: fl
     read other digits there (with confidence, or where the recogniser is only fairly sure); else what the page's OCR
     read, when a second, digits-only reading agrees (typed digits, which Tesseract reads well); else nothing."""
     page = blank.draft.line.text[blank.start : blank.end].replace(" ", "")
-    other = page.isascii() and page.isdigit()  # Tesseract's candidate, when it read the blank as a number
+    # Tesseract's candidate, when it read the blank as a number that could fill it ("42" is no day: no rival)
+    other = page.isascii() and page.isdigit() and blank.plausible(page)
     if hand is not None and None not in hand.digits and blank.plausible(hand.text) and hand.confidence >= MIN_DIGIT:
         if not other or int(page) == int(hand.text) or _missed(page, hand.text):
             return hand.text
@@ -131,6 +135,11 @@ def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: fl
     crop = _crop(Image.fromarray(grey), blank, scale)
     again = _second_reading(blank, crop, timeout) if crop is not None else ("", 0.0)
     return page if _agrees(blank, again) else ""
+
+
+def _fairly_sure(blank: Blank, hand: Handwriting) -> bool:
+    """Whether the recogniser read plausible digits, each at least as sure as a reading another source confirms."""
+    return None not in hand.digits and blank.plausible(hand.text) and hand.confidence >= MIN_AGREED
 
 
 def _missed(page: str, hand: str) -> bool:
@@ -235,22 +244,34 @@ def _span(blank: Blank, em: float | None) -> tuple[float, float]:
     return left, right
 
 
-def _dated(edits: list[Edit], latest: date | None) -> list[Edit]:
+def _dated(edits: list[Edit], signed: list[date]) -> list[Edit]:
     """A date line's day and month as read, emptied when together with the printed ones they make no date, or one
-    after the e-signature over the page (a document is signed on or after its date)."""
+    after the e-signature over the page (a document is signed on or after its date). Where the recogniser was only
+    fairly sure of the day or the month, its reading is kept when the date it makes is a date drawn over the page:
+    the e-signature's time, read apart from the handwriting, confirms it (MIN_AGREED, as OCR's same digits do)."""
+    confirmed = [replace(e, text=e.unsure) if e.unsure and e.blank.kind in ("day", "month") else e for e in edits]
+    if confirmed != edits and _date_of(confirmed) in signed:
+        return confirmed
     days = [e for e in edits if e.blank.kind == "day"]
     if not days or not days[0].text:
         return edits
-    day = days[0]
+    when = _date_of(edits)
+    if when is not None and (not signed or when <= max(signed)):
+        return edits
+    return [replace(e, text="") if e.blank.kind in ("day", "month") else e for e in edits]
+
+
+def _date_of(edits: list[Edit]) -> date | None:
+    """The date a date line's day and month make with its printed month (when not a blank) and year."""
+    day = next((e for e in edits if e.blank.kind == "day"), None)
+    if day is None or not day.text:
+        return None
     text = day.blank.draft.line.text
     month = next((e.text for e in edits if e.blank.kind == "month"), "")
     if not month:
         month = "".join(c for c in text[day.blank.end : _month_end(edits)] if c.isdigit())
     year = re.search(r"(\d{4})\W*$", text)  # the printed year ends the line, a full stop may follow
-    when = make_date(int(day.text), int(month), int(year.group(1))) if month and year else None
-    if when is not None and (latest is None or when <= latest):
-        return edits
-    return [replace(e, text="") if e.blank.kind in ("day", "month") else e for e in edits]
+    return make_date(int(day.text), int(month), int(year.group(1))) if month and year else None
 
 
 def _month_end(edits: list[Edit]) -> int:
@@ -258,8 +279,8 @@ def _month_end(edits: list[Edit]) -> int:
     return month.blank.end if month is not None else len(edits[0].blank.draft.line.text)
 
 
-def _latest_date(texts: tuple[str, ...]) -> date | None:
-    """The latest date written in the texts drawn over a page (`25/07/2025 10:25:14`, `2025-10-02T16:24:01`)."""
+def _signed_dates(texts: tuple[str, ...]) -> list[date]:
+    """The dates written in the texts drawn over a page (`25/07/2025 10:25:14`, `2025-10-02T16:24:01`)."""
     found = []
     for text in texts:
         iso = re.search(r"((?:19|20)\d{2})-(\d{2})-(\d{2})", text)
@@ -267,7 +288,7 @@ def _latest_date(texts: tuple[str, ...]) -> date | None:
         when = when or parse_date(text.replace(".", "/"))
         if when is not None:
             found.append(when)
-    return max(found, default=None)
+    return found
 
 
 def _second_reading(blank: Blank, crop: Image.Image, timeout: float) -> tuple[str, float]:
