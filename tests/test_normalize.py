@@ -40,6 +40,9 @@ def test_tracked_text_logs_fixes_in_raw_coordinates() -> None:
         ("hoàn thành", "hoàn thành"),  # closed syllable: the mark belongs on the second vowel
         ("ngoài", "ngoài"),
         ("quả", "quả"),
+        ("THUỶ LỢI, QÚY I", "THỦY LỢI, QUÝ I"),  # capitals: the words are found whatever their case
+        ("tỉnh Khánh Hoà, Thanh Hoá và Quảng Trị khoẻ", "tỉnh Khánh Hòa, Thanh Hóa và Quảng Trị khỏe"),
+        ("hoà-nhập (khoẻ)", "hòa-nhập (khỏe)"),
     ],
 )
 def test_one_tone_placement(raw: str, fixed: str) -> None:
@@ -144,3 +147,22 @@ def test_words_broken_at_line_ends_are_rejoined() -> None:
     assert [f.rule for f in p.fixes] == ["layout.hyphen_join.v1", "layout.soft_hyphen_join.v1"]
     start, end = p.raw_span(p.text.index("BCĐQG"), p.text.index("BCĐQG") + 5)
     assert p.raw[start:end] == "BCĐQG"  # spans still map back to the raw text
+
+
+def test_a_typed_document_never_counts_the_syllable_pairs_of_ocr_corrections(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pairs serve the OCR corrections only, which typed text never gets: counting them cost a tenth of a
+    # text-layer document's normalize time
+    from pipeline import stages
+    from pipeline.records import RawDocument
+    from pipeline.stages.normalize import normalize
+
+    def refuse(texts: list[str]) -> None:
+        raise AssertionError("counted")
+
+    monkeypatch.setattr(stages.normalize, "document_pairs", refuse)
+    typed = (Line(page=1, text="Sở Y tế chủ trì, phối hợp với các đơn vị.", block=0),)
+    doc = normalize(RawDocument("x.pdf", "0" * 64, "pdf", 1, typed))
+    assert doc.paragraphs[0].text == "Sở Y tế chủ trì, phối hợp với các đơn vị."
+    read = (Line(page=1, text="Sở Y tế chủ trì, phối hợp với các đơn vị.", block=0, ocr=True),)
+    with pytest.raises(AssertionError, match="counted"):
+        normalize(RawDocument("x.pdf", "0" * 64, "pdf", 1, read, ocr_pages=(1,)))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 from pipeline import deadline
@@ -19,14 +21,15 @@ __all__ = ["NormalizeOptions", "normalize", "normalize_text"]
 
 def normalize_text(raw: str, options: NormalizeOptions | None = None, context: list[str] | None = None) -> TrackedText:
     """Repair one paragraph's text; `context` is the rest of the document (its repeated phrases help OCR fixes)."""
-    pairs = document_pairs(context if context is not None else [raw])
-    return _repair(raw, options or NormalizeOptions(), pairs)
+    return _repair(
+        raw, options or NormalizeOptions(), lambda: document_pairs(context if context is not None else [raw])
+    )
 
 
 def _repair(
     raw: str,
     options: NormalizeOptions,
-    pairs: DocCounts,
+    pairs: Callable[[], DocCounts],
     joins: list[int] | None = None,
     encoding: str | None = None,
     read: bool = True,
@@ -46,7 +49,7 @@ def _repair(
         tracked.apply(tone_placement(tracked.text))
         if read or decoded:
             tracked.apply(glued_edits(tracked.text))
-            _correct_until_settled(tracked, pairs)
+            _correct_until_settled(tracked, pairs())
     return tracked
 
 
@@ -96,7 +99,8 @@ def normalize(raw: RawDocument, options: NormalizeOptions | None = None) -> Docu
     groups = group_lines(list(raw.lines), heights)
     texts = [join_lines(g) for g in groups]
     cells = [c.text for t in raw.tables for row in t.rows for c in row]
-    pairs = document_pairs(texts + cells)
+    # the document's syllable pairs serve the OCR corrections only: a typed document's are never counted
+    pairs = cache(lambda: document_pairs(texts + cells))
     encoding = document_encoding(texts + cells)
     paragraphs: list[Paragraph] = []
     for group, text in zip(groups, texts, strict=True):
@@ -116,7 +120,7 @@ def _table_read(raw: RawDocument, table: Table) -> bool:
 
 
 def _repair_table(
-    table: Table, options: NormalizeOptions, pairs: DocCounts, encoding: str | None, read: bool = True
+    table: Table, options: NormalizeOptions, pairs: Callable[[], DocCounts], encoding: str | None, read: bool = True
 ) -> Table:
     """The same repairs in every cell; a changed cell keeps its raw text and its fixes."""
     rows = []

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pipeline import deadline
 from pipeline.deadline import CHECK_EVERY
 from pipeline.stages.normalize.edits import Edit
-from pipeline.vi.text import SLASHES
+from pipeline.vi.text import SLASHES, toneless
 
 RULES = "unicode.v1"
 
@@ -60,16 +60,18 @@ def _with_tone(base: str, tone: str) -> str:
     return unicodedata.normalize("NFC", base + tone)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# The words place_tone may change: `qu…`, or ending in `oa`/`oe`/`uy`, matched on the toneless text (one character for
+# one, so its offsets are the text's): most words are none, and are never looked at one by one.
+_CANDIDATE = re.compile(r"(?<!\w)(?:qu\w+|\w*(?:oa|oe|uy))(?!\w)", re.IGNORECASE)
 
 
 def tone_placement(text: str) -> list[Edit]:
     """Move the tone of open `oa`/`oe`/`uy` syllables onto the first vowel; fix `qúy`-style marks."""
     edits: list[Edit] = []
-    for i, m in enumerate(_WORD.finditer(text)):
+    for i, m in enumerate(_CANDIDATE.finditer(toneless(text))):
         if i % CHECK_EVERY == 0:
             deadline.check()  # one paragraph may be a megabyte long
-        word = m.group()
+        word = text[m.start() : m.end()]
         fixed = place_tone(word)
         if fixed != word:
             edits.append(Edit(m.start(), m.end(), fixed, "unicode.tone_placement.v1"))
@@ -103,10 +105,14 @@ def place_tone(word: str) -> str:
 def character_edits(text: str) -> list[Edit]:
     """Map stray and lookalike characters; collapse runs of spaces; drop detached combining marks."""
     edits: list[Edit] = []
-    for i, ch in enumerate(text):
+    # decided on the text's few distinct characters: most texts have none to map, and are not walked one by one
+    stray = {ch for ch in set(text) if ch in CHAR_MAP or unicodedata.combining(ch)}
+    for i, ch in enumerate(text if stray else ""):
+        if ch not in stray:
+            continue
         if ch in CHAR_MAP:
             edits.append(Edit(i, i + 1, CHAR_MAP[ch], "unicode.char_map.v1"))
-        elif unicodedata.combining(ch) and (i == 0 or not text[i - 1].isalpha()):
+        elif i == 0 or not text[i - 1].isalpha():
             edits.append(Edit(i, i + 1, "", "unicode.detached_mark.v1"))
     for m in re.finditer(r"[ĐÐ]{2}|[đð]{2}", text):  # OCR doubles a bold Đ; no Vietnamese word has two
         edits.append(Edit(m.start(), m.end(), "Đ" if m.group()[0] in "ĐÐ" else "đ", "unicode.doubled_d.v1"))
