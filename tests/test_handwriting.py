@@ -164,6 +164,33 @@ def test_a_fairly_sure_reading_stands_where_ocr_read_the_same_digits(
     assert _settled(blank, reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept
 
 
+def number_blank(ocr_number: str) -> Blank:
+    """The number blank of an OCR'd number line whose words OCR read with confidence 0.4 (unsure)."""
+    text = f"Số: {ocr_number}/BCA-C04"
+    line = Line(page=1, text=text, bbox=(60.0, 100.0, 200.0, 114.0), ocr=True,
+                word_confidences=tuple(0.4 for _ in text.split()))  # fmt: skip
+    return next(b for b in find_blanks([Draft(line, [(text, 60.0, 200.0)], 112.0)]) if b.kind == "number")
+
+
+@pytest.mark.parametrize(
+    ("ocr_number", "confidences", "kept"),
+    [
+        ("+214", (0.97, 0.69, 0.95, 0.96), "4214"),  # OCR's 2, 1, 4 confirm the recogniser's; its + is no digit
+        ("R214", (0.97, 0.69, 0.95, 0.96), "4214"),
+        ("+814", (0.97, 0.69, 0.95, 0.96), ""),  # OCR read another digit where the recogniser was unsure
+        ("+2l4", (0.97, 0.95, 0.69, 0.96), ""),  # the unsure digit is the one OCR could not read
+        ("+214", (0.70, 0.69, 0.95, 0.96), ""),  # the 4 is confirmed by nothing, and not sure on its own
+        ("214", (0.97, 0.69, 0.95, 0.96), ""),  # three characters for four digits: which is which is not known
+        ("+214", (0.97, 0.55, 0.95, 0.96), ""),  # confirmed, but under MIN_AGREED
+    ],
+)
+def test_ocr_confirms_the_digits_it_read_the_same_at_the_same_place(
+    ocr_number: str, confidences: tuple[float, ...], kept: str
+) -> None:
+    reading = Handwriting((4, 2, 1, 4), confidences, 10, 40)
+    assert _settled(number_blank(ocr_number), reading, np.full((10, 10), 255, np.uint8), 1.0, 5.0) == kept
+
+
 def day_blank(ocr_day: str, confidence: float) -> Blank:
     """The day blank of an OCR'd date line whose words OCR read with the given confidence."""
     text = f"Lâm Đồng, ngày {ocr_day} tháng 11 năm 2025"

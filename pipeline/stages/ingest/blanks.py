@@ -6,10 +6,12 @@ Tesseract reads handwriting badly, and often as plausible digits (measured on 30
 "22" for 23, "722" for 519, at word confidences up to 0.94). So each blank is read from the page image by a digit
 recogniser made for handwriting (handwriting.py, digits.py), and its reading is kept only when every digit is
 confident and the whole plausible (a day 1-31, a month 1-12, a number of 1-5 digits, a date that is a date and not
-after the e-signature drawn over the page). When the recogniser is unsure, what OCR read in the blank is kept only
-when two readings agree: the page's own, all digits and confident, and a second reading of the blank alone,
-restricted to digits. Anything else is taken out of the line, which leaves the blank empty: the header reader then
-finds no number or day there and says so, instead of guessing.
+after the e-signature drawn over the page). A digit it is only fairly sure of stands where a reader of its own
+confirms it: OCR's same digit at the same place, or, for a day or month, the date of the e-signature drawn over
+the page. When the recogniser is unsure, what OCR read in the blank is kept only when two readings agree: the
+page's own, all digits and confident, and a second reading of the blank alone, restricted to digits. Anything
+else is taken out of the line, which leaves the blank empty: the header reader then finds no number or day there
+and says so, instead of guessing.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ MIN_SECOND = 0.6  # of the second, digits-only reading (it must also give the sa
 # at 0.85), so the thresholds stay, and 89% of the held-out digits are read at 0.75 (was 84%).
 MIN_DIGIT = 0.75  # sure enough, where OCR read no other number in the blank
 MIN_ALONE = 0.9  # sure enough to overrule the other number OCR read there (unless OCR was sure of it)
-MIN_AGREED = 0.6  # sure enough where OCR read the very same digits
+MIN_AGREED = 0.6  # sure enough where OCR read the very same digit
 HEADER_ZONE = 0.4  # of the page's height: a number or date line lower down is a body line citing a document
 _NUMBER_LINE = re.compile(r"^(S[ốôoó6]\S{0,2}?\s*[:;.]?)(.*?)(/\s*[A-ZĐ]\S*)(.{0,20})$")
 _DATE_LINE = re.compile(r"^([^\d,.]{2,40}[,.]\s*ng[àa][yýỳ;:])(.*?)(th[áa]ng)(.*?)(n[ăa]m\W{0,2}\s*\d{4})")
@@ -119,7 +121,8 @@ def settle_blanks(
 
 def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: float, timeout: float) -> str:
     """What a blank holds: the recogniser's digits when each is sure and their count plausible, unless the page's OCR
-    read other digits there (with confidence, or where the recogniser is only fairly sure); else what the page's OCR
+    read other digits there (with confidence, or where the recogniser is only fairly sure), or each sure or fairly sure
+    and confirmed by the same digit in OCR's reading (_confirmed); else what the page's OCR
     read, when a second, digits-only reading agrees (typed digits, which Tesseract reads well); else nothing."""
     page = blank.draft.line.text[blank.start : blank.end].replace(" ", "")
     # Tesseract's candidate, when it read the blank as a number that could fill it ("42" is no day: no rival)
@@ -128,13 +131,29 @@ def _settled(blank: Blank, hand: Handwriting | None, grey: np.ndarray, scale: fl
         if not other or int(page) == int(hand.text) or _missed(page, hand.text):
             return hand.text
         return hand.text if hand.confidence >= MIN_ALONE and not _confident_digits(blank) else ""
-    if hand is not None and other and page == hand.text and hand.confidence >= MIN_AGREED:
+    if hand is not None and blank.plausible(hand.text) and _confirmed(page, hand):
         return hand.text  # the recogniser, fairly sure, and Tesseract read the same digits, each on its own
     if not _confident_digits(blank):
         return ""
     crop = _crop(Image.fromarray(grey), blank, scale)
     again = _second_reading(blank, crop, timeout) if crop is not None else ("", 0.0)
     return page if _agrees(blank, again) else ""
+
+
+def _confirmed(page: str, hand: Handwriting) -> bool:
+    """Whether OCR's reading of the blank confirms the recogniser's digits: as many characters as digits, none of
+    them another digit, and each digit the recogniser is not sure of (MIN_DIGIT) read the same by OCR, where it
+    is fairly sure (MIN_AGREED). OCR's other characters (`+`, `R` for a written 4) are ink it could not read: no
+    evidence either way."""
+    if len(page) != len(hand.digits) or None in hand.digits:
+        return False
+    for char, digit, confidence in zip(page, hand.digits, hand.confidences, strict=True):
+        if char.isascii() and char.isdigit():
+            if int(char) != digit or confidence < MIN_AGREED:
+                return False
+        elif confidence < MIN_DIGIT:
+            return False
+    return True
 
 
 def _fairly_sure(blank: Blank, hand: Handwriting) -> bool:
