@@ -414,3 +414,41 @@ def test_rows_of_a_task_table_take_their_kind_from_their_task_and_time() -> None
         ("deadline", None, "2026-06-30"),
         ("period", "2026-04", "2026-06"),
     ]
+
+
+def test_task_labels_give_their_bodies_a_role_and_are_no_bodies_themselves() -> None:
+    doc, lay = read(
+        "II. NỘI DUNG\n1. Tập huấn nghiệp vụ cho cán bộ cấp xã\n"
+        "- Cơ quan chủ trì: Sở Tư pháp.\n"
+        "- Cơ quan phối hợp: Sở Nội vụ, Ủy ban nhân dân các xã, phường.\n"
+        "- Thời gian thực hiện: Quý III năm 2024.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các cơ quan được phân công chủ trì thực hiện nhiệm vụ có trách nhiệm lập dự toán kinh phí.\n"
+    )
+    bodies = [(b.name, b.role) for b in extract_bodies(doc, lay)]
+    assert bodies == [("Sở Tư pháp", "lead"), ("Sở Nội vụ", "support"), ("Ủy ban nhân dân các xã, phường", "support")]
+
+
+def test_who_a_plan_is_for_and_a_list_that_shares_its_qualifier_are_no_separate_bodies() -> None:
+    doc, lay = read(
+        "I. MỤC ĐÍCH\n1. Đối tượng: các sở, ban, ngành, doanh nghiệp, tổ chức, cá nhân trên địa bàn tỉnh.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ban, ngành và các cơ quan, tổ chức có liên quan căn cứ Kế hoạch này xây dựng kế hoạch riêng.\n"
+        "2. Trung tâm Dịch vụ việc làm tỉnh tổ chức phiên giao dịch việc làm hằng tháng.\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == ["Các sở, ban, ngành", "Các cơ quan, tổ chức có liên quan", "Trung tâm Dịch vụ việc làm tỉnh"]
+
+
+def test_a_letter_received_a_courtesy_a_right_and_a_case_are_no_tasks() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Tài chính nhận được Công văn số 12/UBND-KT ngày 05/01/2024 của Ủy ban nhân dân tỉnh về việc lập dự "
+        "toán; Sở Tài chính kính trình Ủy ban nhân dân tỉnh xem xét, quyết định.\n"
+        "2. Công ty cổ phần Hà Thành có quyền khiếu nại quyết định này theo quy định.\n"
+        "3. Trường hợp hồ sơ chưa hợp lệ, tiến hành trả lại hồ sơ trong 03 ngày làm việc.\n"
+        "4. Bộ chỉ số đánh giá được áp dụng từ năm 2024; Ủy ban nhân dân tỉnh. Theo đó các xã tự đánh giá.\n"
+        "5. Sở Nội vụ hướng dẫn các xã tự đánh giá.\n6. Hội đồng có trách nhiệm thẩm định hồ sơ trong 10 ngày.\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == ["Sở Nội vụ", "Hội đồng"]
