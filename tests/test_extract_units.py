@@ -459,7 +459,8 @@ def test_the_days_a_law_was_passed_and_takes_effect_are_no_events() -> None:
     doc, lay = read(
         "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ được Quốc hội khóa XV thông qua tại kỳ họp thứ 8 ngày 29 tháng "
         "11 năm 2024, có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025. Để triển khai kịp thời, Ủy ban nhân dân tỉnh "
-        "ban hành Kế hoạch với các nội dung sau:\nI. NỘI DUNG\n1. Tổ chức hội nghị tập huấn cho cán bộ cấp xã trong tháng 6/2025.\n"
+        "ban hành Kế hoạch với các nội dung sau:\nI. NỘI DUNG\n"
+        "1. Tổ chức hội nghị tập huấn cho cán bộ cấp xã trong tháng 6/2025.\n"
     )
     events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
     assert events == [("2025-06", "2025-06")]
