@@ -464,3 +464,18 @@ def test_the_days_a_law_was_passed_and_takes_effect_are_no_events() -> None:
     )
     events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
     assert events == [("2025-06", "2025-06")]
+
+
+def test_a_forecasts_figures_are_no_targets_but_the_plans_aims_are() -> None:
+    doc, lay = read(
+        "I. MỤC TIÊU\n1. Dự báo giai đoạn 2026 - 2030 kinh tế của tỉnh tăng trưởng khoảng 8-8,5%/năm, thu ngân sách "
+        "tăng bình quân 12%/năm.\n2. Phấn đấu tốc độ tăng trưởng kinh tế đạt 9%/năm trở lên.\n"
+    )
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
+    assert found == [(9, "%/năm", ">=")]
+
+
+def test_at_least_after_a_rate_per_year_is_its_comparator() -> None:
+    doc, lay = read("I. MỤC TIÊU\n1. Tổ chức hiến máu đạt 20 buổi/năm trở lên; tăng thu ngân sách 12%/năm trở lên.\n")
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
+    assert found == [(20, "buổi", ">="), (12, "%/năm", ">=")]
