@@ -449,9 +449,14 @@ def test_a_letter_received_a_courtesy_a_right_and_a_case_are_no_tasks() -> None:
         "3. Trường hợp hồ sơ chưa hợp lệ, tiến hành trả lại hồ sơ trong 03 ngày làm việc.\n"
         "4. Bộ chỉ số đánh giá được áp dụng từ năm 2024; Ủy ban nhân dân tỉnh. Theo đó các xã tự đánh giá.\n"
         "5. Sở Nội vụ hướng dẫn các xã tự đánh giá.\n6. Hội đồng có trách nhiệm thẩm định hồ sơ trong 10 ngày.\n"
+        "7. Chủ tịch Ủy ban nhân dân tỉnh giao Công an tỉnh chủ trì, phối hợp với các sở kiểm tra.\n"
+        "8. Ban An toàn giao thông tỉnh tuyên truyền; các phòng chuyên môn và\n"
     )
-    names = [b.name for b in extract_bodies(doc, lay)]
-    assert names == ["Sở Nội vụ", "Hội đồng"]
+    names = [(b.name, b.role) for b in extract_bodies(doc, lay)]
+    assert names == [
+        ("Sở Nội vụ", "assigned"), ("Hội đồng", "assigned"), ("Công an tỉnh", "lead"),
+        ("Ban An toàn giao thông tỉnh", "assigned"),
+    ]  # fmt: skip
 
 
 def test_the_days_a_law_was_passed_and_takes_effect_are_no_events() -> None:

@@ -82,6 +82,8 @@ TASK_VERB = re.compile(
     r"với|về|trong|để|nhằm|khi|nâng cao|xem xét|phê duyệt|họp|trực tiếp|bám sát|"
     # what a body does that is no task (received a letter, a courtesy, a right): they end its name all the same
     r"nhận được|kính|trân trọng|mời|có quyền|"
+    # `Chủ tịch UBND tỉnh giao Công an tỉnh …`: the one who assigns (`giao thông` is no verb: a name follows `giao`)
+    r"giao(?=\s+(?:cho\s+)?(?:[A-ZĐ]|các\s))|đưa|nêu cao|chấp hành|"
     # a role word opens the task even capitalised, on the line after a heading (`1. Sở Y tế` / `Chủ trì, …`):
     # no body's name holds it
     r"Chủ trì|Phối hợp(?! liên)|Có trách nhiệm|Chịu trách nhiệm|Chỉ đạo)(?=[\s,.;:]|$)"
@@ -201,6 +203,7 @@ def clean_name(text: str) -> str:
     text = LEADING.sub("", text)
     text = PAREN.sub("", text)
     text = _ROLE_TAIL.split(text)[0]
+    text = re.sub(r"(?:[\s,;]+(?:và|hoặc|các))+\s*$", "", text.strip())  # a list cut before its last name
     return text.strip().rstrip(":.;,").strip()
 
 

@@ -47,8 +47,11 @@ _LEAD_LABEL = re.compile(
     re.IGNORECASE,
 )  # also a team's `- Chủ trì: Sở Công Thương tỉnh …`
 # What follows a body's name when the clause gives it no task: a report (`đã`), a letter received, a courtesy (`kính
-# trình`, `trân trọng`), an invitation, a right (`có quyền khiếu nại`), a sentence's end, the person named to a post
-_NO_TASK = ("đã", "(", "nhận được", "kính", "trân trọng", "mời", "có quyền", ".", "Ông ", "Bà ", "Đồng chí", "đồng chí")
+# trình`, `trân trọng`), an invitation, a right (`có quyền khiếu nại`), a sentence's end, the person named to a post,
+# a task it gives another (`giao …`: that one is found after the verb)
+_NO_TASK = (
+    "đã", "(", "nhận được", "kính", "trân trọng", "mời", "có quyền", ".", "Ông ", "Bà ", "Đồng chí", "đồng chí", "giao ",
+)  # fmt: skip
 LONGEST_NAME = 15  # words: `Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương` has 12
 _LABEL_ROLE: dict[str, Role] = {"chu tri": "lead", "phoi hop": "support"}
 # Who a plan is for (`1. Đối tượng: Các sở, ban, ngành, …, tổ chức, cá nhân`): the bodies listed take part, no task
