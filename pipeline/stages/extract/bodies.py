@@ -50,7 +50,8 @@ _LEAD_LABEL = re.compile(
 # trình`, `trân trọng`), an invitation, a right (`có quyền khiếu nại`), a sentence's end, the person named to a post,
 # a task it gives another (`giao …`: that one is found after the verb)
 _NO_TASK = (
-    "đã", "(", "nhận được", "kính", "trân trọng", "mời", "có quyền", ".", "Ông ", "Bà ", "Đồng chí", "đồng chí", "giao ",
+    "đã", "(", "nhận được", "kính", "trân trọng", "mời", "có quyền", ".", "Ông ", "Bà ", "Đồng chí", "đồng chí",
+    "giao ",
 )  # fmt: skip
 LONGEST_NAME = 15  # words: `Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương` has 12
 _LABEL_ROLE: dict[str, Role] = {"chu tri": "lead", "phoi hop": "support"}
