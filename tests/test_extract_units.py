@@ -484,3 +484,15 @@ def test_at_least_after_a_rate_per_year_is_its_comparator() -> None:
     doc, lay = read("I. MỤC TIÊU\n1. Tổ chức hiến máu đạt 20 buổi/năm trở lên; tăng thu ngân sách 12%/năm trở lên.\n")
     found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
     assert found == [(20, "buổi", ">="), (12, "%/năm", ">=")]
+
+
+def test_a_body_heading_closed_by_a_full_stop_heads_the_tasks_below_it() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế.\n- Chủ trì tổ chức các đợt hiến máu.\n- Báo cáo kết quả.\n"
+        "2. Sở Tài chính.\n- Bố trí kinh phí.\n"
+    )
+    bodies = [(b.name, b.role, [t.text for t in b.tasks]) for b in extract_bodies(doc, lay)]
+    assert bodies == [
+        ("Sở Y tế", "lead", ["Chủ trì tổ chức các đợt hiến máu", "Báo cáo kết quả"]),
+        ("Sở Tài chính", "assigned", ["Bố trí kinh phí"]),
+    ]

@@ -53,6 +53,7 @@ _NO_TASK = (
     "đã", "(", "nhận được", "kính", "trân trọng", "mời", "có quyền", ".", "Ông ", "Bà ", "Đồng chí", "đồng chí",
     "giao ",
 )  # fmt: skip
+_NO_TASK_HEADING = tuple(w for w in _NO_TASK if w != ".")  # `2. Sở Y tế.` heads the tasks below it
 LONGEST_NAME = 15  # words: `Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương` has 12
 _LABEL_ROLE: dict[str, Role] = {"chu tri": "lead", "phoi hop": "support"}
 # Who a plan is for (`1. Đối tượng: Các sở, ban, ngành, …, tổ chức, cá nhân`): the bodies listed take part, no task
@@ -159,7 +160,7 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     names, task_at = subject_names(first.text[at:])
     if not names and at:
         names, task_at = _unit_code(first.text[at:])
-    if _boilerplate(first.text) or first.text[at + task_at :].lstrip().startswith(_NO_TASK):
+    if _boilerplate(first.text) or first.text[at + task_at :].lstrip().startswith(_NO_TASK_HEADING):
         names = []
     out: list[Mention] = []
     tasks: list[Task] = []
@@ -176,7 +177,7 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
         if own and loose and not p.text[own_at:].strip(" :.;,-"):
             sub = [_item(n, [], p, 0, len(p.text), 0.75, _at(i)) for n in own]
             out += sub
-        elif own and p.text[own_at:].lstrip().startswith(_NO_TASK):
+        elif own and p.text[own_at:].lstrip().startswith(_NO_TASK_HEADING):
             continue
         elif own and (own_at < len(p.text) or BULLET.match(p.text)) and not _boilerplate(p.text):
             task = [_task(doc, i, own_at)] if p.text[own_at:].strip() else []
