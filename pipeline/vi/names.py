@@ -244,6 +244,11 @@ def _places(text: str) -> list[str] | None:
     return [f"{m.group('head')}{p}" for p in places]
 
 
+def _of_kinds(name: str) -> bool:
+    """A collective of kinds, all in lower case (`các bộ`, `các sở, ban, ngành`), not of named bodies."""
+    return name.lower().startswith("các ") and name[1:] == name[1:].lower()
+
+
 def names_in(text: str) -> list[str]:
     """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
     Khương`) belongs to the name before it."""
@@ -262,8 +267,12 @@ def names_in(text: str) -> list[str]:
         part = clean_name(raw)
         if not part:
             continue
-        if is_body_name(part) or (names and _GENERIC.match(part)):  # `Sở Y tế và UBND các huyện`: two bodies;
-            names.append(part)  # `Sở Giáo dục và Đào tạo`: one; `…, cơ quan thông tấn báo chí`: in a list, one more
+        # `Sở Y tế và UBND các huyện`: two bodies; `Sở Giáo dục và Đào tạo`: one; `…, cơ quan thông tấn báo chí`: in
+        # a list, one more; but after a collective of kinds (`các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ`) a
+        # kind is one more kind of the same collective
+        generic = bool(names) and _GENERIC.match(part) is not None and not _of_kinds(names[-1])
+        if is_body_name(part) or generic:
+            names.append(part)
         elif names:
             names[-1] = f"{names[-1]}{sep}{part}"
     return [n[:1].upper() + n[1:] for n in names]
