@@ -496,3 +496,12 @@ def test_a_body_heading_closed_by_a_full_stop_heads_the_tasks_below_it() -> None
         ("Sở Y tế", "lead", ["Chủ trì tổ chức các đợt hiến máu", "Báo cáo kết quả"]),
         ("Sở Tài chính", "assigned", ["Bố trí kinh phí"]),
     ]
+
+
+def test_the_issuer_issuing_the_plan_in_its_preamble_is_given_no_task() -> None:
+    doc, lay = read(
+        "Thực hiện Chỉ thị số 05/CT-TTg ngày 10/02/2024 của Thủ tướng Chính phủ;\n\nỦy ban nhân dân tỉnh ban hành Kế "
+        "hoạch triển khai thực hiện trên địa bàn tỉnh với các nội dung như sau:\n\nI. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Y tế chủ trì, hướng dẫn các xã.\n"
+    )
+    assert [(b.name, b.role) for b in extract_bodies(doc, lay)] == [("Sở Y tế", "lead")]

@@ -217,13 +217,19 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
     for at in sorted(set(starts)):
         names, task_at = subject_names(text[at:])
         rest = text[at + task_at :]
-        if not names or not rest.strip(" :,") or rest.lstrip().startswith(_NO_TASK):
+        if not names or not rest.strip(" :,") or rest.lstrip().startswith(_NO_TASK) or _issuing(rest):
             continue  # a name with no task after it, a report of what a body did, a courtesy, a member named
         for n in names:
             if key(n) not in seen:
                 seen.add(key(n))
                 out.append(_item(n, [_task(doc, i, at + task_at)], p, at, at + task_at, 0.7, _at(i, at)))
     return out
+
+
+def _issuing(rest: str) -> bool:
+    """The preamble's `…, UBND tỉnh ban hành Kế hoạch … với các nội dung như sau:`: the issuer issuing, no task."""
+    k = key(rest)
+    return k.startswith("ban hanh") and bool(re.search(r"(?:nhu sau|noi dung sau|cu the sau)\s*:?\s*$", k))
 
 
 def table_bodies(doc: Document) -> list[Mention]:
