@@ -16,6 +16,8 @@ from pipeline.vi.names import is_body_name, names_in, subject_names
         # after a named body, a kind in a list is one more body
         ("Sở Y tế, cơ quan thông tấn báo chí", ["Sở Y tế", "Cơ quan thông tấn báo chí"]),
         ("Sở Tư pháp, Sở Nội vụ và", ["Sở Tư pháp", "Sở Nội vụ"]),
+        ("Các sở, ban, ngành Tỉnh", ["Các sở, ban, ngành Tỉnh"]),  # `ngành Tỉnh` is no sector: `Tỉnh` is a level
+        ("Cục Thuế tỉnh, ngành Thuế", ["Cục Thuế tỉnh", "Ngành Thuế"]),
     ],
 )
 def test_lists_of_bodies(text: str, names: list[str]) -> None:

@@ -184,7 +184,7 @@ def is_body_name(name: str) -> bool:
             return True  # `Chánh Thanh tra tỉnh`: the head of the inspectorate, named with its level
     if re.match(r"^[Bb]ộ\s+[a-zđà-ỹ]", name) and _starts(low, ORG_HEADS) == "bộ":
         return False  # `Bộ chỉ số`, `bộ hồ sơ`: a set of things; a ministry is `Bộ` and a capitalised name
-    if re.match(r"^ngành\s+[A-ZĐÂ-Ỹ]", name):
+    if re.match(r"^ngành\s+(?!(?:Tỉnh|Thành phố|Trung ương|Huyện|Xã)\b)[A-ZĐÂ-Ỹ]", name):  # not `ngành Tỉnh`: a level
         return True  # `ngành Thuế`, `ngành Y tế`: a sector named by its capitalised field
     return name[:1].isupper() and _starts(low, ORG_HEADS) is not None
 
