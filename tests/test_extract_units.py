@@ -414,3 +414,94 @@ def test_rows_of_a_task_table_take_their_kind_from_their_task_and_time() -> None
         ("deadline", None, "2026-06-30"),
         ("period", "2026-04", "2026-06"),
     ]
+
+
+def test_task_labels_give_their_bodies_a_role_and_are_no_bodies_themselves() -> None:
+    doc, lay = read(
+        "II. NỘI DUNG\n1. Tập huấn nghiệp vụ cho cán bộ cấp xã\n"
+        "- Cơ quan chủ trì: Sở Tư pháp.\n"
+        "- Cơ quan phối hợp: Sở Nội vụ, Ủy ban nhân dân các xã, phường.\n"
+        "- Thời gian thực hiện: Quý III năm 2024.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các cơ quan được phân công chủ trì thực hiện nhiệm vụ có trách nhiệm lập dự toán kinh phí.\n"
+    )
+    bodies = [(b.name, b.role) for b in extract_bodies(doc, lay)]
+    assert bodies == [("Sở Tư pháp", "lead"), ("Sở Nội vụ", "support"), ("Ủy ban nhân dân các xã, phường", "support")]
+
+
+def test_who_a_plan_is_for_and_a_list_that_shares_its_qualifier_are_no_separate_bodies() -> None:
+    doc, lay = read(
+        "I. MỤC ĐÍCH\n1. Đối tượng: các sở, ban, ngành, doanh nghiệp, tổ chức, cá nhân trên địa bàn tỉnh.\n"
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ban, ngành và các cơ quan, tổ chức có liên quan căn cứ Kế hoạch này xây dựng kế hoạch riêng.\n"
+        "2. Trung tâm Dịch vụ việc làm tỉnh tổ chức phiên giao dịch việc làm hằng tháng.\n"
+    )
+    names = [b.name for b in extract_bodies(doc, lay)]
+    assert names == ["Các sở, ban, ngành", "Các cơ quan, tổ chức có liên quan", "Trung tâm Dịch vụ việc làm tỉnh"]
+
+
+def test_a_letter_received_a_courtesy_a_right_and_a_case_are_no_tasks() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Tài chính nhận được Công văn số 12/UBND-KT ngày 05/01/2024 của Ủy ban nhân dân tỉnh về việc lập dự "
+        "toán; Sở Tài chính kính trình Ủy ban nhân dân tỉnh xem xét, quyết định.\n"
+        "2. Công ty cổ phần Hà Thành có quyền khiếu nại quyết định này theo quy định.\n"
+        "3. Trường hợp hồ sơ chưa hợp lệ, tiến hành trả lại hồ sơ trong 03 ngày làm việc.\n"
+        "4. Bộ chỉ số đánh giá được áp dụng từ năm 2024; Ủy ban nhân dân tỉnh. Theo đó các xã tự đánh giá.\n"
+        "5. Sở Nội vụ hướng dẫn các xã tự đánh giá.\n6. Hội đồng có trách nhiệm thẩm định hồ sơ trong 10 ngày.\n"
+        "7. Chủ tịch Ủy ban nhân dân tỉnh giao Công an tỉnh chủ trì, phối hợp với các sở kiểm tra.\n"
+        "8. Ban An toàn giao thông tỉnh tuyên truyền; các phòng chuyên môn và\n"
+    )
+    names = [(b.name, b.role) for b in extract_bodies(doc, lay)]
+    assert names == [
+        ("Sở Nội vụ", "assigned"), ("Hội đồng", "assigned"), ("Công an tỉnh", "lead"),
+        ("Ban An toàn giao thông tỉnh", "assigned"),
+    ]  # fmt: skip
+
+
+def test_the_days_a_law_was_passed_and_takes_effect_are_no_events() -> None:
+    # a plan to implement a law opens with when the law was passed and when it takes effect: dates of the law's
+    doc, lay = read(
+        "Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ được Quốc hội khóa XV thông qua tại kỳ họp thứ 8 ngày 29 tháng "
+        "11 năm 2024, có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025. Để triển khai kịp thời, Ủy ban nhân dân tỉnh "
+        "ban hành Kế hoạch với các nội dung sau:\nI. NỘI DUNG\n"
+        "1. Tổ chức hội nghị tập huấn cho cán bộ cấp xã trong tháng 6/2025.\n"
+    )
+    events = [(e.date_start, e.date_end) for e in extract_events(doc, lay, 2025)]
+    assert events == [("2025-06", "2025-06")]
+
+
+def test_a_forecasts_figures_are_no_targets_but_the_plans_aims_are() -> None:
+    doc, lay = read(
+        "I. MỤC TIÊU\n1. Dự báo giai đoạn 2026 - 2030 kinh tế của tỉnh tăng trưởng khoảng 8-8,5%/năm, thu ngân sách "
+        "tăng bình quân 12%/năm.\n2. Phấn đấu tốc độ tăng trưởng kinh tế đạt 9%/năm trở lên.\n"
+    )
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
+    assert found == [(9, "%/năm", ">=")]
+
+
+def test_at_least_after_a_rate_per_year_is_its_comparator() -> None:
+    doc, lay = read("I. MỤC TIÊU\n1. Tổ chức hiến máu đạt 20 buổi/năm trở lên; tăng thu ngân sách 12%/năm trở lên.\n")
+    found = [(t.value, t.unit, t.comparator) for t in extract_targets(doc, lay, 2026, 2026)]
+    assert found == [(20, "buổi", ">="), (12, "%/năm", ">=")]
+
+
+def test_a_body_heading_closed_by_a_full_stop_heads_the_tasks_below_it() -> None:
+    doc, lay = read(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế.\n- Chủ trì tổ chức các đợt hiến máu.\n- Báo cáo kết quả.\n"
+        "2. Sở Tài chính.\n- Bố trí kinh phí.\n"
+    )
+    bodies = [(b.name, b.role, [t.text for t in b.tasks]) for b in extract_bodies(doc, lay)]
+    assert bodies == [
+        ("Sở Y tế", "lead", ["Chủ trì tổ chức các đợt hiến máu", "Báo cáo kết quả"]),
+        ("Sở Tài chính", "assigned", ["Bố trí kinh phí"]),
+    ]
+
+
+def test_the_issuer_issuing_the_plan_in_its_preamble_is_given_no_task() -> None:
+    doc, lay = read(
+        "Thực hiện Chỉ thị số 05/CT-TTg ngày 10/02/2024 của Thủ tướng Chính phủ;\n\nỦy ban nhân dân tỉnh ban hành Kế "
+        "hoạch triển khai thực hiện trên địa bàn tỉnh với các nội dung như sau:\n\nI. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Y tế chủ trì, hướng dẫn các xã.\n"
+    )
+    assert [(b.name, b.role) for b in extract_bodies(doc, lay)] == [("Sở Y tế", "lead")]

@@ -25,7 +25,7 @@ BULLET = re.compile(r"^\s*[-+•–—~*]\s*")  # `—` and `~`: OCR's readings 
 _RULE = re.compile(r"^\s*\|\s*|\s*\|\s*$")  # a table's rule read by OCR as `|` at either end of a part
 NOT_BODIES = (
     "bao cao", "hoi nghi", "hoi thao", "hoi thi", "phong trao", "ban hanh", "cac hoat dong", "cac su kien",
-    "ban do", "hoi vien",
+    "ban do", "hoi vien", "truong hop",
 )  # fmt: skip
 # What makes a capitalised phrase a body's name (compared with marks: `Báo Lâm Đồng` is a newspaper, `Bảo Lâm` a
 # district).
@@ -80,11 +80,31 @@ TASK_VERB = re.compile(
     r"bổ sung|cập nhật|gửi|trình|đánh giá|thành lập|kiện toàn|điều chỉnh|vận hành|tiếp|giải quyết|xử lý|"
     r"phấn đấu|tạo điều kiện|cân đối|đăng|dành|mở|thông báo|công bố|khảo sát|phụ trách|giúp|theo|đã|sẽ|đang|"
     r"với|về|trong|để|nhằm|khi|nâng cao|xem xét|phê duyệt|họp|trực tiếp|bám sát|"
+    # what a body does that is no task (received a letter, a courtesy, a right): they end its name all the same
+    r"nhận được|kính|trân trọng|mời|có quyền|"
+    # `Chủ tịch UBND tỉnh giao Công an tỉnh …`: the one who assigns (`giao thông` is no verb: a name follows `giao`)
+    r"giao(?=\s+(?:cho\s+)?(?:[A-ZĐ]|các\s))|đưa|nêu cao|chấp hành|"
     # a role word opens the task even capitalised, on the line after a heading (`1. Sở Y tế` / `Chủ trì, …`):
     # no body's name holds it
     r"Chủ trì|Phối hợp(?! liên)|Có trách nhiệm|Chịu trách nhiệm|Chỉ đạo)(?=[\s,.;:]|$)"
 )
-_GENERIC = re.compile(r"^(?:cơ quan|đơn vị|lực lượng|tổ chức)\s+\S", re.IGNORECASE)
+# (a generic noun with only `có liên quan`/`khác` after it shares them with the collective before it: `các cơ quan,
+# tổ chức có liên quan` is one group)
+_GENERIC = re.compile(r"^(?:cơ quan|đơn vị|lực lượng|tổ chức)\s+(?!(?:có\s+)?liên quan$|khác$)\S", re.IGNORECASE)
+# `tổ chức` as the noun in a list of bodies (`các cơ quan, tổ chức có liên quan`, `tổ chức, cá nhân`), not the verb
+_NOUN_TO_CHUC = re.compile(
+    r"\stổ chức(?=\s*,\s*(?:cá nhân|doanh nghiệp|hiệp hội|đơn vị|cơ quan|hội)\b|\s+(?:có liên quan|liên quan)\b|"
+    r"\s+và\s+(?:các\s+)?(?:cá nhân|doanh nghiệp|hiệp hội|đơn vị|cơ quan|công dân)\b)"
+)
+_DUTY = re.compile(r"\s(?:có|chịu) trách nhiệm\b")  # ends even a committee's name (`Hội đồng có trách nhiệm …`)
+# A sentence's end after a word in lower case (not `TP.`): a name never runs on past it (`UBND tỉnh. Theo báo cáo …`)
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ])\.(?=\s+[A-ZĐÀ-Ỹ])")
+_NOUN_PAIRS = (["chuong", "trinh"], ["viec", "lam"])  # `Chương trình`, `việc làm`: a noun whose second word is a verb
+# A field label of a task, not a body: `Cơ quan chủ trì`, `Đơn vị phối hợp`, `Cơ quan thực hiện` (the bodies follow
+# its colon); and a name ending in the passive `được` (`Các cơ quan được phân công chủ trì …`) describes bodies
+_LABEL_NAME = re.compile(
+    r"^(?:các\s+)?(?:cơ quan|đơn vị)\s+(?:(?:chủ trì|phối hợp)(?:\s+thực hiện)?|thực hiện)$|\sđược$"
+)
 _LIST_SPLIT = re.compile(r"(,\s+|;\s+|\s+và\s+(?=[A-ZĐÂ-Ỹ]|các\s|cơ quan|đơn vị))")
 _HEAD_OF_LIST = re.compile(r"^(?P<head>[Cc]ác\s+[Ss]ở|[Ss]ở|[Cc]ác\s+[Bb]ộ|[Bb]ộ)\s*:\s*(?P<rest>.+)$")
 # `Ủy ban nhân dân các xã: Gia Thuận, Tân Điền` -> `Ủy ban nhân dân xã Gia Thuận`, `Ủy ban nhân dân xã Tân Điền`
@@ -152,6 +172,8 @@ def is_body_name(name: str) -> bool:
     if key(name).startswith(NOT_BODIES):
         return False
     low = " ".join(name.lower().split())
+    if _LABEL_NAME.search(low):
+        return False
     if low.startswith("các "):
         return _starts(low[4:], COLLECTIVE) is not None
     for title in _all_starts(low, TITLES):
@@ -160,7 +182,9 @@ def is_body_name(name: str) -> bool:
             return True
         if title == "chánh thanh tra" and rest.split()[:1] in (["tỉnh"], ["huyện"], ["thành"], ["bộ"], ["sở"]):
             return True  # `Chánh Thanh tra tỉnh`: the head of the inspectorate, named with its level
-    if re.match(r"^ngành\s+[A-ZĐÂ-Ỹ]", name):
+    if re.match(r"^[Bb]ộ\s+[a-zđà-ỹ]", name) and _starts(low, ORG_HEADS) == "bộ":
+        return False  # `Bộ chỉ số`, `bộ hồ sơ`: a set of things; a ministry is `Bộ` and a capitalised name
+    if re.match(r"^ngành\s+(?!(?:Tỉnh|Thành phố|Trung ương|Huyện|Xã)\b)[A-ZĐÂ-Ỹ]", name):  # not `ngành Tỉnh`: a level
         return True  # `ngành Thuế`, `ngành Y tế`: a sector named by its capitalised field
     return name[:1].isupper() and _starts(low, ORG_HEADS) is not None
 
@@ -179,6 +203,7 @@ def clean_name(text: str) -> str:
     text = LEADING.sub("", text)
     text = PAREN.sub("", text)
     text = _ROLE_TAIL.split(text)[0]
+    text = re.sub(r"(?:[\s,;]+(?:và|hoặc|các))+\s*$", "", text.strip())  # a list cut before its last name
     return text.strip().rstrip(":.;,").strip()
 
 
@@ -219,6 +244,11 @@ def _places(text: str) -> list[str] | None:
     return [f"{m.group('head')}{p}" for p in places]
 
 
+def _of_kinds(name: str) -> bool:
+    """A collective of kinds, all in lower case (`các bộ`, `các sở, ban, ngành`), not of named bodies."""
+    return name.lower().startswith("các ") and name[1:] == name[1:].lower()
+
+
 def names_in(text: str) -> list[str]:
     """The bodies a list names; a part that is no body's name (`Mường Khương` in `… các huyện Si Ma Cai, Mường
     Khương`) belongs to the name before it."""
@@ -237,8 +267,12 @@ def names_in(text: str) -> list[str]:
         part = clean_name(raw)
         if not part:
             continue
-        if is_body_name(part) or (names and _GENERIC.match(part)):  # `Sở Y tế và UBND các huyện`: two bodies;
-            names.append(part)  # `Sở Giáo dục và Đào tạo`: one; `…, cơ quan thông tấn báo chí`: in a list, one more
+        # `Sở Y tế và UBND các huyện`: two bodies; `Sở Giáo dục và Đào tạo`: one; `…, cơ quan thông tấn báo chí`: in
+        # a list, one more; but after a collective of kinds (`các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ`) a
+        # kind is one more kind of the same collective
+        generic = bool(names) and _GENERIC.match(part) is not None and not _of_kinds(names[-1])
+        if is_body_name(part) or generic:
+            names.append(part)
         elif names:
             names[-1] = f"{names[-1]}{sep}{part}"
     return [n[:1].upper() + n[1:] for n in names]
@@ -262,21 +296,25 @@ def subject_names(text: str) -> tuple[list[str], int]:
     listed = re.match(r"^[^:]*:", stripped) if listed else None
     colon = masked.find(":", listed.end() + 1 if listed else 0)
     candidates = [m.start() for m in TASK_VERB.finditer(masked)] + ([colon - 1] if colon > 0 else [])
+    candidates += [m.start() - 1 for m in _SENTENCE_END.finditer(masked)]
     for at in sorted(candidates):
         head = stripped[:at]
-        if key(head).rstrip().endswith(("chi dao", " ban", " to", "hoi dong")) and colon - 1 != at:
+        named_for_work = key(head).rstrip().endswith(("chi dao", " ban", " to", "hoi dong"))
+        if named_for_work and colon - 1 != at and not _DUTY.match(masked, at):
             continue
-        if key(head).rstrip().endswith("chuong"):
-            continue  # `Chương trình`: a noun, not the verb `trình`
+        if re.findall(r"\w+", key(head))[-1:] + re.findall(r"\w+", key(masked[at : at + 8]))[:1] in _NOUN_PAIRS:
+            continue  # `Chương trình`, `Dịch vụ việc làm`: nouns, not the verbs `trình`, `làm`
+        if _NOUN_TO_CHUC.match(masked, at):
+            continue
         if re.search(r"\b(?:các|những|mọi)\s*$", head):
             continue  # `các tổ chức chính trị - xã hội`: after a determiner the word is a noun, not the verb
         if colon - 1 > at and colon - at < 90 and ";" not in masked[at:colon] and _COLLECTIVE_END.search(head):
             continue  # `các đơn vị cung cấp dịch vụ viễn thông trên địa bàn: …`: a relative clause up to the colon
-        if head.strip().lower() in ORG_HEADS:
+        if head.strip().lower() in ORG_HEADS and not _DUTY.match(masked, at):
             continue  # `Đoàn kiểm tra`, `Tổ công tác`: a bare body noun is named by the word after it
         stop = at
         break
-    names = names_in(stripped[:stop])
+    names = [n for n in names_in(stripped[:stop]) if not _LABEL_NAME.search(n.lower())]
     if stop == colon - 1 and len(names) == 1 and names[0].lower().startswith("các "):
         listed_after = _listed_after_colon(stripped, colon)  # `Các cơ quan, đơn vị: Công an tỉnh, …, tổ chức …`
         if listed_after:

@@ -40,11 +40,24 @@ _EXECUTE = re.compile(
     r"(thi hanh|thuc hien|trien khai thuc hien)\s+(nghiem tuc\s+)?(quyet dinh|chi thi|cong van|thong bao|ke hoach|"
     r"van ban)\s+nay"
 )
-# A labelled line under a task that names its lead body: `Đơn vị chủ trì tham mưu thực hiện: Sở Khoa học và Công
-# nghệ`, `+ Cơ quan chủ trì: Bộ Công an`.
+# A labelled line under a task that names its lead or supporting bodies: `Đơn vị chủ trì tham mưu thực hiện: Sở Khoa
+# học và Công nghệ`, `+ Cơ quan chủ trì: Bộ Công an`, `- Cơ quan phối hợp: các bộ, cơ quan ngang bộ …`.
 _LEAD_LABEL = re.compile(
-    r"^\s*[-+•]?\s*(?:(?:đơn vị|cơ quan)\s+(?:chủ trì|thực hiện)[^:]{0,40}|chủ trì)\s*:\s*", re.IGNORECASE
+    r"^\s*[-+•]?\s*(?:(?:đơn vị|cơ quan)\s+(?P<role>chủ trì|thực hiện|phối hợp)[^:]{0,40}|(?P<bare>chủ trì))\s*:\s*",
+    re.IGNORECASE,
 )  # also a team's `- Chủ trì: Sở Công Thương tỉnh …`
+# What follows a body's name when the clause gives it no task: a report (`đã`), a letter received, a courtesy (`kính
+# trình`, `trân trọng`), an invitation, a right (`có quyền khiếu nại`), a sentence's end, the person named to a post,
+# a task it gives another (`giao …`: that one is found after the verb)
+_NO_TASK = (
+    "đã", "(", "nhận được", "kính", "trân trọng", "mời", "có quyền", ".", "Ông ", "Bà ", "Đồng chí", "đồng chí",
+    "giao ",
+)  # fmt: skip
+_NO_TASK_HEADING = tuple(w for w in _NO_TASK if w != ".")  # `2. Sở Y tế.` heads the tasks below it
+LONGEST_NAME = 15  # words: `Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương` has 12
+_LABEL_ROLE: dict[str, Role] = {"chu tri": "lead", "phoi hop": "support"}
+# Who a plan is for (`1. Đối tượng: Các sở, ban, ngành, …, tổ chức, cá nhân`): the bodies listed take part, no task
+_PARTICIPANTS = re.compile(r"^\s*(?:[-+•]|\d{1,2}\s*[.)]|[a-zđ]\))?\s*(?:\*\*)?\s*đối tượng\b[^:]{0,40}:", re.I)
 # An opening phrase before the subject: `Căn cứ nội dung Kế hoạch …, các sở, ngành … có trách nhiệm …`.
 _INTRO = re.compile(
     r"(?:^|;\s*)(?:[-—–+•]\s*)?(?:(?:[Cc]ăn cứ|[Tt]rên cơ sở|[Tt]rong quá trình|[Tt]heo chức năng|[Tt]heo đó)"
@@ -147,7 +160,7 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     names, task_at = subject_names(first.text[at:])
     if not names and at:
         names, task_at = _unit_code(first.text[at:])
-    if _boilerplate(first.text):
+    if _boilerplate(first.text) or first.text[at + task_at :].lstrip().startswith(_NO_TASK_HEADING):
         names = []
     out: list[Mention] = []
     tasks: list[Task] = []
@@ -164,6 +177,8 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
         if own and loose and not p.text[own_at:].strip(" :.;,-"):
             sub = [_item(n, [], p, 0, len(p.text), 0.75, _at(i)) for n in own]
             out += sub
+        elif own and p.text[own_at:].lstrip().startswith(_NO_TASK_HEADING):
+            continue
         elif own and (own_at < len(p.text) or BULLET.match(p.text)) and not _boilerplate(p.text):
             task = [_task(doc, i, own_at)] if p.text[own_at:].strip() else []
             out += [_item(n, task, p, 0, len(p.text), 0.75, _at(i)) for n in own]
@@ -182,7 +197,7 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
     `;`-clause with a verb after them."""
     p = doc.paragraphs[i]
     text = p.text
-    if _boilerplate(text):
+    if _boilerplate(text) or _PARTICIPANTS.match(text):
         return []
     out: list[Mention] = []
     label = _LEAD_LABEL.match(text)
@@ -190,7 +205,11 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
         names, task_at = subject_names(text[label.end() :])
         at = label.end() + task_at
         task = [_task(doc, i, at)] if text[at:].strip(" .;") else []
-        out += [_item(n, task, p, label.end(), len(text), 0.8, _at(i, label.end())) for n in names]
+        role = _LABEL_ROLE.get(key(label.group("role") or label.group("bare")))
+        for n in names:
+            m = _item(n, task, p, label.end(), len(text), 0.8, _at(i, label.end()))
+            m.body.role = role or m.body.role
+            out.append(m)
     starts = [m.start("verb") for m in _ASSIGN.finditer(text)]
     starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text) if not (label and m.end() <= label.end())]
     starts += [m.end() for m in _INTRO.finditer(text)]
@@ -198,13 +217,19 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
     for at in sorted(set(starts)):
         names, task_at = subject_names(text[at:])
         rest = text[at + task_at :]
-        if not names or not rest.strip(" :,") or rest.lstrip().startswith(("đã", "(")):
-            continue  # a name with no task after it, or a report of what a body did
+        if not names or not rest.strip(" :,") or rest.lstrip().startswith(_NO_TASK) or _issuing(rest):
+            continue  # a name with no task after it, a report of what a body did, a courtesy, a member named
         for n in names:
             if key(n) not in seen:
                 seen.add(key(n))
                 out.append(_item(n, [_task(doc, i, at + task_at)], p, at, at + task_at, 0.7, _at(i, at)))
     return out
+
+
+def _issuing(rest: str) -> bool:
+    """The preamble's `…, UBND tỉnh ban hành Kế hoạch … với các nội dung như sau:`: the issuer issuing, no task."""
+    k = key(rest)
+    return k.startswith("ban hanh") and bool(re.search(r"(?:nhu sau|noi dung sau|cu the sau)\s*:?\s*$", k))
 
 
 def table_bodies(doc: Document) -> list[Mention]:
@@ -219,7 +244,10 @@ def table_bodies(doc: Document) -> list[Mention]:
                 continue
             cell = row[column].text
             task = " ".join(c.text for j, c in enumerate(row) if j != column and len(c.text) > 20)[:300]
-            for name in names_in(cell):
+            names = names_in(cell)
+            if any(len(n.split()) > LONGEST_NAME for n in names):  # a sentence, not a list of names: cut at its verb
+                names = subject_names(cell)[0]  # (`UBND cấp tỉnh có trách nhiệm xem xét …`)
+            for name in names:
                 out.append(_table_item(name, task, table))
     return out
 

@@ -108,6 +108,8 @@ def goal_certainty(ctx: Context, q: Quantity) -> float:
         return 0.0  # `thuộc 02 Chương trình: (1) …`: the number counts the items that follow
     if "phan dau" in clause:
         return 0.9
+    if re.match(r"^\W*du bao\b", key(text)):
+        return 0.0  # `Dự báo … tăng trưởng 10-10,5%/năm`: a forecast's figures are expected, not set to reach
     # `gồm 03 nội dung` counts a list; `có 03/124 đơn vị` is a share of units, not a count of items
     if _SET_AIM.search(near):
         return 0.85  # `(chỉ tiêu đề ra là tối thiểu 80%)` beside a result: the aim, whatever the result's words

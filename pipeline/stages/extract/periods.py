@@ -51,13 +51,16 @@ _ONE_MONTH = re.compile(rf"\b{_MONTH}")
 _ONE_DAY = re.compile(rf"\bngay\s+(?:{_D}|{_DW})(?!\s*[/.]\s*\d)")
 _RECURRING = re.compile(r"\b(?:hang|hàng)\s+(?:nam|thang|quy|tuan|ngay)\b|\bdinh ky\b|\bthuong xuyen\b")
 # A date that belongs to a cited document or a person, not to an activity; so is the date a certificate or an
-# identity card was issued on (`CCCD số … cấp ngày …`, `cấp đăng ký thay đổi lần thứ 11 ngày …`).
+# identity card was issued on (`CCCD số … cấp ngày …`, `cấp đăng ký thay đổi lần thứ 11 ngày …`), and the day a legal
+# text is passed or takes effect (`Luật … thông qua tại kỳ họp thứ 9 ngày …, có hiệu lực thi hành từ ngày 01/01/2026`).
 # `số 213/QĐ-TTg ngày …` (with its mark: `Sở` is not `số`; and a number after it: `chỉ số năm 2025` is no number)
 _NUMBERED = re.compile(r"\bsố\s*[:.]?\s*[^\s\d]{0,2}\d[^;()]{0,30}\s*(?:,\s*)?$")
 _CITED = re.compile(
     r"(?:\b(?:luat|bo luat|hien phap|nghi dinh|nghi quyet|quyet dinh|chi thi|thong tu|cong van|bien ban|"
     r"cong dien|thong tri|quy dinh)\b[^;.()]{0,80}|\b(?:ke hoach|thong bao|to trinh|bao cao|huong dan|van ban)\s+so\b"
-    r"[^;()]{0,40}|\bsinh|\bky|\bcap(?:\s+(?:lan\s+dau|lai|doi))?|\bthay doi\s+lan\s+thu\s+\d+)\s*(?:,\s*)?$"
+    r"[^;()]{0,40}|\bsinh|\bky|\bcap(?:\s+(?:lan\s+dau|lai|doi))?|\bthay doi\s+lan\s+thu\s+\d+|"
+    r"\bhieu luc(?:\s+thi hanh)?(?:\s+ke)?\s+tu|\bthong qua(?:\s+tai)?(?:\s+ky hop\s+thu\s+\w+)?|\bky hop\s+thu\s+\w+)"
+    r"\s*(?:,\s*)?$"
 )
 # The tail of a document's number and symbol, however OCR spaced it (`2126/KH- UBND ngày`, `số 60/CP. ngày`).
 _CODE_TAIL = re.compile(r"\d\s*/\s*(?:[A-Za-z0-9]+\s*[-/]\s*)*[A-Z]{2,}[A-Z0-9]*\.?\s*(?:,\s*)?$")

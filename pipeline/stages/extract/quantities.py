@@ -193,9 +193,10 @@ def find_quantities(text: str) -> list[Quantity]:
 
 def _build(text: str, value: float, unit: str | None, n_start: int, n_end: int, end: int) -> Quantity:
     before, after = text[max(0, n_start - _BEFORE) : n_start], text[end : end + _AFTER]
-    comparator = _comparator(before, after)
     per = None
     slash = re.match(r"\s*/\s*([^\s,.;:()]+(?:\s+hội)?)", after)
+    past_per = slash.end() if slash else 0  # `9%/năm trở lên`: the comparator follows the rate's period
+    comparator = _comparator(before, after[past_per:])
     each = re.match(r"\s*(?:mỗi|một|trên mỗi|cho mỗi)\s+([^\s,.;:()]+(?:\s+[A-ZĐÂ-Ỹ][^\s,.;:()]*)?)", after)
     if slash:
         per = slash.group(1)
@@ -203,7 +204,7 @@ def _build(text: str, value: float, unit: str | None, n_start: int, n_end: int, 
             unit, per = f"%/{per}", None  # a rate per year is its own unit
     elif each and unit not in (None, "%"):
         per = each.group(1)
-    tail = re.match(r"\s*trở\s+(lên|xuống)", after)
+    tail = re.match(r"\s*trở\s+(lên|xuống)", after[past_per:])
     start = n_start
     before_key = key(before).rstrip()
     stripped = n_start - (len(before) - len(before.rstrip()))  # where the words before the number end
@@ -211,4 +212,5 @@ def _build(text: str, value: float, unit: str | None, n_start: int, n_end: int, 
         for w in words:
             if before_key.endswith(key(w)):
                 start = min(start, stripped - len(w))
-    return Quantity(value, unit, comparator, max(start, 0), end + (tail.end() if tail else 0), n_start, n_end, per)
+    tail_end = past_per + tail.end() if tail else 0
+    return Quantity(value, unit, comparator, max(start, 0), end + tail_end, n_start, n_end, per)
