@@ -505,3 +505,11 @@ def test_the_issuer_issuing_the_plan_in_its_preamble_is_given_no_task() -> None:
         "1. Sở Y tế chủ trì, hướng dẫn các xã.\n"
     )
     assert [(b.name, b.role) for b in extract_bodies(doc, lay)] == [("Sở Y tế", "lead")]
+
+
+def test_a_body_that_issued_a_numbered_document_is_given_no_task_and_tu_ends_a_name() -> None:
+    doc, lay = read(
+        "I. KẾT QUẢ\n1. Ủy ban nhân dân tỉnh ban hành Kế hoạch số 62/KH-UBND ngày 23/01/2025 về cải cách hành chính.\n"
+        "2. Sở Tư pháp tự kiểm tra 23 văn bản quy phạm pháp luật; Sở Nội vụ tự đánh giá kết quả.\n"
+    )
+    assert [b.name for b in extract_bodies(doc, lay)] == ["Sở Tư pháp", "Sở Nội vụ"]

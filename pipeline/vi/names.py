@@ -84,6 +84,7 @@ TASK_VERB = re.compile(
     r"nhận được|kính|trân trọng|mời|có quyền|"
     # `Chủ tịch UBND tỉnh giao Công an tỉnh …`: the one who assigns (`giao thông` is no verb: a name follows `giao`)
     r"giao(?=\s+(?:cho\s+)?(?:[A-ZĐ]|các\s))|đưa|nêu cao|chấp hành|"
+    r"tự(?=\s+(?:kiểm tra|đánh giá|rà soát|chịu|tổ chức|xây dựng|bố trí)\b)|"
     # a role word opens the task even capitalised, on the line after a heading (`1. Sở Y tế` / `Chủ trì, …`):
     # no body's name holds it
     r"Chủ trì|Phối hợp(?! liên)|Có trách nhiệm|Chịu trách nhiệm|Chỉ đạo)(?=[\s,.;:]|$)"
@@ -96,7 +97,9 @@ _NOUN_TO_CHUC = re.compile(
     r"\stổ chức(?=\s*,\s*(?:cá nhân|doanh nghiệp|hiệp hội|đơn vị|cơ quan|hội)\b|\s+(?:có liên quan|liên quan)\b|"
     r"\s+và\s+(?:các\s+)?(?:cá nhân|doanh nghiệp|hiệp hội|đơn vị|cơ quan|công dân)\b)"
 )
-_DUTY = re.compile(r"\s(?:có|chịu) trách nhiệm\b")  # ends even a committee's name (`Hội đồng có trách nhiệm …`)
+# Verbs no body noun forms a name with: they end even a committee's name or a bare noun (`Hội đồng có trách nhiệm
+# …`, `Trường tiến hành …`), where `Đoàn kiểm tra`, `Ban Chỉ đạo`, `Ban tổ chức` are names
+_DUTY = re.compile(r"\s(?:(?:có|chịu) trách nhiệm|tiến hành|chủ động|khẩn trương|tiếp tục|phải|cần)\b")
 # A sentence's end after a word in lower case (not `TP.`): a name never runs on past it (`UBND tỉnh. Theo báo cáo …`)
 _SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ])\.(?=\s+[A-ZĐÀ-Ỹ])")
 _NOUN_PAIRS = (["chuong", "trinh"], ["viec", "lam"])  # `Chương trình`, `việc làm`: a noun whose second word is a verb

@@ -160,7 +160,8 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
     names, task_at = subject_names(first.text[at:])
     if not names and at:
         names, task_at = _unit_code(first.text[at:])
-    if _boilerplate(first.text) or first.text[at + task_at :].lstrip().startswith(_NO_TASK_HEADING):
+    rest = first.text[at + task_at :]
+    if _boilerplate(first.text) or rest.lstrip().startswith(_NO_TASK_HEADING) or _issuing(rest):
         names = []
     out: list[Mention] = []
     tasks: list[Task] = []
@@ -177,7 +178,7 @@ def section_bodies(doc: Document, section: Section) -> list[Mention]:
         if own and loose and not p.text[own_at:].strip(" :.;,-"):
             sub = [_item(n, [], p, 0, len(p.text), 0.75, _at(i)) for n in own]
             out += sub
-        elif own and p.text[own_at:].lstrip().startswith(_NO_TASK_HEADING):
+        elif own and (p.text[own_at:].lstrip().startswith(_NO_TASK_HEADING) or _issuing(p.text[own_at:])):
             continue
         elif own and (own_at < len(p.text) or BULLET.match(p.text)) and not _boilerplate(p.text):
             task = [_task(doc, i, own_at)] if p.text[own_at:].strip() else []
@@ -227,8 +228,11 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
 
 
 def _issuing(rest: str) -> bool:
-    """The preamble's `…, UBND tỉnh ban hành Kế hoạch … với các nội dung như sau:`: the issuer issuing, no task."""
+    """The preamble's `…, UBND tỉnh ban hành Kế hoạch … với các nội dung như sau:`, the issuer issuing; or a body
+    that issued a numbered document: no task."""
     k = key(rest)
+    if re.match(r"ban hanh\s+(?:\w+\s+){1,3}so\s*:?\s*\d", k):
+        return True  # `UBND tỉnh X ban hành Kế hoạch số 62/KH-UBND …`: a numbered document is issued already
     return k.startswith("ban hanh") and bool(re.search(r"(?:nhu sau|noi dung sau|cu the sau)\s*:?\s*$", k))
 
 
