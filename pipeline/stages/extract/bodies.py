@@ -96,13 +96,22 @@ def role_of(text: str, name: str) -> Role:
     return "assigned"
 
 
-def _item(name: str, tasks: list[Task], p: Paragraph, start: int, end: int, certainty: float, at: int = 0) -> Mention:
+def _item(
+    name: str,
+    tasks: list[Task],
+    p: Paragraph,
+    start: int,
+    end: int,
+    certainty: float,
+    at: int = 0,
+    role: Role | None = None,
+) -> Mention:
     text = " ".join(t.text for t in tasks)
     deadline = next((m.group() for t in tasks for m in [_DEADLINE.search(t.text)] if m), None)
     body = Body(
         name=name,
         canonical_name=canonical(name),
-        role=role_of(text, name),
+        role=role or role_of(text, name),
         tasks=list(tasks),
         deadline=deadline,
         source=source(p, start, end),
@@ -207,10 +216,7 @@ def clause_bodies(doc: Document, i: int) -> list[Mention]:
         at = label.end() + task_at
         task = [_task(doc, i, at)] if text[at:].strip(" .;") else []
         role = _LABEL_ROLE.get(key(label.group("role") or label.group("bare")))
-        for n in names:
-            m = _item(n, task, p, label.end(), len(text), 0.8, _at(i, label.end()))
-            m.body.role = role or m.body.role
-            out.append(m)
+        out += [_item(n, task, p, label.end(), len(text), 0.8, _at(i, label.end()), role) for n in names]
     starts = [m.start("verb") for m in _ASSIGN.finditer(text)]
     starts += [m.end() for m in re.finditer(r"(?:^|;)\s*", text) if not (label and m.end() <= label.end())]
     starts += [m.end() for m in _INTRO.finditer(text)]
